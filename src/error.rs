@@ -1,0 +1,94 @@
+//! Errors that reach the user, each with its exit code (DESIGN §7): 2 for bad input, 1 for
+//! anything else. Messages are lower-case, name the file and the JSON path, and say what to
+//! change.
+
+use crate::json::Problem;
+use std::fmt;
+use std::path::PathBuf;
+
+/// An error for the user.
+#[derive(Debug)]
+pub enum Error {
+    /// The file is JSON but has problems — all of them.
+    Invalid {
+        /// The file.
+        file: PathBuf,
+        /// Every problem, in file order.
+        problems: Vec<Problem>,
+    },
+    /// The file is not JSON.
+    Syntax {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// serde_json's description.
+        message: String,
+    },
+    /// An input file or folder could not be read.
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A command-line value is wrong.
+    Usage(String),
+    /// An output file or folder could not be written.
+    Write {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Expectations failed (`check`).
+    ExpectationsFailed(usize),
+}
+
+impl Error {
+    /// Process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid { .. } | Error::Syntax { .. } | Error::Read { .. } | Error::Usage(_) => 2,
+            Error::Write { .. } | Error::ExpectationsFailed(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid { file, problems } => {
+                let n = problems.len();
+                write!(f, "{}: {n} problem{}", file.display(), if n == 1 { "" } else { "s" })?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                Ok(())
+            }
+            Error::Syntax { file, line, column, message } => {
+                write!(f, "{}:{line}:{column}: not valid JSON: {message}", file.display())
+            }
+            Error::Read { path, source } => write!(f, "cannot read {}: {}", path.display(), lower(source)),
+            Error::Usage(message) => f.write_str(message),
+            Error::Write { path, source } => write!(f, "cannot write {}: {}", path.display(), lower(source)),
+            Error::ExpectationsFailed(n) => {
+                write!(f, "{n} expectation{} failed", if *n == 1 { "" } else { "s" })
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// An io::Error's message in lower case ("No such file" → "no such file").
+fn lower(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => s,
+    }
+}

@@ -1,0 +1,123 @@
+//! The only place that touches files: reading inputs, finding scenarios, writing outputs
+//! atomically (a temporary file in the same folder, then a rename).
+
+use crate::error::Error;
+use crate::scenario::Scenario;
+use crate::scenario::validate::{ParseFailure, parse_json, scenario_from_value};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Inputs larger than this are refused before parsing (a scenario is a few MB at most).
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a text file, refusing huge or non-UTF-8 ones with a clear message.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    let meta = fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Error::Usage(format!("{} is a folder; give a scenario file", path.display())));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Error::Usage(format!(
+            "{} is {} MB; scenario files over {} MB are refused",
+            path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = fs::read(path).map_err(read_err)?;
+    String::from_utf8(bytes).map_err(|e| Error::Syntax {
+        file: path.to_path_buf(),
+        line: 1,
+        column: e.utf8_error().valid_up_to() + 1,
+        message: "the file is not UTF-8 text".to_string(),
+    })
+}
+
+/// Reads and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
+    let text = read_text(path)?;
+    let value = parse_json(&text).map_err(|e| failure(path, e))?;
+    scenario_from_value(&value).map_err(|problems| Error::Invalid { file: path.to_path_buf(), problems })
+}
+
+/// Maps a parse failure of `path` to an error.
+pub fn failure(path: &Path, e: ParseFailure) -> Error {
+    match e {
+        ParseFailure::Syntax { line, column, message } => {
+            Error::Syntax { file: path.to_path_buf(), line, column, message }
+        }
+        ParseFailure::Invalid(problems) => Error::Invalid { file: path.to_path_buf(), problems },
+    }
+}
+
+/// Scenario files under the given paths: files as given, folders searched recursively for
+/// `*.json` that are not sweeps (`*.sweep.json`), sorted by path.
+pub fn find_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut found = Vec::new();
+    for path in paths {
+        let meta = fs::metadata(path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        if meta.is_dir() {
+            walk(path, &mut found)?;
+        } else {
+            found.push(path.clone());
+        }
+    }
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let read_err = |source| Error::Read { path: dir.to_path_buf(), source };
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(read_err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(read_err)?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name.ends_with(".json") && !name.ends_with(".sweep.json") {
+                found.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes sure `dir` exists and is a writable folder, before any work starts.
+pub fn prepare_output_dir(dir: &Path) -> Result<(), Error> {
+    let write_err = |source| Error::Write { path: dir.to_path_buf(), source };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Write {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "it is a file, not a folder"),
+        });
+    }
+    fs::create_dir_all(dir).map_err(write_err)?;
+    let probe = dir.join(format!(".scimsim-write-test-{}", std::process::id()));
+    fs::File::create(&probe).map_err(write_err)?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file next to it, flushed, then
+/// renamed over the target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(write_err)
+}

@@ -1,0 +1,615 @@
+//! Reading hand-written JSON files into typed values while collecting *every* problem.
+//!
+//! serde stops at the first error and knows nothing of "did you mean". Scenario and sweep
+//! files are written by hand, so this module reads a parsed [`serde_json::Value`] into the raw
+//! file types through the [`FromJson`] trait, recording each problem with its JSON path
+//! (`$.strategies[1].timeline[0].day`), what was expected and, for misspelt names, the closest
+//! known one. The same declarations produce the JSON Schema printed by `scimsim schema`
+//! ([`FromJson::schema`]), so the reader and the schema cannot drift apart.
+//!
+//! Reading never fails early: a field with a problem takes its default so that reading goes
+//! on and the rest of the file is checked too. Callers must treat a non-empty [`Problems`] as
+//! fatal.
+
+use serde_json::{Map, Value, json};
+use std::fmt;
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// JSON path of the offending value, e.g. `$.population.people[2].id`.
+    pub path: String,
+    /// What is wrong, in lower case.
+    pub message: String,
+    /// What to change, when we can say.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The problems found so far in one file, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    /// Records a problem at `at`.
+    pub fn push(&mut self, at: &JsonPath, message: impl Into<String>) {
+        self.list.push(Problem { path: at.to_string(), message: message.into(), hint: None });
+    }
+
+    /// Records a problem with a hint on how to fix it.
+    pub fn push_hint(&mut self, at: &JsonPath, message: impl Into<String>, hint: impl Into<String>) {
+        self.list.push(Problem { path: at.to_string(), message: message.into(), hint: Some(hint.into()) });
+    }
+
+    /// Records "unknown NAME" with a did-you-mean hint drawn from `known`.
+    pub fn push_unknown(&mut self, at: &JsonPath, what: &str, name: &str, known: &[&str]) {
+        let message = format!("unknown {what} `{name}`");
+        match did_you_mean(name, known) {
+            Some(best) => self.push_hint(at, message, format!("did you mean `{best}`?")),
+            None if known.is_empty() => self.push(at, message),
+            None if known.len() <= 12 => {
+                self.push_hint(at, message, format!("expected one of {}", quote_list(known)))
+            }
+            None => self.push(at, message),
+        }
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Number of problems recorded.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The problems, in the order found.
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.list
+    }
+
+    /// The problems, borrowed.
+    pub fn as_slice(&self) -> &[Problem] {
+        &self.list
+    }
+}
+
+/// A JSON path from the document root, e.g. `$.strategies[1].name`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonPath {
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl JsonPath {
+    /// The document root, `$`.
+    pub fn root() -> JsonPath {
+        JsonPath::default()
+    }
+
+    /// This path followed by an object key.
+    pub fn key(&self, key: &str) -> JsonPath {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Key(key.to_string()));
+        JsonPath { segments }
+    }
+
+    /// This path followed by an array index.
+    pub fn index(&self, index: usize) -> JsonPath {
+        let mut segments = self.segments.clone();
+        segments.push(Segment::Index(index));
+        JsonPath { segments }
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("$")?;
+        for segment in &self.segments {
+            match segment {
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A type that can be read from a JSON value, reporting problems instead of failing.
+pub trait FromJson: Sized {
+    /// Reads `value`; on a problem records it and returns `None`.
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self>;
+    /// JSON Schema of the accepted values.
+    fn schema() -> Value;
+}
+
+/// A short description of a JSON value's type for "expected X, found Y" messages.
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Records "expected X, found Y".
+pub fn expected(at: &JsonPath, problems: &mut Problems, what: &str, found: &Value) {
+    problems.push(at, format!("expected {what}, found {}", kind_of(found)));
+}
+
+impl FromJson for String {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                expected(at, problems, "a string", other);
+                None
+            }
+        }
+    }
+    fn schema() -> Value {
+        json!({"type": "string"})
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            other => {
+                expected(at, problems, "true or false", other);
+                None
+            }
+        }
+    }
+    fn schema() -> Value {
+        json!({"type": "boolean"})
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        match value.as_f64() {
+            Some(x) if x.is_finite() => Some(x),
+            _ => {
+                expected(at, problems, "a number", value);
+                None
+            }
+        }
+    }
+    fn schema() -> Value {
+        json!({"type": "number"})
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        if let Some(n) = value.as_u64() {
+            return Some(n);
+        }
+        match value {
+            Value::Number(n) if n.as_f64().is_some_and(|x| x >= 0.0 && x.fract() == 0.0) => {
+                problems.push(at, format!("{n} is too large"));
+            }
+            Value::Number(n) => problems.push_hint(
+                at,
+                format!("expected a whole number ≥ 0, found {n}"),
+                "write a non-negative integer such as 7",
+            ),
+            other => expected(at, problems, "a whole number ≥ 0", other),
+        }
+        None
+    }
+    fn schema() -> Value {
+        json!({"type": "integer", "minimum": 0})
+    }
+}
+
+impl FromJson for Value {
+    fn from_json(value: &Value, _at: &JsonPath, _problems: &mut Problems) -> Option<Self> {
+        Some(value.clone())
+    }
+    fn schema() -> Value {
+        json!({})
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        match value {
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, item)| T::from_json(item, &at.index(i), problems))
+                    .collect(),
+            ),
+            other => {
+                expected(at, problems, "an array", other);
+                None
+            }
+        }
+    }
+    fn schema() -> Value {
+        json!({"type": "array", "items": T::schema()})
+    }
+}
+
+/// An object being read field by field. Unknown fields are reported when it is opened.
+pub struct ObjectReader<'v> {
+    map: &'v Map<String, Value>,
+    at: JsonPath,
+}
+
+impl<'v> ObjectReader<'v> {
+    /// Opens `value` as an object whose fields must all be in `known`; reports every unknown
+    /// field (with a did-you-mean) and returns `None` when `value` is not an object.
+    pub fn open(
+        value: &'v Value,
+        at: &JsonPath,
+        what: &str,
+        known: &[&str],
+        problems: &mut Problems,
+    ) -> Option<ObjectReader<'v>> {
+        let Value::Object(map) = value else {
+            expected(at, problems, &format!("{what} (an object)"), value);
+            return None;
+        };
+        for key in map.keys() {
+            if !known.contains(&key.as_str()) {
+                problems.push_unknown(&at.key(key), "field", key, known);
+            }
+        }
+        Some(ObjectReader { map, at: at.clone() })
+    }
+
+    /// Path of this object.
+    pub fn path(&self) -> &JsonPath {
+        &self.at
+    }
+
+    /// Raw value of a field, if present.
+    pub fn raw(&self, name: &str) -> Option<&'v Value> {
+        self.map.get(name)
+    }
+
+    /// Reads a required field; records "missing" when absent.
+    pub fn required<T: FromJson>(&self, name: &str, problems: &mut Problems) -> Option<T> {
+        match self.map.get(name) {
+            Some(v) => T::from_json(v, &self.at.key(name), problems),
+            None => {
+                problems.push(&self.at, format!("missing required field `{name}`"));
+                None
+            }
+        }
+    }
+
+    /// Reads an optional field (`null` counts as absent).
+    pub fn optional<T: FromJson>(&self, name: &str, problems: &mut Problems) -> Option<T> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => None,
+            Some(v) => T::from_json(v, &self.at.key(name), problems),
+        }
+    }
+}
+
+/// Declares a raw file type: a struct whose fields mirror a JSON object, with unknown fields
+/// rejected, its [`FromJson`] reader and its JSON Schema. `req` fields must be present (their
+/// Rust type must implement `Default`, used only while a file with problems is read on);
+/// `opt` fields become `Option<T>`. Field docs become schema descriptions.
+#[macro_export]
+macro_rules! json_object {
+    (
+        $(#[doc = $doc:literal])*
+        $what:literal pub struct $name:ident {
+            $( $(#[doc = $fdoc:literal])* $kind:ident $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct $name {
+            $( $(#[doc = $fdoc])* pub $field: $crate::json_object!(@type $kind $ty), )*
+        }
+
+        impl $name {
+            /// JSON field names of this object, in declaration order.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+            /// Name used in messages.
+            pub const WHAT: &'static str = $what;
+
+            /// Reads the fields of an already opened object.
+            pub fn read_fields(
+                reader: &$crate::json::ObjectReader<'_>,
+                problems: &mut $crate::json::Problems,
+            ) -> Self {
+                $name {
+                    $( $field: $crate::json_object!(@read $kind reader problems $field $ty), )*
+                }
+            }
+
+            /// JSON Schema properties and required list of this object.
+            pub fn schema_parts() -> (serde_json::Map<String, serde_json::Value>, Vec<&'static str>) {
+                let mut properties = serde_json::Map::new();
+                #[allow(unused_mut)]
+                let mut required: Vec<&'static str> = Vec::new();
+                $(
+                    let mut s = <$ty as $crate::json::FromJson>::schema();
+                    let doc: &[&str] = &[$($fdoc.trim()),*];
+                    if !doc.is_empty() {
+                        if let serde_json::Value::Object(m) = &mut s {
+                            m.insert("description".into(), doc.join(" ").into());
+                        }
+                    }
+                    properties.insert(stringify!($field).into(), s);
+                    $crate::json_object!(@required $kind required $field);
+                )*
+                (properties, required)
+            }
+        }
+
+        impl $crate::json::FromJson for $name {
+            fn from_json(
+                value: &serde_json::Value,
+                at: &$crate::json::JsonPath,
+                problems: &mut $crate::json::Problems,
+            ) -> Option<Self> {
+                let reader = $crate::json::ObjectReader::open(value, at, Self::WHAT, Self::FIELDS, problems)?;
+                Some(Self::read_fields(&reader, problems))
+            }
+
+            fn schema() -> serde_json::Value {
+                let (properties, required) = Self::schema_parts();
+                let doc: &[&str] = &[$($doc.trim()),*];
+                serde_json::json!({
+                    "type": "object",
+                    "description": doc.join(" "),
+                    "properties": properties,
+                    "required": required,
+                    "additionalProperties": false,
+                })
+            }
+        }
+    };
+    (@type req $ty:ty) => { $ty };
+    (@type opt $ty:ty) => { Option<$ty> };
+    (@read req $reader:ident $problems:ident $field:ident $ty:ty) => {
+        $reader.required::<$ty>(stringify!($field), $problems).unwrap_or_default()
+    };
+    (@read opt $reader:ident $problems:ident $field:ident $ty:ty) => {
+        $reader.optional::<$ty>(stringify!($field), $problems)
+    };
+    (@required req $required:ident $field:ident) => { $required.push(stringify!($field)); };
+    (@required opt $required:ident $field:ident) => {};
+}
+
+/// Declares a string enumeration read from JSON with a did-you-mean for misspellings.
+#[macro_export]
+macro_rules! json_enum {
+    (
+        $(#[doc = $doc:literal])*
+        $what:literal pub enum $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal ),+ $(,)? }
+        default $default:ident
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $( $(#[doc = $vdoc])* $variant ),+ }
+
+        impl Default for $name {
+            fn default() -> Self { $name::$default }
+        }
+
+        impl $name {
+            /// Every accepted spelling, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// The JSON spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $text ),+ }
+            }
+
+            /// Parses a JSON spelling.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $( $text => Some($name::$variant), )+ _ => None }
+            }
+        }
+
+        impl $crate::json::FromJson for $name {
+            fn from_json(
+                value: &serde_json::Value,
+                at: &$crate::json::JsonPath,
+                problems: &mut $crate::json::Problems,
+            ) -> Option<Self> {
+                let serde_json::Value::String(text) = value else {
+                    $crate::json::expected(at, problems, &format!("{} (a string)", $what), value);
+                    return None;
+                };
+                let parsed = Self::parse(text);
+                if parsed.is_none() {
+                    problems.push_unknown(at, $what, text, Self::NAMES);
+                }
+                parsed
+            }
+            fn schema() -> serde_json::Value {
+                serde_json::json!({"type": "string", "enum": Self::NAMES})
+            }
+        }
+    };
+}
+
+/// Reads a tagged object such as `{"do": "verify_domain", ...}`: returns the tag, or records
+/// a problem (unknown tag with did-you-mean, or a missing / non-string tag).
+pub fn read_tag<'v>(
+    value: &'v Value,
+    at: &JsonPath,
+    tag: &str,
+    what: &str,
+    known: &[&str],
+    problems: &mut Problems,
+) -> Option<&'v str> {
+    let Value::Object(map) = value else {
+        expected(at, problems, &format!("{what} (an object)"), value);
+        return None;
+    };
+    match map.get(tag) {
+        Some(Value::String(s)) if known.contains(&s.as_str()) => Some(s.as_str()),
+        Some(Value::String(s)) => {
+            problems.push_unknown(&at.key(tag), what, s, known);
+            None
+        }
+        Some(other) => {
+            expected(&at.key(tag), problems, &format!("the name of {what} (a string)"), other);
+            None
+        }
+        None => {
+            problems.push_hint(
+                at,
+                format!("missing required field `{tag}`"),
+                format!("say which {what} this is: one of {}", quote_list(known)),
+            );
+            None
+        }
+    }
+}
+
+/// Schema of a tagged union: one alternative per tag value.
+pub fn tagged_schema(tag: &str, description: &str, variants: Vec<(&str, Value)>) -> Value {
+    let one_of: Vec<Value> = variants
+        .into_iter()
+        .map(|(name, mut schema)| {
+            if let Value::Object(m) = &mut schema {
+                if let Some(Value::Object(props)) = m.get_mut("properties") {
+                    props.insert(tag.into(), json!({"const": name}));
+                }
+                if let Some(Value::Array(req)) = m.get_mut("required") {
+                    req.insert(0, tag.into());
+                }
+            }
+            schema
+        })
+        .collect();
+    json!({"description": description, "oneOf": one_of})
+}
+
+/// `a`, `b` and `c` quoted for messages.
+pub fn quote_list(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The closest of `known` to `name` if it is close enough to be a plausible misspelling.
+pub fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lowered = name.to_lowercase();
+    let mut best: Option<(usize, &'k str)> = None;
+    for &candidate in known {
+        let d = edit_distance(&lowered, &candidate.to_lowercase());
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    let (distance, candidate) = best?;
+    let limit = (candidate.chars().count().max(name.chars().count()) / 3).max(1);
+    (distance <= limit).then_some(candidate)
+}
+
+/// Levenshtein distance counting an adjacent transposition as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_render_like_jsonpath() {
+        let p = JsonPath::root().key("strategies").index(1).key("timeline").index(0).key("day");
+        assert_eq!(p.to_string(), "$.strategies[1].timeline[0].day");
+        assert_eq!(JsonPath::root().to_string(), "$");
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_but_not_strangers() {
+        let known = ["idp_email", "server_email", "cloud_email", "directory"];
+        assert_eq!(did_you_mean("idp_emial", &known), Some("idp_email"));
+        assert_eq!(did_you_mean("Server_Email", &known), Some("server_email"));
+        assert_eq!(did_you_mean("directry", &known), Some("directory"));
+        assert_eq!(did_you_mean("banana", &known), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("abc", "acb"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    crate::json_object! {
+        /// A test object.
+        "a test object" pub struct Sample {
+            /// The name.
+            req name: String,
+            opt count: u64,
+            opt flags: Vec<bool>,
+        }
+    }
+
+    #[test]
+    fn every_problem_of_an_object_is_reported() {
+        let v: Value = serde_json::from_str(r#"{"nme": 1, "count": -2, "flags": [true, 3]}"#).unwrap();
+        let mut problems = Problems::default();
+        let s = Sample::from_json(&v, &JsonPath::root(), &mut problems).unwrap();
+        let msgs: Vec<String> = problems.as_slice().iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "$.nme: unknown field `nme` (hint: did you mean `name`?)",
+                "$: missing required field `name`",
+                "$.count: expected a whole number ≥ 0, found -2 (hint: write a non-negative integer such as 7)",
+                "$.flags[1]: expected true or false, found a number",
+            ]
+        );
+        assert_eq!(s.flags, Some(vec![true]));
+    }
+
+    #[test]
+    fn schema_lists_properties_and_required() {
+        let s = Sample::schema();
+        assert_eq!(s["required"], json!(["name"]));
+        assert_eq!(s["properties"]["name"]["description"], json!("The name."));
+        assert_eq!(s["additionalProperties"], json!(false));
+    }
+}

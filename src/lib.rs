@@ -1,0 +1,19 @@
+//! scimsim: a seeded discrete-event simulator of an Atlassian server/Data Center → cloud
+//! migration in which SCIM user provisioning is switched on early, late or in between while
+//! email addresses drift between the server directory, the identity provider and the cloud.
+//!
+//! The library holds all logic; `main.rs` is a thin CLI. The core (scenario validation, world,
+//! rules, engine, metrics, statistics) takes values and returns values: no files, no stdout,
+//! no clock. Files are read and written only by [`io`].
+
+pub mod engine;
+pub mod error;
+pub mod io;
+pub mod json;
+pub mod metrics;
+pub mod model;
+pub mod report;
+pub mod rng;
+pub mod runner;
+pub mod scenario;
+pub mod stats;

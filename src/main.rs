@@ -1,0 +1,262 @@
+//! The `scimsim` command line: parses flags, calls the library, prints, picks the exit code.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use scimsim::error::Error;
+use scimsim::metrics::MetricId;
+use scimsim::report::{Exporter, run_exporters};
+use scimsim::runner::{self, RunConfig, RunResult, format_number};
+use scimsim::scenario::{Scenario, limits};
+use scimsim::{io, json::FromJson, scenario::raw::ScenarioFile};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "scimsim",
+    version,
+    about = "Simulate SCIM provisioning strategies for an Atlassian server/DC to cloud migration"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every strategy of a scenario and write the report.
+    Run {
+        /// Scenario file (JSON).
+        scenario: PathBuf,
+        /// Output folder [default: output/<scenario name>].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Number of replications (overrides the file).
+        #[arg(short, long)]
+        replications: Option<u64>,
+        /// Seed (overrides the file).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads [default: one per core].
+        #[arg(short = 'j', long = "jobs")]
+        jobs: Option<usize>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of a file format.
+    Schema {
+        /// Which format.
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
+    /// Run every scenario that has `expect` and check its expectations.
+    Check {
+        /// Scenario files or folders [default: scenarios/].
+        paths: Vec<PathBuf>,
+        /// Worker threads [default: one per core].
+        #[arg(short = 'j', long = "jobs")]
+        jobs: Option<usize>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    /// The scenario file.
+    Scenario,
+}
+
+fn main() -> ExitCode {
+    // A bug must still end with one clean line, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("Error: internal error ({info}); please report it with the input that caused it");
+    }));
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { scenario, output, replications, seed, jobs, quiet } => {
+            run(&scenario, output, replications, seed, jobs, quiet)
+        }
+        Command::Validate { files } => validate(&files),
+        Command::Schema { kind } => {
+            schema(kind);
+            Ok(())
+        }
+        Command::Check { paths, jobs } => check(paths, jobs),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if !matches!(e, Error::ExpectationsFailed(_)) {
+                eprintln!("Error: {e}");
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+/// Runs `work` on a pool of `jobs` threads (rayon's default when `None`).
+fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        if j == 0 {
+            return Err(Error::Usage("-j must be at least 1".to_string()));
+        }
+        builder = builder.num_threads(j);
+    }
+    let pool = builder.build().map_err(|e| Error::Usage(format!("cannot start {jobs:?} threads: {e}")))?;
+    Ok(pool.install(work))
+}
+
+fn run(
+    path: &Path,
+    output: Option<PathBuf>,
+    replications: Option<u64>,
+    seed: Option<u64>,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> Result<(), Error> {
+    let scenario = io::load_scenario(path)?;
+    let mut config = RunConfig::of(&scenario);
+    if let Some(r) = replications {
+        if r == 0 || r > limits::MAX_REPLICATIONS {
+            return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
+        }
+        config.replications = r;
+    }
+    if let Some(s) = seed {
+        config.seed = s;
+    }
+    let dir = output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    io::prepare_output_dir(&dir)?;
+    let result = with_threads(jobs, || runner::run(&scenario, config, &|| {}))?;
+    let exporters = run_exporters();
+    for exporter in &exporters {
+        io::write_atomic(&dir.join(exporter.file_name()), &exporter.render(&scenario, &result))?;
+    }
+    if !quiet {
+        print_run_summary(&scenario, &result, &dir, &exporters);
+    }
+    Ok(())
+}
+
+fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, exporters: &[Box<dyn Exporter>]) {
+    let files: Vec<&str> = exporters.iter().map(|e| e.file_name()).collect();
+    println!(
+        "{}: {} replication{} of {} strateg{}, seed {}",
+        scenario.name,
+        result.replications,
+        if result.replications == 1 { "" } else { "s" },
+        result.strategies.len(),
+        if result.strategies.len() == 1 { "y" } else { "ies" },
+        result.seed
+    );
+    println!("wrote {}/ ({})\n", dir.display(), files.join(", "));
+    let metrics = [
+        ("duplicates", MetricId::DUPLICATE_PEOPLE),
+        ("lost access", MetricId::LOST_ACCESS_INCIDENTS),
+        ("missing access", MetricId::MISSING_ACCESS_PEOPLE),
+        ("orphaned", MetricId::ORPHANED_ACCOUNTS),
+        ("scim errors", MetricId::SCIM_ERRORS),
+    ];
+    let width = result.strategies.iter().map(|s| s.name.len()).max().unwrap_or(8).max(8);
+    let mut header = format!("{:width$}", "strategy");
+    for (label, _) in metrics {
+        header.push_str(&format!("  {label:>14}"));
+    }
+    println!("{header}");
+    for s in &result.strategies {
+        let mut line = format!("{:width$}", s.name);
+        for (_, m) in metrics {
+            line.push_str(&format!("  {:>14}", format_number(s.summary(m).mean)));
+        }
+        println!("{line}");
+    }
+    println!("\nmeans over replications; see summary.md for intervals and paired comparisons");
+}
+
+fn validate(files: &[PathBuf]) -> Result<(), Error> {
+    let mut invalid = 0;
+    for file in files {
+        match io::load_scenario(file) {
+            Ok(s) => println!(
+                "ok {} ({} people, {} events, {} strategies)",
+                file.display(),
+                s.people.len(),
+                s.events.len(),
+                s.strategies.len()
+            ),
+            Err(e) => {
+                eprintln!("Error: {e}");
+                invalid += 1;
+            }
+        }
+    }
+    if invalid > 0 {
+        return Err(Error::Usage(format!("{invalid} of {} files invalid", files.len())));
+    }
+    Ok(())
+}
+
+fn schema(kind: SchemaKind) {
+    let value = match kind {
+        SchemaKind::Scenario => {
+            let mut s = ScenarioFile::schema();
+            if let serde_json::Value::Object(m) = &mut s {
+                m.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+                m.insert("title".into(), "scimsim scenario".into());
+            }
+            s
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+}
+
+fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
+    let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
+    let files = io::find_scenarios(&paths)?;
+    let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
+    for file in &files {
+        let scenario = match io::load_scenario(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("Error: {e}");
+                invalid += 1;
+                continue;
+            }
+        };
+        if scenario.expectations.is_empty() {
+            continue;
+        }
+        let result = with_threads(jobs, || runner::run(&scenario, RunConfig::of(&scenario), &|| {}))?;
+        for expectation in &scenario.expectations {
+            let verdict = runner::evaluate(&scenario, &result, expectation);
+            println!(
+                "{} {}: {}",
+                if verdict.passed { "ok  " } else { "FAIL" },
+                file.display(),
+                verdict.description
+            );
+            if verdict.passed {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if invalid > 0 {
+        return Err(Error::Usage(format!(
+            "{invalid} scenario file{} invalid",
+            if invalid == 1 { " is" } else { "s are" }
+        )));
+    }
+    if failed > 0 {
+        return Err(Error::ExpectationsFailed(failed));
+    }
+    Ok(())
+}

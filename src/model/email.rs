@@ -1,0 +1,63 @@
+//! Email addresses as Atlassian keys them (R1) and as the migration assistants check them (R3).
+
+use crate::scenario::EmailMatch;
+
+/// The key under which an account is found by `email` (R1).
+pub fn email_key(email: &str, mode: EmailMatch) -> String {
+    match mode {
+        EmailMatch::CaseInsensitive => email.to_lowercase(),
+        EmailMatch::CaseSensitive => email.to_string(),
+    }
+}
+
+/// The domain of an email, lower-cased (domains are case-insensitive whatever R1 says).
+pub fn domain_of(email: &str) -> Option<String> {
+    email.rsplit_once('@').map(|(_, d)| d.to_lowercase())
+}
+
+/// A valid email for the migration assistants: `local@domain.tld` — one `@`, a non-empty
+/// local part, a domain of at least two non-empty labels, no white space.
+pub fn is_valid(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !email.chars().any(char::is_whitespace)
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// Replaces the domain of `email` by `domain`, keeping the local part.
+pub fn with_domain(email: &str, domain: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, _)) => format!("{local}@{domain}"),
+        None => format!("{email}@{domain}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_follow_the_email_match_assumption() {
+        assert_eq!(email_key("Ann@Acme.com", EmailMatch::CaseInsensitive), "ann@acme.com");
+        assert_eq!(email_key("Ann@Acme.com", EmailMatch::CaseSensitive), "Ann@Acme.com");
+    }
+
+    #[test]
+    fn validity_is_local_at_domain_dot_tld() {
+        for ok in ["a@b.co", "first.last@sub.acme.com"] {
+            assert!(is_valid(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@b", "@b.com", "a@b.", "a@.com", "a b@c.com", "a@b@c.com", "a@b..com"] {
+            assert!(!is_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn domains_are_lower_cased_and_replaced() {
+        assert_eq!(domain_of("x@Acme.COM").as_deref(), Some("acme.com"));
+        assert_eq!(domain_of("nodomain"), None);
+        assert_eq!(with_domain("ann@old.com", "new.com"), "ann@new.com");
+    }
+}

@@ -1,0 +1,136 @@
+//! Newtype identifiers, simulated time and product sets.
+
+use std::fmt;
+use std::ops::Add;
+
+macro_rules! index_id {
+    ($(#[doc = $doc:literal])* $name:ident) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The id as a vector index.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// The id of the element at `index`.
+            ///
+            /// Indices are bounded by the validated size limits (far below `u32::MAX`).
+            pub fn from_index(index: usize) -> Self {
+                $name(u32::try_from(index).unwrap_or(u32::MAX))
+            }
+        }
+    };
+}
+
+index_id!(
+    /// A person: an index into the scenario's people followed by joiners.
+    PersonId
+);
+index_id!(
+    /// An Atlassian account.
+    AccountId
+);
+index_id!(
+    /// A group name of the scenario (shared by server, IdP and cloud).
+    GroupId
+);
+index_id!(
+    /// A SCIM record in the provisioning directory.
+    RecordId
+);
+
+/// Simulated time: integer seconds since the scenario start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(pub i64);
+
+impl SimTime {
+    /// Time of a (possibly fractional) day, rounded to the nearest second.
+    pub fn from_days(days: f64) -> SimTime {
+        SimTime((days * 86_400.0).round() as i64)
+    }
+
+    /// Seconds since the start.
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+}
+
+impl Add<i64> for SimTime {
+    type Output = SimTime;
+    fn add(self, seconds: i64) -> SimTime {
+        SimTime(self.0.saturating_add(seconds))
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let (d, rem) = (s.div_euclid(86_400), s.rem_euclid(86_400));
+        write!(f, "day {d} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    }
+}
+
+/// A set of products as a bit set (at most 64 products).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct ProductSet(pub u64);
+
+impl ProductSet {
+    /// The empty set.
+    pub const EMPTY: ProductSet = ProductSet(0);
+
+    /// The set holding product `index`.
+    pub fn single(index: usize) -> ProductSet {
+        ProductSet(1u64 << index)
+    }
+
+    /// True when no product is in the set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Union.
+    pub fn union(self, other: ProductSet) -> ProductSet {
+        ProductSet(self.0 | other.0)
+    }
+
+    /// Products in `self` but not in `other`.
+    pub fn minus(self, other: ProductSet) -> ProductSet {
+        ProductSet(self.0 & !other.0)
+    }
+
+    /// Intersection.
+    pub fn intersect(self, other: ProductSet) -> ProductSet {
+        ProductSet(self.0 & other.0)
+    }
+
+    /// Number of products.
+    pub fn len(self) -> u32 {
+        self.0.count_ones()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_to_the_nearest_second() {
+        assert_eq!(SimTime::from_days(1.0), SimTime(86_400));
+        assert_eq!(SimTime::from_days(0.5), SimTime(43_200));
+        assert_eq!(SimTime::from_days(1.0 / 86_400.0 * 0.6), SimTime(1));
+        assert_eq!(SimTime(90_061).to_string(), "day 1 01:01:01");
+    }
+
+    #[test]
+    fn product_sets_behave_as_sets() {
+        let a = ProductSet::single(0).union(ProductSet::single(3));
+        let b = ProductSet::single(3);
+        assert_eq!(a.minus(b), ProductSet::single(0));
+        assert_eq!(a.intersect(b), b);
+        assert_eq!(a.len(), 2);
+        assert!(ProductSet::EMPTY.is_empty());
+    }
+}

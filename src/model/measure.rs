@@ -1,0 +1,109 @@
+//! From state changes to metrics (DESIGN §4).
+//!
+//! Lost access is found where the state changes, only for the people an operation touched:
+//! every primitive that can change what a person *has* touches them with the cause of the
+//! change, and [`World::settle`] compares what each touched person has now with what they had,
+//! counting a lost-access incident for every product they lost while still entitled to it.
+//! An operation is one event, or one push inside a sync; the first cause a person is touched
+//! with in an operation is the cause of their losses in it.
+
+use super::world::World;
+use super::{AccountId, PersonId, SimTime};
+use crate::metrics::{Cause, MetricId, N_COLUMNS, TIMELINE_METRICS};
+
+impl World<'_> {
+    /// Marks `p` as touched by the current operation.
+    pub fn touch(&mut self, p: PersonId, cause: Cause) {
+        let person = &mut self.people[p.index()];
+        if person.touch_mark != self.op {
+            person.touch_mark = self.op;
+            self.touched.push((p, cause));
+        }
+    }
+
+    /// Touches everyone whose login account is `a`.
+    pub fn touch_account(&mut self, a: AccountId, cause: Cause) {
+        for i in 0..self.accounts[a.index()].login_of.len() {
+            let p = self.accounts[a.index()].login_of[i];
+            self.touch(p, cause);
+        }
+    }
+
+    /// Ends an operation: counts the losses of every touched person.
+    pub fn settle(&mut self) {
+        let touched = std::mem::take(&mut self.touched);
+        for &(p, cause) in &touched {
+            let now_has = self.has(p);
+            let before = self.people[p.index()].has;
+            let lost = before.minus(now_has).intersect(self.entitled(p));
+            self.counters.lost_by_cause[cause as usize] += u64::from(lost.len());
+            self.people[p.index()].has = now_has;
+        }
+        self.touched = touched;
+        self.touched.clear();
+        self.op += 1;
+    }
+
+    /// Total lost-access incidents so far.
+    pub fn lost_access_incidents(&self) -> u64 {
+        self.counters.lost_by_cause.iter().sum()
+    }
+
+    /// The values of the daily time series now.
+    pub fn daily_sample(&self) -> [f64; 3] {
+        let values = [
+            self.counters.duplicate_people as f64,
+            self.lost_access_incidents() as f64,
+            self.counters.orphaned_accounts as f64,
+        ];
+        debug_assert_eq!(TIMELINE_METRICS.len(), values.len());
+        values
+    }
+
+    /// Every metric at the end of the horizon.
+    pub fn final_metrics(&self, horizon: SimTime) -> [f64; N_COLUMNS] {
+        let mut v = [0.0; N_COLUMNS];
+        let set = |v: &mut [f64; N_COLUMNS], m: MetricId, x: f64| v[m.0] = x;
+        let c = &self.counters;
+        set(&mut v, MetricId::DUPLICATE_PEOPLE, c.duplicate_people as f64);
+        let surplus: u64 = self.people.iter().map(|p| u64::from(p.n_active_accounts.saturating_sub(1))).sum();
+        set(&mut v, MetricId::SURPLUS_ACCOUNTS, surplus as f64);
+        let split = self
+            .people
+            .iter()
+            .filter(|p| p.signed_in && p.content_account.is_some() && p.content_account != p.login)
+            .count();
+        set(&mut v, MetricId::SPLIT_IDENTITY_PEOPLE, split as f64);
+        set(&mut v, MetricId::LOST_ACCESS_INCIDENTS, self.lost_access_incidents() as f64);
+        for cause in Cause::ALL {
+            set(&mut v, cause.column(), c.lost_by_cause[cause as usize] as f64);
+        }
+        let missing = (0..self.people.len())
+            .map(PersonId::from_index)
+            .filter(|&p| {
+                let person = &self.people[p.index()];
+                person.employed && person.signed_in && !self.entitled(p).minus(self.has(p)).is_empty()
+            })
+            .count();
+        set(&mut v, MetricId::MISSING_ACCESS_PEOPLE, missing as f64);
+        set(&mut v, MetricId::ORPHANED_ACCOUNTS, c.orphaned_accounts as f64);
+        let open: i64 =
+            self.accounts.iter().filter_map(|a| a.orphan_since).map(|since| horizon.0 - since.0).sum();
+        set(&mut v, MetricId::ORPHANED_ACCOUNT_DAYS, (c.orphaned_seconds + open) as f64 / 86_400.0);
+        set(&mut v, MetricId::GROUP_CONFLICTS, c.group_conflicts as f64);
+        set(&mut v, MetricId::SCIM_ERRORS, c.scim_errors as f64);
+        let unlinked = self.records.iter().filter(|r| r.linked.is_none()).count();
+        set(&mut v, MetricId::UNLINKED_SCIM_RECORDS, unlinked as f64);
+        set(&mut v, MetricId::FORMER_USERS, self.people.iter().filter(|p| p.former_user).count() as f64);
+        set(
+            &mut v,
+            MetricId::BLOCKED_USERS,
+            self.people.iter().filter(|p| p.blocked && !p.migrated).count() as f64,
+        );
+        set(&mut v, MetricId::ADMIN_FIX_FAILURES, c.admin_fix_failures as f64);
+        let billable = self.accounts.iter().filter(|a| a.active && a.n_granting > 0).count();
+        set(&mut v, MetricId::BILLABLE_ACCOUNTS, billable as f64);
+        set(&mut v, MetricId::EVENTS_PROCESSED, c.events_processed as f64);
+        v
+    }
+}

@@ -1,0 +1,165 @@
+//! The migration assistants' user and group import (R3, R4).
+
+use super::email::{email_key, is_valid};
+use super::world::{CloudGroup, GroupSource, Origin, World};
+use super::{AccountId, GroupId, PersonId};
+use crate::metrics::Cause;
+use crate::rng::Purpose;
+use crate::scenario::{
+    DuplicateEmails, GroupsMode, InvalidEmails, MigrateIntoScimGroup, MigrateOptions, UsersScope,
+};
+use std::collections::HashMap;
+
+/// Server groups the migration assistants never migrate (their users still are).
+pub const BLOCKLISTED_GROUPS: [&str; 5] =
+    ["site-admins", "system-administrators", "atlassian-addons", "atlassian-addons-admin", "org-admins"];
+
+/// True when a group name is on the admin blocklist (compared case-insensitively).
+pub fn is_blocklisted(name: &str) -> bool {
+    BLOCKLISTED_GROUPS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
+/// Domain of placeholder emails: not a domain any scenario can list or verify.
+pub const PLACEHOLDER_DOMAIN: &str = "placeholder.scimsim.invalid";
+
+/// How one server user is migrated.
+enum Plan {
+    /// Kept out by a `block` option.
+    Blocked,
+    /// Onto the account holding `email` (found or created, owned by `owner` when created).
+    Email { email: String, owner: PersonId },
+    /// Onto a new placeholder account; `active: false` is a Former user.
+    Placeholder { active: bool },
+}
+
+impl World<'_> {
+    /// R3 + R4: one run of a migration assistant.
+    pub fn migrate(&mut self, options: MigrateOptions) {
+        let mode = self.scenario.assumptions.email_match;
+        // JCMA's duplicate check: all server users, distinct by username, grouped by email.
+        let mut holders: HashMap<String, Vec<PersonId>> = HashMap::new();
+        for (i, person) in self.people.iter().enumerate() {
+            if let Some(server) = &person.server {
+                if is_valid(&server.email) {
+                    holders.entry(email_key(&server.email, mode)).or_default().push(PersonId::from_index(i));
+                }
+            }
+        }
+        for i in 0..self.people.len() {
+            let p = PersonId::from_index(i);
+            let person = &self.people[i];
+            let Some(server) = &person.server else { continue };
+            if person.migrated {
+                continue; // later runs migrate only the difference (keyed by username)
+            }
+            if options.users == UsersScope::Referenced
+                && !(server.owns_content
+                    && self.streams.uniform(Purpose::Referenced, p.0.into(), 0) < options.share)
+            {
+                continue;
+            }
+            let email = server.email.clone();
+            let plan = if !is_valid(&email) {
+                match options.invalid_emails {
+                    InvalidEmails::Block => Plan::Blocked,
+                    InvalidEmails::FormerUser => Plan::Placeholder { active: false },
+                    InvalidEmails::NewEmail => Plan::Placeholder { active: true },
+                }
+            } else {
+                let sharing = &holders[&email_key(&email, mode)];
+                let first = sharing[0];
+                if sharing.len() < 2 {
+                    Plan::Email { email, owner: p }
+                } else {
+                    match options.duplicate_emails {
+                        DuplicateEmails::Block => Plan::Blocked,
+                        DuplicateEmails::Merge => Plan::Email { email, owner: first },
+                        DuplicateEmails::NewEmail if p == first => Plan::Email { email, owner: p },
+                        DuplicateEmails::NewEmail => Plan::Placeholder { active: true },
+                    }
+                }
+            };
+            self.migrate_user(p, plan, options);
+        }
+    }
+
+    fn migrate_user(&mut self, p: PersonId, plan: Plan, options: MigrateOptions) {
+        let a = match plan {
+            Plan::Blocked => {
+                self.people[p.index()].blocked = true;
+                return;
+            }
+            Plan::Email { email, owner } => match self.account_by_email(&email) {
+                Some(a) => a,
+                None => self.create_account(email, true, Origin::Migration, owner),
+            },
+            Plan::Placeholder { active } => {
+                self.n_placeholders += 1;
+                let email = format!("migrated-user-{}@{PLACEHOLDER_DOMAIN}", self.n_placeholders);
+                let a = self.create_account(email, active, Origin::Placeholder, p);
+                if !active {
+                    self.people[p.index()].former_user = true;
+                }
+                a
+            }
+        };
+        let person = &mut self.people[p.index()];
+        person.migrated = true;
+        let server = person.server.as_ref().expect("only server users are migrated");
+        if server.owns_content {
+            person.content_account = Some(a);
+        }
+        let (active_on_server, groups) = (server.active, server.groups.clone());
+        if options.groups == GroupsMode::None || self.people[p.index()].former_user {
+            return;
+        }
+        for g in groups {
+            if is_blocklisted(&self.scenario.groups[g.index()].name) {
+                continue;
+            }
+            self.ensure_migrated_group(g);
+            // Disabled server users become active accounts with no product access.
+            if active_on_server {
+                self.add_migrated_member(g, a);
+            }
+        }
+    }
+
+    /// R4: creates the group with its server grants unless a same-named cloud group exists.
+    fn ensure_migrated_group(&mut self, g: GroupId) {
+        if self.cloud[g.index()].is_none() {
+            let spec = &self.scenario.groups[g.index()];
+            self.cloud[g.index()] =
+                Some(CloudGroup::new(GroupSource::Migrated, spec.grants, spec.default_access));
+        }
+    }
+
+    /// R4: adds a migrated user's account to a cloud group, respecting SCIM-managed groups.
+    fn add_migrated_member(&mut self, g: GroupId, a: AccountId) {
+        let Some(group) = self.cloud[g.index()].as_ref() else { return };
+        if group.source != GroupSource::Scim {
+            self.add_member(g, a, Cause::Other);
+            return;
+        }
+        let add = self.scenario.assumptions.migrate_into_scim_group == MigrateIntoScimGroup::Add;
+        // A deactivated account is never in a SCIM group.
+        if add && self.accounts[a.index()].active && !group.members.contains(&a) {
+            self.add_member(g, a, Cause::Other);
+            if let Some(group) = self.cloud[g.index()].as_mut() {
+                group.foreign.push(a);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocklist_is_case_insensitive() {
+        assert!(is_blocklisted("site-admins"));
+        assert!(is_blocklisted("System-Administrators"));
+        assert!(!is_blocklisted("jira-users"));
+    }
+}

@@ -1,0 +1,18 @@
+//! The simulated world (DESIGN §2) and the rules that change it (DESIGN §3).
+//!
+//! The world knows the ground truth — which person owns which account — but the rules never
+//! consult it; only the metrics do.
+
+mod admin;
+pub mod email;
+mod idp;
+mod ids;
+mod measure;
+pub mod migration;
+pub mod run;
+mod scim;
+mod signin;
+pub mod world;
+
+pub use ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
+pub use run::{ReplicationInput, simulate, simulate_with};

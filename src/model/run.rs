@@ -1,0 +1,106 @@
+//! Running one strategy through one replication: schedule, dispatch, sample, measure.
+
+use super::SimTime;
+use super::world::World;
+use crate::engine::Event;
+use crate::metrics::Outcome;
+use crate::rng::Streams;
+use crate::scenario::{ActionKind, ExoEvent, ExoKind, PersonSpec, SECONDS_PER_DAY, Scenario, Strategy};
+
+/// What one replication gives every strategy alike (common random numbers).
+#[derive(Debug, Clone, Copy)]
+pub struct ReplicationInput<'a> {
+    /// The organisation at the start.
+    pub people: &'a [PersonSpec],
+    /// The realised exogenous events, in run order.
+    pub events: &'a [ExoEvent],
+    /// The replication's random streams.
+    pub streams: Streams,
+}
+
+impl<'s> World<'s> {
+    /// Handles one event. The one place every kind of event is dispatched.
+    pub fn dispatch(&mut self, event: Event, events: &[ExoEvent]) {
+        match event {
+            Event::Exogenous(k) => match &events[k].kind {
+                ExoKind::ChangeIdpEmail { person, to } => self.change_idp_email(*person, to),
+                ExoKind::RekeyIdpObject { person } => self.rekey(*person),
+                ExoKind::Leave { person } => self.leave(*person),
+                ExoKind::Join { person, spec } => self.join(*person, spec),
+                ExoKind::DeleteIdpGroup { group } => self.delete_idp_group(*group),
+                ExoKind::CreateIdpGroup { group, members } => self.create_idp_group(*group, members),
+                ExoKind::AddToIdpGroup { group, person } => self.add_to_idp_group(*group, *person),
+                ExoKind::RemoveFromIdpGroup { group, person } => self.remove_from_idp_group(*group, *person),
+                ExoKind::MoveDomain { from, to, share, ordinal } => {
+                    self.move_domain(from, to, *share, *ordinal)
+                }
+            },
+            Event::Action(k) => {
+                let strategy: &Strategy = self.strategy;
+                match &strategy.actions[k].kind {
+                    ActionKind::VerifyDomain(d) => {
+                        let name = self.scenario.domains[*d].clone();
+                        self.verify_domain(&name);
+                    }
+                    ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),
+                    ActionKind::EnableScim => self.enable_scim(),
+                    ActionKind::Migrate(options) => self.migrate(*options),
+                    ActionKind::FixEmails { coverage } => self.fix_emails(*coverage),
+                    ActionKind::Cutover { login_spread } => self.cutover(*login_spread),
+                    ActionKind::DisableScim(method) => self.disable_scim(*method),
+                }
+            }
+            Event::SyncTick { generation } => self.sync_tick(generation),
+            Event::SignIn { person } => self.sign_in(person),
+            Event::ServerEmailFollows { person, email } => self.server_email_follows(person, &email),
+            Event::ServerDeactivates { person } => self.server_deactivates(person),
+        }
+        self.settle();
+    }
+}
+
+/// Runs strategy `strategy` of `scenario` through one replication.
+pub fn simulate(scenario: &Scenario, strategy: usize, input: ReplicationInput<'_>) -> Outcome {
+    simulate_with(scenario, strategy, input, |_| {})
+}
+
+/// [`simulate`], calling `after_event` with the world after every event (tests use it to
+/// check invariants).
+pub fn simulate_with(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    mut after_event: impl FnMut(&World<'_>),
+) -> Outcome {
+    let strategy = &scenario.strategies[strategy];
+    let mut world = World::new(scenario, strategy, input.people, input.streams);
+    for (k, e) in input.events.iter().enumerate() {
+        world.schedule(e.at, Event::Exogenous(k));
+    }
+    for (k, a) in strategy.actions.iter().enumerate() {
+        world.schedule(a.at, Event::Action(k));
+    }
+    let horizon = scenario.horizon();
+    let mut timeline = Vec::with_capacity(scenario.horizon_days as usize + 1);
+    let mut next_sample = SimTime(0);
+    while let Some(at) = world.queue.peek_time() {
+        if at > horizon {
+            break;
+        }
+        while next_sample < at {
+            timeline.push(world.daily_sample());
+            next_sample = next_sample + SECONDS_PER_DAY;
+        }
+        let Some((at, event)) = world.queue.pop() else { break };
+        world.now = at;
+        world.counters.events_processed += 1;
+        world.dispatch(event, input.events);
+        after_event(&world);
+    }
+    world.now = horizon;
+    while next_sample <= horizon {
+        timeline.push(world.daily_sample());
+        next_sample = next_sample + SECONDS_PER_DAY;
+    }
+    Outcome { values: world.final_metrics(horizon), timeline }
+}

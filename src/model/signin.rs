@@ -1,0 +1,44 @@
+//! Sign-ins (R14).
+
+use super::PersonId;
+use super::email::is_valid;
+use super::world::{Origin, World};
+use crate::metrics::Cause;
+
+impl World<'_> {
+    /// R14: cutover — every employed person signs in within the spread.
+    pub fn cutover(&mut self, login_spread: i64) {
+        self.cutover = Some(login_spread);
+        for i in 0..self.people.len() {
+            if self.people[i].employed {
+                self.schedule_sign_in(PersonId::from_index(i));
+            }
+        }
+    }
+
+    /// R14: a sign-in lands on the account holding the sign-in email (active or not); with
+    /// none, a self-signup account is created. That account becomes the login account.
+    pub fn sign_in(&mut self, p: PersonId) {
+        if !self.people[p.index()].employed {
+            return;
+        }
+        let Some(email) = self.sign_in_email(p).map(str::to_string) else { return };
+        if !is_valid(&email) {
+            return;
+        }
+        let a = match self.account_by_email(&email) {
+            Some(a) => a,
+            None => self.create_account(email, true, Origin::SelfSignup, p),
+        };
+        let person = &mut self.people[p.index()];
+        person.signed_in = true;
+        if person.login == Some(a) {
+            return;
+        }
+        if let Some(old) = person.login.replace(a) {
+            self.accounts[old.index()].login_of.retain(|&x| x != p);
+        }
+        self.accounts[a.index()].login_of.push(p);
+        self.touch(p, Cause::SignedIntoNewAccount);
+    }
+}

@@ -1,0 +1,648 @@
+//! World state (DESIGN §2) and the primitives every rule is built from: creating accounts,
+//! changing emails, group membership, (de)activation — each keeping the indexes and the
+//! incremental metric counters right.
+//!
+//! The rules themselves live next door: [`super::scim`] (R5–R12), [`super::migration`]
+//! (R3, R4), [`super::admin`] (R2, R13), [`super::idp`] (exogenous IdP events, R15, R16),
+//! [`super::signin`] (R14); [`super::measure`] turns state changes into metrics.
+
+use super::email::{domain_of, email_key};
+use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
+use crate::engine::{Event, EventQueue};
+use crate::metrics::Cause;
+use crate::rng::Streams;
+use crate::scenario::{Directory, PersonSpec, Scenario, Strategy};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Where an account came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Existed before the migration (`cloud_email`).
+    PreExisting,
+    /// Created by a migration assistant.
+    Migration,
+    /// Created by SCIM provisioning.
+    Scim,
+    /// Created by a user signing in with an email no account held.
+    SelfSignup,
+    /// Placeholder created by a migration for an invalid or duplicated email.
+    Placeholder,
+}
+
+/// An Atlassian account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Email (unique among all accounts).
+    pub email: String,
+    /// Active or deactivated.
+    pub active: bool,
+    /// Managed by the organisation (domain verified and account claimed).
+    pub managed: bool,
+    /// Where it came from.
+    pub origin: Origin,
+    /// Ground truth: whose account this is. Rules never read it; metrics do.
+    pub owner: PersonId,
+    /// The SCIM record linked to it, if any.
+    pub linked_record: Option<RecordId>,
+    /// Live cloud groups it is a member of.
+    pub groups: Vec<GroupId>,
+    /// Number of those groups that grant at least one product.
+    pub n_granting: u32,
+    /// People whose login account this is.
+    pub login_of: Vec<PersonId>,
+    /// Since when it has been orphaned (active, with access, owner gone).
+    pub orphan_since: Option<SimTime>,
+}
+
+/// A SCIM record in the provisioning directory.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The IdP object it was created for.
+    pub object: u32,
+    /// The person of that IdP object.
+    pub person: PersonId,
+    /// Email last accepted for it.
+    pub email: String,
+    /// Active or deprovisioned.
+    pub active: bool,
+    /// Linked account.
+    pub linked: Option<AccountId>,
+    /// The account this record deactivated (R9), which it may reactivate.
+    pub deactivated: Option<AccountId>,
+}
+
+/// Source of a cloud group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupSource {
+    /// Created in cloud by an admin (or a SCIM group after its directory was deleted).
+    Local,
+    /// Created by a migration.
+    Migrated,
+    /// Created or taken over by SCIM: read-only.
+    Scim,
+}
+
+/// A live cloud group (at most one per name).
+#[derive(Debug, Clone)]
+pub struct CloudGroup {
+    /// Source.
+    pub source: GroupSource,
+    /// Products it grants.
+    pub grants: ProductSet,
+    /// A product's default-access group (cannot be synced).
+    pub default_access: bool,
+    /// Member accounts.
+    pub members: BTreeSet<AccountId>,
+    /// SCIM bookkeeping: the account each IdP member was placed as at the last push.
+    pub placed: HashMap<PersonId, AccountId>,
+    /// Accounts a migration added into this SCIM group (R4 `add`), removed at the next push.
+    pub foreign: Vec<AccountId>,
+}
+
+/// IdP-side state of a group name.
+#[derive(Debug, Clone, Default)]
+pub struct IdpGroup {
+    /// The group object exists in the IdP (deleted or out of scope: false).
+    pub exists: bool,
+    /// Members (the people's role; unchanged by deleting the object).
+    pub members: BTreeSet<PersonId>,
+    /// A push of this group is queued for the next sync.
+    pub pending: bool,
+    /// The conflict with a same-named cloud group was rejected: every push fails.
+    pub rejected: bool,
+    /// Members whose SCIM placement may have changed since the last push.
+    pub dirty: BTreeSet<PersonId>,
+    /// R11 deleted the cloud group of this name: a re-created SCIM group gets no grants.
+    pub grants_lost: bool,
+}
+
+/// A person's IdP identity.
+#[derive(Debug, Clone)]
+pub struct IdpIdentity {
+    /// Current IdP object id (a new one after a re-key).
+    pub object: u32,
+    /// Primary email.
+    pub email: String,
+    /// Assigned to the Atlassian app.
+    pub in_scope: bool,
+    /// Group memberships (role).
+    pub groups: Vec<GroupId>,
+    /// The record of the current object, once pushed.
+    pub record: Option<RecordId>,
+    /// A push of this user is queued.
+    pub pending: bool,
+}
+
+/// A person's server identity.
+#[derive(Debug, Clone)]
+pub struct ServerIdentity {
+    /// Server email.
+    pub email: String,
+    /// Directory kind.
+    pub directory: Directory,
+    /// Active on the server.
+    pub active: bool,
+    /// Server groups.
+    pub groups: Vec<GroupId>,
+    /// Owns content.
+    pub owns_content: bool,
+}
+
+/// A person and what the strategy has done to them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Employed.
+    pub employed: bool,
+    /// IdP identity.
+    pub idp: Option<IdpIdentity>,
+    /// Server identity.
+    pub server: Option<ServerIdentity>,
+    /// Login account (R14).
+    pub login: Option<AccountId>,
+    /// Signed in at least once.
+    pub signed_in: bool,
+    /// Account holding their migrated content.
+    pub content_account: Option<AccountId>,
+    /// Their server user was migrated.
+    pub migrated: bool,
+    /// A `block` option kept their server user out (and it has not been migrated since).
+    pub blocked: bool,
+    /// Migrated as a Former user.
+    pub former_user: bool,
+    /// Products they had at the last settle.
+    pub has: ProductSet,
+    /// Number of active accounts they own.
+    pub n_active_accounts: u32,
+    /// Accounts they own.
+    pub accounts: Vec<AccountId>,
+    /// Sign-ins scheduled so far (selects the uniform of the next one).
+    pub n_sign_ins: u64,
+    /// Operation in which they were last touched.
+    pub touch_mark: u64,
+}
+
+/// State of the provisioning directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryState {
+    /// Never enabled.
+    None,
+    /// Syncing.
+    Active,
+    /// Deleted in Atlassian.
+    Deleted,
+    /// Provisioning stopped in the IdP.
+    StoppedInIdp,
+}
+
+/// A domain's verification state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DomainState {
+    /// Ownership proven.
+    pub verified: bool,
+    /// Accounts claimed.
+    pub claimed: bool,
+    /// Accounts created later are managed from birth.
+    pub auto: bool,
+}
+
+/// Incremental metric counters.
+#[derive(Debug, Clone, Default)]
+pub struct Counters {
+    /// People with two or more active accounts.
+    pub duplicate_people: u64,
+    /// Orphaned accounts now.
+    pub orphaned_accounts: u64,
+    /// Seconds of orphaned time already closed.
+    pub orphaned_seconds: i64,
+    /// Lost-access incidents by cause.
+    pub lost_by_cause: [u64; 7],
+    /// Conflicts raised.
+    pub group_conflicts: u64,
+    /// Failed pushes.
+    pub scim_errors: u64,
+    /// Failed admin email fixes.
+    pub admin_fix_failures: u64,
+    /// Events handled.
+    pub events_processed: u64,
+}
+
+/// The whole simulated world of one strategy in one replication.
+pub struct World<'s> {
+    /// The scenario.
+    pub scenario: &'s Scenario,
+    /// The strategy being run.
+    pub strategy: &'s Strategy,
+    /// Random streams of this replication.
+    pub streams: Streams,
+    /// Current time.
+    pub now: SimTime,
+    /// Pending events.
+    pub queue: EventQueue,
+    /// People (initial, then joiners in join order).
+    pub people: Vec<Person>,
+    /// Accounts.
+    pub accounts: Vec<Account>,
+    /// Email key → account holding it.
+    pub email_index: HashMap<String, AccountId>,
+    /// Domain name → state.
+    pub domains: BTreeMap<String, DomainState>,
+    /// Live cloud group per name.
+    pub cloud: Vec<Option<CloudGroup>>,
+    /// IdP state per group name.
+    pub idp_groups: Vec<IdpGroup>,
+    /// Provisioning directory state.
+    pub directory: DirectoryState,
+    /// Directory generation (incremented by each `enable_scim`).
+    pub generation: u32,
+    /// SCIM records.
+    pub records: Vec<Record>,
+    /// Users queued for the next sync, in the order they first changed.
+    pub pending_users: Vec<PersonId>,
+    /// Groups queued for the next sync, in the order they first changed.
+    pub pending_groups: Vec<GroupId>,
+    /// Next IdP object id.
+    pub next_object: u32,
+    /// Cutover has happened, with this sign-in spread in seconds.
+    pub cutover: Option<i64>,
+    /// Metric counters.
+    pub counters: Counters,
+    /// People touched by the current operation, with the cause of any loss.
+    pub touched: Vec<(PersonId, Cause)>,
+    /// Current operation number (for de-duplicating touches).
+    pub op: u64,
+    /// Placeholder accounts created so far (for unique placeholder emails).
+    pub n_placeholders: u64,
+}
+
+impl<'s> World<'s> {
+    /// The world at time 0: people, pre-existing accounts, local cloud groups, IdP groups.
+    pub fn new(
+        scenario: &'s Scenario,
+        strategy: &'s Strategy,
+        people: &[PersonSpec],
+        streams: Streams,
+    ) -> World<'s> {
+        let n_groups = scenario.groups.len();
+        let mut world = World {
+            scenario,
+            strategy,
+            streams,
+            now: SimTime(0),
+            queue: EventQueue::default(),
+            people: Vec::with_capacity(people.len()),
+            accounts: Vec::new(),
+            email_index: HashMap::new(),
+            domains: scenario.domains.iter().map(|d| (d.clone(), DomainState::default())).collect(),
+            cloud: vec![None; n_groups],
+            idp_groups: vec![IdpGroup { exists: true, ..IdpGroup::default() }; n_groups],
+            directory: DirectoryState::None,
+            generation: 0,
+            records: Vec::new(),
+            pending_users: Vec::new(),
+            pending_groups: Vec::new(),
+            next_object: 0,
+            cutover: None,
+            counters: Counters::default(),
+            touched: Vec::new(),
+            op: 1,
+            n_placeholders: 0,
+        };
+        for (g, spec) in scenario.groups.iter().enumerate() {
+            if let Some(grants) = spec.cloud_grants {
+                world.cloud[g] = Some(CloudGroup::new(GroupSource::Local, grants, spec.default_access));
+            }
+        }
+        for spec in people {
+            world.add_person(spec);
+        }
+        world
+    }
+
+    /// Adds a person (at the start or as a joiner) with their pre-existing account.
+    pub fn add_person(&mut self, spec: &PersonSpec) -> PersonId {
+        let p = PersonId::from_index(self.people.len());
+        let idp = spec.idp_email.as_ref().map(|email| {
+            let object = self.next_object;
+            self.next_object += 1;
+            IdpIdentity {
+                object,
+                email: email.clone(),
+                in_scope: spec.in_idp_scope,
+                groups: spec.idp_groups.clone(),
+                record: None,
+                pending: false,
+            }
+        });
+        if let Some(idp) = &idp {
+            for &g in &idp.groups {
+                self.idp_groups[g.index()].members.insert(p);
+            }
+        }
+        let server = spec.server_email.as_ref().map(|email| ServerIdentity {
+            email: email.clone(),
+            directory: spec.directory,
+            active: spec.server_active,
+            groups: spec.server_groups.clone(),
+            owns_content: spec.owns_content,
+        });
+        self.people.push(Person {
+            employed: spec.employed,
+            idp,
+            server,
+            login: None,
+            signed_in: false,
+            content_account: None,
+            migrated: false,
+            blocked: false,
+            former_user: false,
+            has: ProductSet::EMPTY,
+            n_active_accounts: 0,
+            accounts: Vec::new(),
+            n_sign_ins: 0,
+            touch_mark: 0,
+        });
+        if let Some(email) = &spec.cloud_email {
+            if self.account_by_email(email).is_none() {
+                let a = self.create_account(email.clone(), true, Origin::PreExisting, p);
+                for &g in &spec.cloud_groups {
+                    if self.cloud[g.index()].is_some() {
+                        self.add_member(g, a, Cause::Other);
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /// The key of `email` under the scenario's email-match assumption.
+    pub fn key(&self, email: &str) -> String {
+        email_key(email, self.scenario.assumptions.email_match)
+    }
+
+    /// The account holding `email`, active or not (R1).
+    pub fn account_by_email(&self, email: &str) -> Option<AccountId> {
+        self.email_index.get(&self.key(email)).copied()
+    }
+
+    /// True when two emails are the same account key (R1).
+    pub fn same_email(&self, a: &str, b: &str) -> bool {
+        self.key(a) == self.key(b)
+    }
+
+    /// True when `email`'s domain is verified and claimed (R2).
+    pub fn verified_claimed(&self, email: &str) -> bool {
+        domain_of(email).and_then(|d| self.domains.get(&d)).is_some_and(|d| d.verified && d.claimed)
+    }
+
+    /// True when accounts created now with `email` are managed from birth (R2 `auto`).
+    pub fn managed_at_birth(&self, email: &str) -> bool {
+        domain_of(email).and_then(|d| self.domains.get(&d)).is_some_and(|d| d.verified && d.claimed && d.auto)
+    }
+
+    /// True when the account is linked to a record of an existing directory (admin edits fail).
+    pub fn scim_locked(&self, a: AccountId) -> bool {
+        self.accounts[a.index()].linked_record.is_some()
+    }
+
+    /// The person's sign-in email: IdP primary email when in IdP scope, else the server email.
+    pub fn sign_in_email(&self, p: PersonId) -> Option<&str> {
+        let person = &self.people[p.index()];
+        match (&person.idp, &person.server) {
+            (Some(idp), _) if idp.in_scope => Some(&idp.email),
+            (_, Some(server)) => Some(&server.email),
+            _ => None,
+        }
+    }
+
+    /// True when the person has an IdP identity in provisioning scope.
+    pub fn in_idp_scope(&self, p: PersonId) -> bool {
+        self.people[p.index()].idp.as_ref().is_some_and(|i| i.in_scope)
+    }
+
+    /// Products the person is entitled to (DESIGN §4).
+    pub fn entitled(&self, p: PersonId) -> ProductSet {
+        let person = &self.people[p.index()];
+        if !person.employed {
+            return ProductSet::EMPTY;
+        }
+        let groups = match (&person.idp, &person.server) {
+            (Some(idp), _) if idp.in_scope => &idp.groups,
+            (_, Some(server)) if server.active => &server.groups,
+            _ => return ProductSet::EMPTY,
+        };
+        groups.iter().fold(ProductSet::EMPTY, |acc, g| acc.union(self.scenario.groups[g.index()].grants))
+    }
+
+    /// Products the person has: their login account is active and in a live granting group.
+    pub fn has(&self, p: PersonId) -> ProductSet {
+        match self.people[p.index()].login {
+            Some(a) => self.account_products(a),
+            None => ProductSet::EMPTY,
+        }
+    }
+
+    /// Products an account gives access to (none when deactivated).
+    pub fn account_products(&self, a: AccountId) -> ProductSet {
+        let account = &self.accounts[a.index()];
+        if !account.active {
+            return ProductSet::EMPTY;
+        }
+        account.groups.iter().fold(ProductSet::EMPTY, |acc, g| {
+            acc.union(self.cloud[g.index()].as_ref().map_or(ProductSet::EMPTY, |c| c.grants))
+        })
+    }
+
+    /// Schedules an event.
+    pub fn schedule(&mut self, at: SimTime, event: Event) {
+        self.queue.schedule(at, event);
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /// Creates an active or deactivated account; `managed` follows R2's birth rule.
+    pub fn create_account(
+        &mut self,
+        email: String,
+        active: bool,
+        origin: Origin,
+        owner: PersonId,
+    ) -> AccountId {
+        let a = AccountId::from_index(self.accounts.len());
+        let managed = self.managed_at_birth(&email);
+        let key = self.key(&email);
+        debug_assert!(!self.email_index.contains_key(&key), "email {email} already held");
+        self.email_index.insert(key, a);
+        self.accounts.push(Account {
+            email,
+            active: false,
+            managed,
+            origin,
+            owner,
+            linked_record: None,
+            groups: Vec::new(),
+            n_granting: 0,
+            login_of: Vec::new(),
+            orphan_since: None,
+        });
+        self.people[owner.index()].accounts.push(a);
+        if active {
+            self.set_active(a, true, Cause::Other);
+        }
+        a
+    }
+
+    /// Changes an account's email (the new one must be free).
+    pub fn change_account_email(&mut self, a: AccountId, email: String) {
+        let old = self.key(&self.accounts[a.index()].email);
+        self.email_index.remove(&old);
+        let key = self.key(&email);
+        debug_assert!(self.email_index.get(&key).is_none_or(|&b| b == a));
+        self.email_index.insert(key, a);
+        self.accounts[a.index()].email = email;
+    }
+
+    /// Activates or deactivates an account, keeping duplicate and orphan counters right.
+    /// A deactivated account leaves every SCIM group. Its login users are touched with `cause`.
+    pub fn set_active(&mut self, a: AccountId, active: bool, cause: Cause) {
+        if self.accounts[a.index()].active == active {
+            return;
+        }
+        if !active {
+            self.remove_from_scim_groups(a, cause);
+        }
+        self.accounts[a.index()].active = active;
+        let owner = self.accounts[a.index()].owner;
+        let person = &mut self.people[owner.index()];
+        let before = person.n_active_accounts;
+        if active {
+            person.n_active_accounts += 1;
+        } else {
+            person.n_active_accounts -= 1;
+        }
+        let after = person.n_active_accounts;
+        match (before >= 2, after >= 2) {
+            (false, true) => self.counters.duplicate_people += 1,
+            (true, false) => self.counters.duplicate_people -= 1,
+            _ => {}
+        }
+        self.update_orphan(a);
+        self.touch_account(a, cause);
+        if !active {
+            // R14: people still employed sign in again after their login account is deactivated.
+            let users = self.accounts[a.index()].login_of.clone();
+            for p in users {
+                if self.people[p.index()].employed {
+                    self.schedule_sign_in(p);
+                }
+            }
+        }
+    }
+
+    /// Re-evaluates whether an account is orphaned (active, with access, owner gone).
+    pub fn update_orphan(&mut self, a: AccountId) {
+        let account = &self.accounts[a.index()];
+        let orphan = account.active && account.n_granting > 0 && !self.people[account.owner.index()].employed;
+        match (account.orphan_since, orphan) {
+            (None, true) => {
+                self.accounts[a.index()].orphan_since = Some(self.now);
+                self.counters.orphaned_accounts += 1;
+            }
+            (Some(since), false) => {
+                self.accounts[a.index()].orphan_since = None;
+                self.counters.orphaned_accounts -= 1;
+                self.counters.orphaned_seconds += self.now.0 - since.0;
+            }
+            _ => {}
+        }
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    /// Adds an account to a live cloud group (no-op when already a member).
+    pub fn add_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        let Some(group) = self.cloud[g.index()].as_mut() else { return };
+        if !group.members.insert(a) {
+            return;
+        }
+        let grants = !group.grants.is_empty();
+        let account = &mut self.accounts[a.index()];
+        account.groups.push(g);
+        if grants {
+            account.n_granting += 1;
+            self.update_orphan(a);
+        }
+        self.touch_account(a, cause);
+    }
+
+    /// Removes an account from a live cloud group (no-op when not a member).
+    pub fn remove_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        let Some(group) = self.cloud[g.index()].as_mut() else { return };
+        if !group.members.remove(&a) {
+            return;
+        }
+        let grants = !group.grants.is_empty();
+        let account = &mut self.accounts[a.index()];
+        account.groups.retain(|&x| x != g);
+        if grants {
+            account.n_granting -= 1;
+            self.update_orphan(a);
+        }
+        self.touch_account(a, cause);
+    }
+
+    /// Removes an account from every SCIM group (R7 unlink, R9 deprovision).
+    pub fn remove_from_scim_groups(&mut self, a: AccountId, cause: Cause) {
+        let scim_groups: Vec<GroupId> = self.accounts[a.index()]
+            .groups
+            .iter()
+            .copied()
+            .filter(|g| self.cloud[g.index()].as_ref().is_some_and(|c| c.source == GroupSource::Scim))
+            .collect();
+        for g in scim_groups {
+            self.remove_member(g, a, cause);
+        }
+    }
+
+    /// Deletes a live cloud group: every member loses it (R11).
+    pub fn delete_cloud_group(&mut self, g: GroupId, cause: Cause) {
+        let Some(group) = self.cloud[g.index()].as_ref() else { return };
+        let members: Vec<AccountId> = group.members.iter().copied().collect();
+        for a in members {
+            self.remove_member(g, a, cause);
+        }
+        self.cloud[g.index()] = None;
+    }
+
+    // ---------------------------------------------------------------- sign-ins
+
+    /// Schedules a sign-in for `p` within the cutover's spread (R14); nothing before cutover.
+    pub fn schedule_sign_in(&mut self, p: PersonId) {
+        let Some(spread) = self.cutover else { return };
+        let person = &mut self.people[p.index()];
+        let k = person.n_sign_ins;
+        person.n_sign_ins += 1;
+        let offset = if spread > 0 {
+            let u = self.streams.uniform(crate::rng::Purpose::SignIn, p.0.into(), k);
+            (u * spread as f64).floor() as i64
+        } else {
+            0
+        };
+        self.schedule(self.now + offset, Event::SignIn { person: p });
+    }
+}
+
+impl CloudGroup {
+    /// An empty group.
+    pub fn new(source: GroupSource, grants: ProductSet, default_access: bool) -> CloudGroup {
+        CloudGroup {
+            source,
+            grants,
+            default_access,
+            members: BTreeSet::new(),
+            placed: HashMap::new(),
+            foreign: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `report.json` (DESIGN §7): every statistic of every strategy, the daily series, and the
+//! paired differences against the first strategy.
+
+use super::Exporter;
+use crate::metrics::{Cause, MetricId, TIMELINE_METRICS};
+use crate::runner::RunResult;
+use crate::scenario::Scenario;
+use crate::stats::{MeanInterval, Summary};
+use serde_json::{Map, Value, json};
+
+/// `report.json`.
+pub struct ReportJson;
+
+fn summary_value(s: &Summary) -> Value {
+    json!({"mean": s.mean, "std": s.std, "ci95": s.ci95, "min": s.min, "p50": s.p50, "p90": s.p90, "max": s.max})
+}
+
+fn interval_value(m: &MeanInterval) -> Value {
+    json!({"mean": m.mean, "ci95": m.ci95})
+}
+
+/// The report as a JSON value.
+pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
+    let strategies: Vec<Value> = result
+        .strategies
+        .iter()
+        .map(|s| {
+            let mut metrics = Map::new();
+            for m in MetricId::headline() {
+                metrics.insert(m.name().to_string(), summary_value(s.summary(m)));
+            }
+            let mut causes = Map::new();
+            for c in Cause::ALL {
+                causes.insert(c.name().to_string(), summary_value(s.summary(c.column())));
+            }
+            let timeline: Vec<Value> = s
+                .timeline
+                .iter()
+                .enumerate()
+                .map(|(day, point)| {
+                    let mut entry = Map::new();
+                    entry.insert("day".into(), json!(day));
+                    for (k, m) in TIMELINE_METRICS.iter().enumerate() {
+                        entry.insert(m.name().to_string(), interval_value(&point[k]));
+                    }
+                    Value::Object(entry)
+                })
+                .collect();
+            json!({"name": s.name, "metrics": metrics, "lost_access_by_cause": causes, "timeline": timeline})
+        })
+        .collect();
+    let paired: Vec<Value> = result
+        .paired
+        .iter()
+        .map(|p| {
+            json!({
+                "baseline": result.strategies[p.baseline].name,
+                "strategy": result.strategies[p.strategy].name,
+                "metric": p.metric.name(),
+                "mean": p.difference.mean,
+                "ci95": p.difference.ci95,
+            })
+        })
+        .collect();
+    json!({
+        "scimsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "seed": result.seed,
+        "replications": result.replications,
+        "horizon_days": scenario.horizon_days,
+        "strategies": strategies,
+        "paired_differences": paired,
+    })
+}
+
+impl Exporter for ReportJson {
+    fn file_name(&self) -> &'static str {
+        "report.json"
+    }
+
+    fn render(&self, scenario: &Scenario, result: &RunResult) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(&report_value(scenario, result)).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
+}

@@ -1,0 +1,351 @@
+//! The checked scenario: what the simulator runs. Built from the raw file types
+//! ([`raw`]) by [`validate`], which resolves every name to an index and checks every
+//! reference, range and ordering before anything runs.
+
+pub mod raw;
+pub mod validate;
+
+pub use raw::{
+    Assistant, ConflictPolicy, Directory, DisableMethod, DuplicateEmails, EmailMatch, GroupsMode, IdpProfile,
+    InvalidEmails, MigrateIntoScimGroup, UsersScope,
+};
+pub use validate::{parse_scenario, scenario_from_value};
+
+use crate::metrics::MetricId;
+use crate::model::{GroupId, PersonId, ProductSet, SimTime};
+
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Upper limits that keep a run within memory and time a laptop can give.
+pub mod limits {
+    /// Most replications in one run.
+    pub const MAX_REPLICATIONS: u64 = 100_000;
+    /// Longest horizon in days (ten years).
+    pub const MAX_HORIZON_DAYS: f64 = 3650.0;
+    /// Most products (they are a 64-bit set).
+    pub const MAX_PRODUCTS: usize = 64;
+    /// Most groups.
+    pub const MAX_GROUPS: usize = 10_000;
+    /// Most explicit people plus joiners.
+    pub const MAX_PEOPLE: usize = 5_000_000;
+    /// Shortest sync interval in seconds.
+    pub const MIN_SYNC_INTERVAL_SECONDS: i64 = 1;
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Scenario name (also the default output folder name).
+    pub name: String,
+    /// What it is about.
+    pub description: String,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Replications to run.
+    pub replications: u64,
+    /// Horizon in whole days.
+    pub horizon_days: u32,
+    /// Product names; a product's index is its bit in a [`ProductSet`].
+    pub products: Vec<String>,
+    /// Domain names, lower-cased.
+    pub domains: Vec<String>,
+    /// Groups, indexed by [`GroupId`].
+    pub groups: Vec<GroupSpec>,
+    /// People at the start, indexed by [`PersonId`]; joiners follow them.
+    pub people: Vec<PersonSpec>,
+    /// Sync interval and profile.
+    pub idp: IdpSettings,
+    /// Seconds before an external directory follows an IdP change (R15).
+    pub server_sync_lag: i64,
+    /// Switches for open behaviour.
+    pub assumptions: Assumptions,
+    /// Exogenous events in the order they run (time, then file order).
+    pub events: Vec<ExoEvent>,
+    /// Strategies; the first is the baseline.
+    pub strategies: Vec<Strategy>,
+    /// Expectations for `scimsim check`.
+    pub expectations: Vec<Expectation>,
+}
+
+impl Scenario {
+    /// The horizon in seconds.
+    pub fn horizon(&self) -> SimTime {
+        SimTime(i64::from(self.horizon_days) * SECONDS_PER_DAY)
+    }
+
+    /// Number of people including every joiner.
+    pub fn n_people_total(&self) -> usize {
+        self.people.len() + self.events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count()
+    }
+
+    /// Index of a strategy by name.
+    pub fn strategy_index(&self, name: &str) -> Option<usize> {
+        self.strategies.iter().position(|s| s.name == name)
+    }
+}
+
+/// A group name with its products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSpec {
+    /// Name.
+    pub name: String,
+    /// Products granted on the server, at migration creation and at first SCIM creation.
+    pub grants: ProductSet,
+    /// A default-access group in cloud cannot be synced.
+    pub default_access: bool,
+    /// Pushed by the IdP.
+    pub synced_from_idp: bool,
+    /// Present: a local cloud group with these grants exists at the start.
+    pub cloud_grants: Option<ProductSet>,
+}
+
+/// One person as the scenario gives them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonSpec {
+    /// Scenario id, also the server username.
+    pub id: String,
+    /// IdP primary email (IdP identity iff present).
+    pub idp_email: Option<String>,
+    /// Server email (server identity iff present).
+    pub server_email: Option<String>,
+    /// Pre-existing cloud account email.
+    pub cloud_email: Option<String>,
+    /// Server directory kind.
+    pub directory: Directory,
+    /// Active on the server.
+    pub server_active: bool,
+    /// IdP group memberships.
+    pub idp_groups: Vec<GroupId>,
+    /// Server group memberships.
+    pub server_groups: Vec<GroupId>,
+    /// Local cloud groups of the pre-existing account.
+    pub cloud_groups: Vec<GroupId>,
+    /// Assigned to the Atlassian app in the IdP.
+    pub in_idp_scope: bool,
+    /// Owns content on the server.
+    pub owns_content: bool,
+    /// Employed at the start.
+    pub employed: bool,
+}
+
+/// Sync settings of the identity provider.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IdpSettings {
+    /// The profile named in the file, if any.
+    pub profile: IdpProfile,
+    /// Seconds between syncs.
+    pub sync_interval: i64,
+}
+
+impl IdpProfile {
+    /// The profile's documented (or assumed) sync interval in minutes.
+    pub fn default_interval_minutes(self) -> i64 {
+        match self {
+            IdpProfile::EntraId => 40,
+            IdpProfile::Okta => 1,
+            IdpProfile::Google => 240,
+            IdpProfile::OneLogin => 40,
+        }
+    }
+}
+
+/// Assumption switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Assumptions {
+    /// How emails are compared.
+    pub email_match: EmailMatch,
+    /// Migration into a same-named SCIM group.
+    pub migrate_into_scim_group: MigrateIntoScimGroup,
+}
+
+/// An exogenous event at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExoEvent {
+    /// When it happens.
+    pub at: SimTime,
+    /// What happens.
+    pub kind: ExoKind,
+}
+
+/// The kinds of exogenous event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExoKind {
+    /// IdP primary email changes.
+    ChangeIdpEmail {
+        /// Who.
+        person: PersonId,
+        /// The new email.
+        to: String,
+    },
+    /// A new IdP object for the person (R8).
+    RekeyIdpObject {
+        /// Who.
+        person: PersonId,
+    },
+    /// The person leaves.
+    Leave {
+        /// Who.
+        person: PersonId,
+    },
+    /// A new person joins.
+    Join {
+        /// The id assigned to the joiner.
+        person: PersonId,
+        /// Their attributes.
+        spec: Box<PersonSpec>,
+    },
+    /// An IdP group is deleted or leaves scope.
+    DeleteIdpGroup {
+        /// Which.
+        group: GroupId,
+    },
+    /// An IdP group is (re-)created with these members.
+    CreateIdpGroup {
+        /// Which.
+        group: GroupId,
+        /// Its members.
+        members: Vec<PersonId>,
+    },
+    /// A person is added to an IdP group.
+    AddToIdpGroup {
+        /// Which group.
+        group: GroupId,
+        /// Who.
+        person: PersonId,
+    },
+    /// A person is removed from an IdP group.
+    RemoveFromIdpGroup {
+        /// Which group.
+        group: GroupId,
+        /// Who.
+        person: PersonId,
+    },
+    /// A share of the people on one domain move to another.
+    MoveDomain {
+        /// Old domain, lower case.
+        from: String,
+        /// New domain as written.
+        to: String,
+        /// Share that moves.
+        share: f64,
+        /// Ordinal of this event among move_domain events (selects its random stream).
+        ordinal: u32,
+    },
+}
+
+/// A strategy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strategy {
+    /// Unique name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Conflict resolution.
+    pub group_conflicts: ConflictPolicy,
+    /// Actions in time order.
+    pub actions: Vec<Action>,
+}
+
+/// A strategy action at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    /// When.
+    pub at: SimTime,
+    /// What.
+    pub kind: ActionKind,
+}
+
+/// Migration options.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MigrateOptions {
+    /// Which assistant.
+    pub assistant: Assistant,
+    /// Which users.
+    pub users: UsersScope,
+    /// With `referenced`: the share of content owners.
+    pub share: f64,
+    /// Groups or not.
+    pub groups: GroupsMode,
+    /// Invalid-email handling.
+    pub invalid_emails: InvalidEmails,
+    /// Duplicate-email handling.
+    pub duplicate_emails: DuplicateEmails,
+}
+
+/// The kinds of strategy action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionKind {
+    /// Verify a domain (index into `domains`).
+    VerifyDomain(usize),
+    /// Claim accounts on verified domains.
+    ClaimAccounts {
+        /// Later accounts on claimed domains are managed from birth.
+        auto: bool,
+    },
+    /// Create the provisioning directory and run the first sync.
+    EnableScim,
+    /// Run a migration.
+    Migrate(MigrateOptions),
+    /// Admin email fix with a coverage.
+    FixEmails {
+        /// Probability an admin reaches a mismatched person.
+        coverage: f64,
+    },
+    /// Users start signing in.
+    Cutover {
+        /// Sign-in spread in seconds.
+        login_spread: i64,
+    },
+    /// Switch SCIM off.
+    DisableScim(DisableMethod),
+}
+
+impl ActionKind {
+    /// Name of the action as written in files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ActionKind::VerifyDomain(_) => "verify_domain",
+            ActionKind::ClaimAccounts { .. } => "claim_accounts",
+            ActionKind::EnableScim => "enable_scim",
+            ActionKind::Migrate(_) => "migrate",
+            ActionKind::FixEmails { .. } => "fix_emails",
+            ActionKind::Cutover { .. } => "cutover",
+            ActionKind::DisableScim(_) => "disable_scim",
+        }
+    }
+}
+
+/// An expectation checked by `scimsim check`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    /// The mean of a metric of a strategy satisfies a bound.
+    Bound {
+        /// Strategy index.
+        strategy: usize,
+        /// Metric column.
+        metric: MetricId,
+        /// The bound.
+        bound: Bound,
+    },
+    /// `better` is lower than `than` with 95% confidence (paired).
+    Better {
+        /// The strategy expected lower.
+        better: usize,
+        /// The other strategy.
+        than: usize,
+        /// Metric column.
+        metric: MetricId,
+    },
+}
+
+/// A bound on a mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// Equal within 1e-9.
+    Equals(f64),
+    /// At most.
+    AtMost(f64),
+    /// At least.
+    AtLeast(f64),
+}

@@ -1,0 +1,705 @@
+//! Raw scenario file types: a one-to-one mirror of the JSON (DESIGN §5) with unknown fields
+//! rejected. Nothing here is checked beyond types; [`super::validate`] turns these into the
+//! checked [`super::Scenario`].
+
+use crate::json::{FromJson, JsonPath, ObjectReader, Problems, read_tag, tagged_schema};
+use crate::{json_enum, json_object};
+use serde_json::{Value, json};
+
+json_object! {
+    /// A scimsim scenario: one organisation, the exogenous events of its migration window and
+    /// the strategies to compare.
+    "scenario" pub struct ScenarioFile {
+        /// Short name; the default output folder is output/<name>/.
+        req name: String,
+        /// One sentence on what the scenario is about.
+        opt description: String,
+        /// Seed of every random stream (default 0).
+        opt seed: u64,
+        /// Number of replications (default 1).
+        opt replications: u64,
+        /// Length of the simulated window in days; events exactly at the horizon run.
+        req horizon_days: f64,
+        /// Product names, e.g. ["jira", "confluence"].
+        req products: Vec<String>,
+        /// Email domains the organisation can verify.
+        opt domains: Vec<DomainFile>,
+        /// Group names used on the server, in the IdP and in cloud, with the products they grant.
+        opt groups: Vec<GroupFile>,
+        /// The people: explicit (`people`) or generated (`synthetic`).
+        req population: PopulationFile,
+        /// Identity provider profile or sync interval (default entra_id).
+        opt idp: IdpFile,
+        /// Email drift settings.
+        opt drift: DriftFile,
+        /// Joiners and leavers per day.
+        opt churn: ChurnFile,
+        /// Switches for behaviour the sources leave open.
+        opt assumptions: AssumptionsFile,
+        /// Exogenous events, the same for every strategy.
+        opt events: Vec<EventFile>,
+        /// The strategies to compare; the first is the baseline of paired differences.
+        req strategies: Vec<StrategyFile>,
+        /// Expectations checked by `scimsim check`.
+        opt expect: Vec<ExpectationFile>,
+    }
+}
+
+json_object! {
+    /// An email domain of the organisation.
+    "domain" pub struct DomainFile {
+        /// Domain name, e.g. acme.com.
+        req name: String,
+    }
+}
+
+json_object! {
+    /// A group name with the products it grants.
+    "group" pub struct GroupFile {
+        /// Group name (the same name on the server, in the IdP and in cloud).
+        req name: String,
+        /// Products the group grants on the server, when migration creates it, and when SCIM first creates it.
+        opt grants: Vec<String>,
+        /// True when the group is a product's default-access group in cloud (it cannot be synced).
+        opt default_access: bool,
+        /// True when the IdP pushes this group to Atlassian.
+        opt synced_from_idp: bool,
+        /// When present, a local cloud group of this name exists at the start with these grants.
+        opt cloud_grants: Vec<String>,
+    }
+}
+
+json_object! {
+    /// The population: exactly one of `people` or `synthetic`.
+    "population" pub struct PopulationFile {
+        /// Explicit people.
+        opt people: Vec<PersonFile>,
+        /// Shares from which a population is generated.
+        opt synthetic: Value,
+    }
+}
+
+json_enum! {
+    /// Server user directory kind.
+    "directory" pub enum Directory {
+        /// Jira/Confluence internal directory: never follows the IdP.
+        Internal = "internal",
+        /// LDAP/Crowd directory: follows IdP email changes after the sync lag (R15).
+        External = "external",
+    }
+    default Internal
+}
+
+json_object! {
+    /// One person. Has an IdP identity iff `idp_email` is given, a server identity iff
+    /// `server_email` is given, a pre-existing cloud account iff `cloud_email` is given.
+    "person" pub struct PersonFile {
+        /// Unique id; also the server username.
+        req id: String,
+        /// Primary email in the identity provider.
+        opt idp_email: String,
+        /// Email of the server (Jira/Confluence) user.
+        opt server_email: String,
+        /// Email of an Atlassian account that exists before the migration.
+        opt cloud_email: String,
+        /// Server directory: internal (default) or external.
+        opt directory: Directory,
+        /// Active on the server (default true).
+        opt server_active: bool,
+        /// IdP groups the person is a member of.
+        opt idp_groups: Vec<String>,
+        /// Server groups the person is a member of.
+        opt server_groups: Vec<String>,
+        /// Local cloud groups the pre-existing account is a member of.
+        opt cloud_groups: Vec<String>,
+        /// Assigned to the Atlassian app in the IdP (default true).
+        opt in_idp_scope: bool,
+        /// Owns content on the server (default true).
+        opt owns_content: bool,
+        /// Employed at the start (default true).
+        opt employed: bool,
+    }
+}
+
+json_enum! {
+    /// Identity provider profile.
+    "idp profile" pub enum IdpProfile {
+        /// Microsoft Entra ID: incremental cycles every 40 minutes.
+        EntraId = "entra_id",
+        /// Okta: pushes within a minute.
+        Okta = "okta",
+        /// Google Workspace: every 4 hours.
+        Google = "google",
+        /// OneLogin: every 40 minutes (assumption: undocumented).
+        OneLogin = "onelogin",
+    }
+    default EntraId
+}
+
+json_object! {
+    /// Identity provider settings.
+    "idp" pub struct IdpFile {
+        /// entra_id (default), okta, google or onelogin.
+        opt profile: IdpProfile,
+        /// Overrides the profile's sync interval.
+        opt sync_interval_minutes: f64,
+    }
+}
+
+json_object! {
+    /// Email drift.
+    "drift" pub struct DriftFile {
+        /// Poisson rate of IdP email changes per person and year.
+        opt idp_email_changes_per_person_year: f64,
+        /// Hours before an external directory follows an IdP change (default 24).
+        opt server_sync_lag_hours: f64,
+        /// Poisson rate of IdP re-keys per person and year.
+        opt idp_rekeys_per_person_year: f64,
+    }
+}
+
+json_object! {
+    /// Joiners and leavers.
+    "churn" pub struct ChurnFile {
+        /// Mean joiners per day.
+        opt joiners_per_day: f64,
+        /// Mean leavers per day.
+        opt leavers_per_day: f64,
+    }
+}
+
+json_enum! {
+    /// How account emails are compared (R1).
+    "email match" pub enum EmailMatch {
+        /// a@X.com and A@x.com are the same account (default).
+        CaseInsensitive = "case_insensitive",
+        /// Emails must match exactly.
+        CaseSensitive = "case_sensitive",
+    }
+    default CaseInsensitive
+}
+
+json_enum! {
+    /// What a migration does with a same-named SCIM-managed cloud group (R4).
+    "migrate_into_scim_group option" pub enum MigrateIntoScimGroup {
+        /// Users are not added (default).
+        Skip = "skip",
+        /// Users are added, then removed by the next push of that IdP group.
+        Add = "add",
+    }
+    default Skip
+}
+
+json_object! {
+    /// Switches for behaviour the sources leave open.
+    "assumptions" pub struct AssumptionsFile {
+        /// case_insensitive (default) or case_sensitive.
+        opt email_match: EmailMatch,
+        /// skip (default) or add.
+        opt migrate_into_scim_group: MigrateIntoScimGroup,
+    }
+}
+
+json_object! {
+    /// The IdP primary email of a person changes.
+    "change_idp_email event" pub struct ChangeIdpEmailFile {
+        /// Day of the event (may be fractional).
+        req day: f64,
+        /// Person id.
+        req person: String,
+        /// The new primary email.
+        req to: String,
+    }
+}
+
+json_object! {
+    /// A new IdP object for an existing person (guest to member, rehire, new IdP) (R8).
+    "rekey_idp_object event" pub struct RekeyIdpObjectFile {
+        /// Day of the event.
+        req day: f64,
+        /// Person id.
+        req person: String,
+    }
+}
+
+json_object! {
+    /// A person leaves: deactivated in the IdP (R9, R16).
+    "leave event" pub struct LeaveFile {
+        /// Day of the event.
+        req day: f64,
+        /// Person id.
+        req person: String,
+    }
+}
+
+json_object! {
+    /// A person joins, in IdP scope with their own idp_groups (R16).
+    "join event" pub struct JoinFile {
+        /// Day of the event.
+        req day: f64,
+        /// The joiner, as in population.people.
+        req person: PersonFile,
+    }
+}
+
+json_object! {
+    /// An IdP group is deleted or removed from provisioning scope (R11).
+    "delete_idp_group event" pub struct DeleteIdpGroupFile {
+        /// Day of the event.
+        req day: f64,
+        /// Group name.
+        req group: String,
+    }
+}
+
+json_object! {
+    /// An IdP group is (re-)created with the listed members.
+    "create_idp_group event" pub struct CreateIdpGroupFile {
+        /// Day of the event.
+        req day: f64,
+        /// Group name.
+        req group: String,
+        /// Person ids of the members.
+        req members: Vec<String>,
+    }
+}
+
+json_object! {
+    /// A person is added to or removed from an IdP group.
+    "group membership event" pub struct GroupMemberFile {
+        /// Day of the event.
+        req day: f64,
+        /// Group name.
+        req group: String,
+        /// Person id.
+        req person: String,
+    }
+}
+
+json_object! {
+    /// A share of the people whose IdP email is on `from` move to `to` (a rebrand).
+    "move_domain event" pub struct MoveDomainFile {
+        /// Day of the event.
+        req day: f64,
+        /// Old domain.
+        req from: String,
+        /// New domain.
+        req to: String,
+        /// Share of the people on `from` who move, in [0, 1].
+        req share: f64,
+    }
+}
+
+/// An exogenous event, tagged by `do`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventFile {
+    /// `change_idp_email`
+    ChangeIdpEmail(ChangeIdpEmailFile),
+    /// `rekey_idp_object`
+    RekeyIdpObject(RekeyIdpObjectFile),
+    /// `leave`
+    Leave(LeaveFile),
+    /// `join`
+    Join(JoinFile),
+    /// `delete_idp_group`
+    DeleteIdpGroup(DeleteIdpGroupFile),
+    /// `create_idp_group`
+    CreateIdpGroup(CreateIdpGroupFile),
+    /// `add_to_idp_group`
+    AddToIdpGroup(GroupMemberFile),
+    /// `remove_from_idp_group`
+    RemoveFromIdpGroup(GroupMemberFile),
+    /// `move_domain`
+    MoveDomain(MoveDomainFile),
+}
+
+/// Reads the fields of one variant of a tagged object, allowing the tag itself.
+fn read_variant<T>(
+    value: &Value,
+    at: &JsonPath,
+    what: &str,
+    fields: &[&str],
+    read: fn(&ObjectReader<'_>, &mut Problems) -> T,
+    problems: &mut Problems,
+) -> Option<T> {
+    let mut known = vec!["do"];
+    known.extend_from_slice(fields);
+    let reader = ObjectReader::open(value, at, what, &known, problems)?;
+    Some(read(&reader, problems))
+}
+
+macro_rules! tagged_union {
+    ($enum:ident, $what:literal, $doc:literal, { $( $tag:literal => $variant:ident($ty:ident) ),+ $(,)? }) => {
+        impl $enum {
+            /// Every tag value, in declaration order.
+            pub const KINDS: &'static [&'static str] = &[$($tag),+];
+
+            /// The tag of this value.
+            pub fn kind(&self) -> &'static str {
+                match self { $( $enum::$variant(_) => $tag ),+ }
+            }
+        }
+
+        impl FromJson for $enum {
+            fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+                let tag = read_tag(value, at, "do", $what, Self::KINDS, problems)?;
+                match tag {
+                    $( $tag => read_variant(value, at, $ty::WHAT, $ty::FIELDS, $ty::read_fields, problems)
+                        .map($enum::$variant), )+
+                    _ => None,
+                }
+            }
+            fn schema() -> Value {
+                tagged_schema("do", $doc, vec![$( ($tag, $ty::schema()) ),+])
+            }
+        }
+    };
+}
+
+tagged_union!(EventFile, "event", "An exogenous event, tagged by `do`.", {
+    "change_idp_email" => ChangeIdpEmail(ChangeIdpEmailFile),
+    "rekey_idp_object" => RekeyIdpObject(RekeyIdpObjectFile),
+    "leave" => Leave(LeaveFile),
+    "join" => Join(JoinFile),
+    "delete_idp_group" => DeleteIdpGroup(DeleteIdpGroupFile),
+    "create_idp_group" => CreateIdpGroup(CreateIdpGroupFile),
+    "add_to_idp_group" => AddToIdpGroup(GroupMemberFile),
+    "remove_from_idp_group" => RemoveFromIdpGroup(GroupMemberFile),
+    "move_domain" => MoveDomain(MoveDomainFile),
+});
+
+json_enum! {
+    /// How a strategy resolves group conflicts (R10).
+    "group_conflicts option" pub enum ConflictPolicy {
+        /// The cloud group becomes SCIM-managed; its members are replaced by the IdP's.
+        Accept = "accept",
+        /// The cloud group stays local; every push of that group fails (default).
+        Reject = "reject",
+    }
+    default Reject
+}
+
+json_object! {
+    /// A strategy: a name and a timeline of admin actions.
+    "strategy" pub struct StrategyFile {
+        /// Unique name.
+        req name: String,
+        /// What the strategy is, in a sentence.
+        opt description: String,
+        /// accept or reject (default).
+        opt group_conflicts: ConflictPolicy,
+        /// Admin actions in time order.
+        req timeline: Vec<ActionFile>,
+    }
+}
+
+json_object! {
+    /// Verify ownership of a domain (R2).
+    "verify_domain action" pub struct VerifyDomainFile {
+        /// Day of the action.
+        req day: f64,
+        /// A name from `domains`.
+        req domain: String,
+    }
+}
+
+json_object! {
+    /// Claim the accounts on every verified domain (R2).
+    "claim_accounts action" pub struct ClaimAccountsFile {
+        /// Day of the action.
+        req day: f64,
+        /// Accounts created later on a claimed domain are managed from birth (default false).
+        opt auto: bool,
+    }
+}
+
+json_object! {
+    /// Create the provisioning directory and run the first sync (R5).
+    "enable_scim action" pub struct EnableScimFile {
+        /// Day of the action.
+        req day: f64,
+    }
+}
+
+json_enum! {
+    /// Migration assistant.
+    "assistant" pub enum Assistant {
+        /// Jira Cloud Migration Assistant.
+        Jcma = "jcma",
+        /// Confluence Cloud Migration Assistant.
+        Ccma = "ccma",
+    }
+    default Jcma
+}
+
+json_enum! {
+    /// Which server users a migration imports.
+    "users option" pub enum UsersScope {
+        /// Every server user.
+        All = "all",
+        /// Content owners whose per-person uniform is below `share`.
+        Referenced = "referenced",
+    }
+    default All
+}
+
+json_enum! {
+    /// Whether a migration brings groups.
+    "groups option" pub enum GroupsMode {
+        /// Groups are created or merged into same-named cloud groups (R4).
+        Merge = "merge",
+        /// No group is created and nobody is added.
+        None = "none",
+    }
+    default Merge
+}
+
+json_enum! {
+    /// What a migration does with a server user whose email is invalid.
+    "invalid_emails option" pub enum InvalidEmails {
+        /// Content kept on a deactivated placeholder account ("Former user").
+        FormerUser = "former_user",
+        /// A placeholder account with a generated email.
+        NewEmail = "new_email",
+        /// The user is not migrated ("do nothing"; default).
+        Block = "block",
+    }
+    default Block
+}
+
+json_enum! {
+    /// What a migration does with server users sharing one email.
+    "duplicate_emails option" pub enum DuplicateEmails {
+        /// One account (the first person's in file order) gets everyone's content and groups.
+        Merge = "merge",
+        /// The first person keeps the email; the others get placeholder accounts.
+        NewEmail = "new_email",
+        /// Every user sharing the email is kept out ("do nothing"; default).
+        Block = "block",
+    }
+    default Block
+}
+
+json_object! {
+    /// Run a migration assistant's user and group import (R3, R4).
+    "migrate action" pub struct MigrateFile {
+        /// Day of the action.
+        req day: f64,
+        /// jcma (default) or ccma.
+        opt assistant: Assistant,
+        /// all (default) or referenced.
+        opt users: UsersScope,
+        /// With users = referenced: share of content owners migrated (default 1).
+        opt share: f64,
+        /// merge (default) or none.
+        opt groups: GroupsMode,
+        /// former_user, new_email or block (default).
+        opt invalid_emails: InvalidEmails,
+        /// merge, new_email or block (default).
+        opt duplicate_emails: DuplicateEmails,
+    }
+}
+
+json_object! {
+    /// Admins set migrated accounts' emails to the IdP email (R13).
+    "fix_emails action" pub struct FixEmailsFile {
+        /// Day of the action.
+        req day: f64,
+        /// Share of the mismatched people an admin reaches, in [0, 1] (default 1).
+        opt coverage: f64,
+    }
+}
+
+json_object! {
+    /// Users start signing in to cloud (R14).
+    "cutover action" pub struct CutoverFile {
+        /// Day of the action.
+        req day: f64,
+        /// Each person signs in at a uniform time within this many days (default 0).
+        opt login_spread_days: f64,
+    }
+}
+
+json_enum! {
+    /// How SCIM is switched off (R12).
+    "disable method" pub enum DisableMethod {
+        /// Delete the provisioning directory in Atlassian.
+        DeleteDirectory = "delete_directory",
+        /// Stop provisioning in the IdP only.
+        StopInIdp = "stop_in_idp",
+    }
+    default DeleteDirectory
+}
+
+json_object! {
+    /// Switch SCIM off (R12).
+    "disable_scim action" pub struct DisableScimFile {
+        /// Day of the action.
+        req day: f64,
+        /// delete_directory or stop_in_idp (required).
+        req method: DisableMethod,
+    }
+}
+
+/// A strategy action, tagged by `do`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionFile {
+    /// `verify_domain`
+    VerifyDomain(VerifyDomainFile),
+    /// `claim_accounts`
+    ClaimAccounts(ClaimAccountsFile),
+    /// `enable_scim`
+    EnableScim(EnableScimFile),
+    /// `migrate`
+    Migrate(MigrateFile),
+    /// `fix_emails`
+    FixEmails(FixEmailsFile),
+    /// `cutover`
+    Cutover(CutoverFile),
+    /// `disable_scim`
+    DisableScim(DisableScimFile),
+}
+
+tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
+    "verify_domain" => VerifyDomain(VerifyDomainFile),
+    "claim_accounts" => ClaimAccounts(ClaimAccountsFile),
+    "enable_scim" => EnableScim(EnableScimFile),
+    "migrate" => Migrate(MigrateFile),
+    "fix_emails" => FixEmails(FixEmailsFile),
+    "cutover" => Cutover(CutoverFile),
+    "disable_scim" => DisableScim(DisableScimFile),
+});
+
+impl ActionFile {
+    /// Day of the action.
+    pub fn day(&self) -> f64 {
+        match self {
+            ActionFile::VerifyDomain(a) => a.day,
+            ActionFile::ClaimAccounts(a) => a.day,
+            ActionFile::EnableScim(a) => a.day,
+            ActionFile::Migrate(a) => a.day,
+            ActionFile::FixEmails(a) => a.day,
+            ActionFile::Cutover(a) => a.day,
+            ActionFile::DisableScim(a) => a.day,
+        }
+    }
+}
+
+impl EventFile {
+    /// Day of the event.
+    pub fn day(&self) -> f64 {
+        match self {
+            EventFile::ChangeIdpEmail(e) => e.day,
+            EventFile::RekeyIdpObject(e) => e.day,
+            EventFile::Leave(e) => e.day,
+            EventFile::Join(e) => e.day,
+            EventFile::DeleteIdpGroup(e) => e.day,
+            EventFile::CreateIdpGroup(e) => e.day,
+            EventFile::AddToIdpGroup(e) | EventFile::RemoveFromIdpGroup(e) => e.day,
+            EventFile::MoveDomain(e) => e.day,
+        }
+    }
+}
+
+json_object! {
+    /// A bound on the mean of one metric of one strategy.
+    "expectation" pub struct BoundFile {
+        /// Strategy name.
+        req strategy: String,
+        /// Metric name, e.g. duplicate_people or lost_access_by_cause.group_deleted.
+        req metric: String,
+        /// The mean equals this (tolerance 1e-9).
+        opt equals: f64,
+        /// The mean is at most this.
+        opt at_most: f64,
+        /// The mean is at least this.
+        opt at_least: f64,
+    }
+}
+
+json_object! {
+    /// One strategy is better (lower) than another on a metric: the paired difference's 95%
+    /// interval lies wholly below zero.
+    "expectation" pub struct BetterFile {
+        /// The strategy expected to be better (lower).
+        req better: String,
+        /// The strategy it is compared with.
+        req than: String,
+        /// Metric name.
+        req metric: String,
+    }
+}
+
+/// An expectation: a bound or a paired comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExpectationFile {
+    /// `{"strategy", "metric", "equals"|"at_most"|"at_least"}`
+    Bound(BoundFile),
+    /// `{"better", "than", "metric"}`
+    Better(BetterFile),
+}
+
+impl FromJson for ExpectationFile {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        if value.get("better").is_some() {
+            BetterFile::from_json(value, at, problems).map(ExpectationFile::Better)
+        } else {
+            BoundFile::from_json(value, at, problems).map(ExpectationFile::Bound)
+        }
+    }
+    fn schema() -> Value {
+        json!({
+            "description": "A bound on a strategy's mean, or a paired comparison between two strategies.",
+            "oneOf": [BoundFile::schema(), BetterFile::schema()],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Option<ScenarioFile>, Vec<String>) {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let mut problems = Problems::default();
+        let file = ScenarioFile::from_json(&value, &JsonPath::root(), &mut problems);
+        (file, problems.into_vec().into_iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn tagged_events_read_their_variant_and_reject_unknown_kinds() {
+        let (file, problems) = read(
+            r#"{"name": "x", "horizon_days": 10, "products": ["jira"],
+                "population": {"people": [{"id": "a"}]},
+                "events": [{"day": 1, "do": "leave", "person": "a"},
+                           {"day": 2, "do": "leeve", "person": "a"},
+                           {"day": 3, "do": "join", "person": {"id": "b", "idp_emial": "b@x.com"}}],
+                "strategies": [{"name": "s", "timeline": [{"day": 0, "do": "enable_scim", "extra": 1}]}]}"#,
+        );
+        assert_eq!(
+            problems,
+            vec![
+                "$.events[1].do: unknown event `leeve` (hint: did you mean `leave`?)",
+                "$.events[2].person.idp_emial: unknown field `idp_emial` (hint: did you mean `idp_email`?)",
+                "$.strategies[0].timeline[0].extra: unknown field `extra` (hint: expected one of `do`, `day`)",
+            ]
+        );
+        let file = file.unwrap();
+        let events = file.events.unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].kind(), "leave");
+    }
+
+    #[test]
+    fn expectations_have_two_shapes() {
+        let (file, problems) = read(
+            r#"{"name": "x", "horizon_days": 1, "products": [], "population": {}, "strategies": [],
+                "expect": [{"strategy": "s", "metric": "duplicate_people", "equals": 0},
+                           {"better": "a", "than": "b", "metric": "scim_errors"}]}"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let expect = file.unwrap().expect.unwrap();
+        assert!(matches!(expect[0], ExpectationFile::Bound(_)));
+        assert!(matches!(expect[1], ExpectationFile::Better(_)));
+    }
+}

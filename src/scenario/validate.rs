@@ -1,0 +1,849 @@
+//! From raw file types to the checked [`Scenario`]: every name resolved, every reference,
+//! range and ordering checked, every problem collected with its JSON path.
+
+use super::raw::{self, ActionFile, EventFile, ExpectationFile, PersonFile, ScenarioFile};
+use super::*;
+use crate::json::{FromJson, JsonPath, Problem, Problems};
+use crate::metrics::{COLUMNS, MetricId};
+use crate::model::email::email_key;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// Parse failure of a scenario text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseFailure {
+    /// Not JSON at all: serde_json's message with line and column.
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// JSON, but with problems; every one of them.
+    Invalid(Vec<Problem>),
+}
+
+/// Parses and validates a scenario from JSON text.
+pub fn parse_scenario(text: &str) -> Result<Scenario, ParseFailure> {
+    let value: Value = parse_json(text)?;
+    scenario_from_value(&value).map_err(ParseFailure::Invalid)
+}
+
+/// Parses JSON text, mapping serde_json's error to line and column.
+pub fn parse_json(text: &str) -> Result<Value, ParseFailure> {
+    serde_json::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        // serde_json appends " at line L column C"; keep only the description.
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        ParseFailure::Syntax { line: e.line(), column: e.column(), message }
+    })
+}
+
+/// Validates a parsed scenario document.
+pub fn scenario_from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
+    let mut problems = Problems::default();
+    let root = JsonPath::root();
+    let Some(file) = ScenarioFile::from_json(value, &root, &mut problems) else {
+        return Err(problems.into_vec());
+    };
+    let scenario = Checker::new(&mut problems).check(&file);
+    if problems.is_empty() { Ok(scenario) } else { Err(problems.into_vec()) }
+}
+
+/// Name → index table with did-you-mean on misses.
+struct Names {
+    what: &'static str,
+    index: HashMap<String, usize>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn new(what: &'static str) -> Names {
+        Names { what, index: HashMap::new(), names: Vec::new() }
+    }
+
+    /// Adds a name; reports a duplicate.
+    fn add(&mut self, name: &str, at: &JsonPath, problems: &mut Problems) {
+        if name.is_empty() {
+            problems.push(at, format!("{} name is empty", self.what));
+            return;
+        }
+        if self.index.contains_key(name) {
+            problems.push_hint(
+                at,
+                format!("duplicate {} `{name}`", self.what),
+                format!("every {} needs a unique name", self.what),
+            );
+            return;
+        }
+        self.index.insert(name.to_string(), self.names.len());
+        self.names.push(name.to_string());
+    }
+
+    /// Looks a name up; reports an unknown one (empty names were reported where read).
+    fn get(&self, name: &str, at: &JsonPath, problems: &mut Problems) -> Option<usize> {
+        if let Some(&i) = self.index.get(name) {
+            return Some(i);
+        }
+        if !name.is_empty() {
+            let known: Vec<&str> = self.names.iter().map(String::as_str).collect();
+            problems.push_unknown(at, self.what, name, &known);
+        }
+        None
+    }
+}
+
+struct Checker<'p> {
+    problems: &'p mut Problems,
+    products: Names,
+    groups: Names,
+    people: Names,
+    domains: Names,
+    strategies: Names,
+    horizon: SimTime,
+    /// Groups that exist in cloud at the start (they have `cloud_grants`).
+    group_has_cloud_grants: HashSet<usize>,
+}
+
+impl<'p> Checker<'p> {
+    fn new(problems: &'p mut Problems) -> Checker<'p> {
+        Checker {
+            problems,
+            products: Names::new("product"),
+            groups: Names::new("group"),
+            people: Names::new("person"),
+            domains: Names::new("domain"),
+            strategies: Names::new("strategy"),
+            horizon: SimTime(0),
+            group_has_cloud_grants: HashSet::new(),
+        }
+    }
+
+    fn check(mut self, file: &ScenarioFile) -> Scenario {
+        let root = JsonPath::root();
+        self.check_name(&file.name, &root.key("name"));
+        let replications = file.replications.unwrap_or(1);
+        if replications == 0 || replications > limits::MAX_REPLICATIONS {
+            self.problems.push_hint(
+                &root.key("replications"),
+                format!("replications must be between 1 and {}", limits::MAX_REPLICATIONS),
+                "use at least 1; 100–1000 is typical for synthetic scenarios",
+            );
+        }
+        let horizon_days = self.check_horizon(file.horizon_days, &root.key("horizon_days"));
+        self.horizon = SimTime(i64::from(horizon_days) * SECONDS_PER_DAY);
+
+        if file.products.len() > limits::MAX_PRODUCTS {
+            self.problems.push(
+                &root.key("products"),
+                format!("at most {} products are supported", limits::MAX_PRODUCTS),
+            );
+        }
+        for (i, p) in file.products.iter().enumerate() {
+            self.products.add(p, &root.key("products").index(i), self.problems);
+        }
+
+        let domains = self.check_domains(file.domains.as_deref().unwrap_or_default());
+        let groups = self.check_groups(file.groups.as_deref().unwrap_or_default());
+        let assumptions = file
+            .assumptions
+            .as_ref()
+            .map(|a| Assumptions {
+                email_match: a.email_match.unwrap_or_default(),
+                migrate_into_scim_group: a.migrate_into_scim_group.unwrap_or_default(),
+            })
+            .unwrap_or_default();
+        let people = self.check_population(&file.population, assumptions.email_match);
+        let idp = self.check_idp(file.idp.as_ref());
+        let server_sync_lag = self.check_drift(file.drift.as_ref());
+        self.check_churn(file.churn.as_ref());
+        let events = self.check_events(file.events.as_deref().unwrap_or_default(), &people);
+        let strategies = self.check_strategies(&file.strategies);
+        let expectations = self.check_expectations(file.expect.as_deref().unwrap_or_default());
+
+        Scenario {
+            name: file.name.clone(),
+            description: file.description.clone().unwrap_or_default(),
+            seed: file.seed.unwrap_or(0),
+            replications,
+            horizon_days,
+            products: file.products.clone(),
+            domains,
+            groups,
+            people,
+            idp,
+            server_sync_lag,
+            assumptions,
+            events,
+            strategies,
+            expectations,
+        }
+    }
+
+    fn check_name(&mut self, name: &str, at: &JsonPath) {
+        let ok = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !ok {
+            self.problems.push_hint(
+                at,
+                format!("scenario name `{name}` cannot be used as a folder name"),
+                "use letters, digits, `-`, `_` and `.` only, e.g. `acme-jira-dc`",
+            );
+        }
+    }
+
+    fn check_horizon(&mut self, days: f64, at: &JsonPath) -> u32 {
+        if !(1.0..=limits::MAX_HORIZON_DAYS).contains(&days) || days.fract() != 0.0 {
+            self.problems.push_hint(
+                at,
+                format!(
+                    "horizon_days must be a whole number of days from 1 to {}, found {days}",
+                    limits::MAX_HORIZON_DAYS
+                ),
+                "a migration window is typically 60–365 days",
+            );
+            return 1;
+        }
+        days as u32
+    }
+
+    fn check_domains(&mut self, domains: &[raw::DomainFile]) -> Vec<String> {
+        let at = JsonPath::root().key("domains");
+        let mut out = Vec::new();
+        for (i, d) in domains.iter().enumerate() {
+            let name = d.name.to_lowercase();
+            let here = at.index(i).key("name");
+            if !name.contains('.') || name.contains('@') || name.contains(char::is_whitespace) {
+                self.problems.push_hint(
+                    &here,
+                    format!("`{}` is not a domain name", d.name),
+                    "write the part after @, e.g. `acme.com`",
+                );
+            }
+            self.domains.add(&name, &here, self.problems);
+            out.push(name);
+        }
+        out
+    }
+
+    fn product_set(&mut self, names: &[String], at: &JsonPath) -> ProductSet {
+        let mut set = ProductSet::EMPTY;
+        for (i, name) in names.iter().enumerate() {
+            if let Some(p) = self.products.get(name, &at.index(i), self.problems) {
+                set = set.union(ProductSet::single(p));
+            }
+        }
+        set
+    }
+
+    fn check_groups(&mut self, groups: &[raw::GroupFile]) -> Vec<GroupSpec> {
+        let at = JsonPath::root().key("groups");
+        if groups.len() > limits::MAX_GROUPS {
+            self.problems.push(&at, format!("at most {} groups are supported", limits::MAX_GROUPS));
+        }
+        let mut out = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            let here = at.index(i);
+            self.groups.add(&g.name, &here.key("name"), self.problems);
+            let grants = self.product_set(g.grants.as_deref().unwrap_or_default(), &here.key("grants"));
+            let cloud_grants =
+                g.cloud_grants.as_ref().map(|c| self.product_set(c, &here.key("cloud_grants")));
+            if cloud_grants.is_some() {
+                self.group_has_cloud_grants.insert(i);
+            }
+            out.push(GroupSpec {
+                name: g.name.clone(),
+                grants,
+                default_access: g.default_access.unwrap_or(false),
+                synced_from_idp: g.synced_from_idp.unwrap_or(false),
+                cloud_grants,
+            });
+        }
+        out
+    }
+
+    fn group_list(&mut self, names: &[String], at: &JsonPath) -> Vec<GroupId> {
+        let mut out: Vec<GroupId> = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            if let Some(g) = self.groups.get(name, &at.index(i), self.problems) {
+                let g = GroupId::from_index(g);
+                if out.contains(&g) {
+                    self.problems.push(&at.index(i), format!("group `{name}` is listed twice"));
+                } else {
+                    out.push(g);
+                }
+            }
+        }
+        out
+    }
+
+    fn check_population(
+        &mut self,
+        population: &raw::PopulationFile,
+        email_match: EmailMatch,
+    ) -> Vec<PersonSpec> {
+        let at = JsonPath::root().key("population");
+        match (&population.people, &population.synthetic) {
+            (Some(_), Some(_)) => {
+                self.problems.push_hint(
+                    &at,
+                    "population has both `people` and `synthetic`",
+                    "give either an explicit list of people or the shares to generate them, not both",
+                );
+                Vec::new()
+            }
+            (None, Some(_)) => {
+                self.problems.push_hint(
+                    &at.key("synthetic"),
+                    "synthetic populations are not supported yet",
+                    "list the people explicitly in `population.people`",
+                );
+                Vec::new()
+            }
+            (None, None) => {
+                self.problems.push_hint(
+                    &at,
+                    "population has neither `people` nor `synthetic`",
+                    "add `\"people\": [{\"id\": \"alice\", \"idp_email\": \"alice@acme.com\"}]`",
+                );
+                Vec::new()
+            }
+            (Some(people), None) => {
+                let at = at.key("people");
+                if people.len() > limits::MAX_PEOPLE {
+                    self.problems.push(&at, format!("at most {} people are supported", limits::MAX_PEOPLE));
+                }
+                let mut idp_emails: HashMap<String, usize> = HashMap::new();
+                let mut out = Vec::with_capacity(people.len());
+                for (i, p) in people.iter().enumerate() {
+                    let here = at.index(i);
+                    let spec = self.check_person(p, &here);
+                    if let Some(e) = &spec.idp_email {
+                        let key = email_key(e, email_match);
+                        if let Some(&first) = idp_emails.get(&key) {
+                            self.problems.push_hint(
+                                &here.key("idp_email"),
+                                format!("IdP email `{e}` is also the IdP email of `{}`", people[first].id),
+                                "an IdP primary email belongs to one person; give each person their own",
+                            );
+                        } else {
+                            idp_emails.insert(key, i);
+                        }
+                    }
+                    out.push(spec);
+                }
+                out
+            }
+        }
+    }
+
+    fn check_person(&mut self, p: &PersonFile, at: &JsonPath) -> PersonSpec {
+        self.people.add(&p.id, &at.key("id"), self.problems);
+        for (field, value) in
+            [("idp_email", &p.idp_email), ("server_email", &p.server_email), ("cloud_email", &p.cloud_email)]
+        {
+            if value.as_deref() == Some("") {
+                self.problems.push_hint(
+                    &at.key(field),
+                    "email is empty",
+                    format!("leave `{field}` out when the person has none"),
+                );
+            }
+        }
+        let idp_groups = self.group_list(p.idp_groups.as_deref().unwrap_or_default(), &at.key("idp_groups"));
+        let server_groups =
+            self.group_list(p.server_groups.as_deref().unwrap_or_default(), &at.key("server_groups"));
+        let cloud_groups =
+            self.group_list(p.cloud_groups.as_deref().unwrap_or_default(), &at.key("cloud_groups"));
+        if p.idp_email.is_none() && !idp_groups.is_empty() {
+            self.problems.push_hint(
+                &at.key("idp_groups"),
+                "a person without `idp_email` has no IdP identity and cannot be in IdP groups",
+                "add `idp_email` or remove `idp_groups`",
+            );
+        }
+        if p.server_email.is_none() && !server_groups.is_empty() {
+            self.problems.push_hint(
+                &at.key("server_groups"),
+                "a person without `server_email` has no server identity and cannot be in server groups",
+                "add `server_email` or remove `server_groups`",
+            );
+        }
+        if !cloud_groups.is_empty() && p.cloud_email.is_none() {
+            self.problems.push_hint(
+                &at.key("cloud_groups"),
+                "a person without `cloud_email` has no pre-existing account to put in cloud groups",
+                "add `cloud_email` or remove `cloud_groups`",
+            );
+        }
+        for (i, g) in cloud_groups.iter().enumerate() {
+            let name = self.groups.names[g.index()].clone();
+            if !self.group_has_cloud_grants.contains(&g.index()) {
+                self.problems.push_hint(
+                    &at.key("cloud_groups").index(i),
+                    format!("group `{name}` does not exist in cloud at the start"),
+                    format!("give group `{name}` a `cloud_grants` list (may be empty) to create it as a local cloud group"),
+                );
+            }
+        }
+        PersonSpec {
+            id: p.id.clone(),
+            idp_email: p.idp_email.clone(),
+            server_email: p.server_email.clone(),
+            cloud_email: p.cloud_email.clone(),
+            directory: p.directory.unwrap_or_default(),
+            server_active: p.server_active.unwrap_or(true),
+            idp_groups,
+            server_groups,
+            cloud_groups,
+            in_idp_scope: p.in_idp_scope.unwrap_or(true),
+            owns_content: p.owns_content.unwrap_or(true),
+            employed: p.employed.unwrap_or(true),
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn check_idp(&mut self, idp: Option<&raw::IdpFile>) -> IdpSettings {
+        let at = JsonPath::root().key("idp");
+        let profile = idp.and_then(|i| i.profile).unwrap_or_default();
+        let mut sync_interval = profile.default_interval_minutes() * 60;
+        if let Some(minutes) = idp.and_then(|i| i.sync_interval_minutes) {
+            let seconds = (minutes * 60.0).round();
+            if !(seconds >= limits::MIN_SYNC_INTERVAL_SECONDS as f64 && minutes <= 7.0 * 24.0 * 60.0) {
+                self.problems.push_hint(
+                    &at.key("sync_interval_minutes"),
+                    format!("sync interval must be between 1 second and 7 days, found {minutes} minutes"),
+                    "Entra ID syncs every 40 minutes, Google every 240, Okta within a minute",
+                );
+            } else {
+                sync_interval = seconds as i64;
+            }
+        }
+        IdpSettings { profile, sync_interval }
+    }
+
+    fn check_drift(&mut self, drift: Option<&raw::DriftFile>) -> i64 {
+        let at = JsonPath::root().key("drift");
+        let Some(drift) = drift else { return 24 * 3600 };
+        for (field, rate) in [
+            ("idp_email_changes_per_person_year", drift.idp_email_changes_per_person_year),
+            ("idp_rekeys_per_person_year", drift.idp_rekeys_per_person_year),
+        ] {
+            match rate {
+                Some(r) if r < 0.0 => {
+                    self.problems.push(&at.key(field), format!("a rate cannot be negative, found {r}"))
+                }
+                Some(r) if r > 0.0 => self.problems.push_hint(
+                    &at.key(field),
+                    "random drift is not supported yet",
+                    "set it to 0 and write the changes as `change_idp_email` / `rekey_idp_object` events",
+                ),
+                _ => {}
+            }
+        }
+        let hours = drift.server_sync_lag_hours.unwrap_or(24.0);
+        if !(0.0..=24.0 * 365.0).contains(&hours) {
+            self.problems.push(
+                &at.key("server_sync_lag_hours"),
+                format!("the lag must be between 0 and 8760 hours, found {hours}"),
+            );
+            return 24 * 3600;
+        }
+        (hours * 3600.0).round() as i64
+    }
+
+    fn check_churn(&mut self, churn: Option<&raw::ChurnFile>) {
+        let at = JsonPath::root().key("churn");
+        let Some(churn) = churn else { return };
+        for (field, rate) in
+            [("joiners_per_day", churn.joiners_per_day), ("leavers_per_day", churn.leavers_per_day)]
+        {
+            match rate {
+                Some(r) if r < 0.0 => {
+                    self.problems.push(&at.key(field), format!("a rate cannot be negative, found {r}"))
+                }
+                Some(r) if r > 0.0 => self.problems.push_hint(
+                    &at.key(field),
+                    "random churn is not supported yet",
+                    "set it to 0 and write `join` / `leave` events",
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// Checks a day and converts it to a time; reports days outside `[0, horizon]`.
+    fn day(&mut self, day: f64, at: &JsonPath) -> SimTime {
+        let t = SimTime::from_days(day);
+        if day < 0.0 || t > self.horizon {
+            self.problems.push_hint(
+                at,
+                format!("day {day} is outside the horizon [0, {}]", self.horizon.0 / SECONDS_PER_DAY),
+                "move it within the horizon or lengthen `horizon_days`",
+            );
+        }
+        t
+    }
+
+    fn share(&mut self, share: f64, at: &JsonPath) -> f64 {
+        if !(0.0..=1.0).contains(&share) {
+            self.problems.push_hint(
+                at,
+                format!("a share must be between 0 and 1, found {share}"),
+                "write 0.25 for 25%",
+            );
+            return share.clamp(0.0, 1.0);
+        }
+        share
+    }
+
+    fn check_events(&mut self, events: &[EventFile], people: &[PersonSpec]) -> Vec<ExoEvent> {
+        let at = JsonPath::root().key("events");
+        // Run order: by time, then file order. Joiners get ids in that order.
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        order.sort_by_key(|&i| (SimTime::from_days(events[i].day()), i));
+        let mut next_person = people.len();
+        // person index → (join time, position in run order); initial people join at -1.
+        let mut joined_at: HashMap<usize, (SimTime, usize)> = HashMap::new();
+        let mut has_idp: Vec<bool> = people.iter().map(|p| p.idp_email.is_some()).collect();
+        // First pass: register joiners so that references resolve regardless of file order.
+        let mut join_ids: HashMap<usize, (PersonId, PersonSpec)> = HashMap::new();
+        for (rank, &i) in order.iter().enumerate() {
+            if let EventFile::Join(j) = &events[i] {
+                let here = at.index(i).key("person");
+                let spec = self.check_person(&j.person, &here);
+                if spec.idp_email.is_none() {
+                    self.problems.push_hint(
+                        &here,
+                        "a joiner appears in the IdP and needs an `idp_email`",
+                        "add the joiner's IdP primary email",
+                    );
+                }
+                let id = PersonId::from_index(next_person);
+                joined_at.insert(next_person, (SimTime::from_days(j.day), rank));
+                has_idp.push(spec.idp_email.is_some());
+                join_ids.insert(i, (id, spec));
+                next_person += 1;
+            }
+        }
+        let mut out = vec![None; events.len()];
+        for (rank, &i) in order.iter().enumerate() {
+            let here = at.index(i);
+            let e = &events[i];
+            let t = self.day(e.day(), &here.key("day"));
+            // A person reference must exist, and a joiner must have joined earlier in run order.
+            let person =
+                |checker: &mut Checker, name: &str, field: &str, needs_idp: bool| -> Option<PersonId> {
+                    let p = checker.people.get(name, &here.key(field), checker.problems)?;
+                    if let Some(&(join_t, join_rank)) = joined_at.get(&p) {
+                        if join_rank > rank {
+                            checker.problems.push_hint(
+                                &here.key(field),
+                                format!("person `{name}` has not joined yet at day {}", e.day()),
+                                format!(
+                                    "`{name}` joins on day {}; move this event after the join",
+                                    join_t.0 as f64 / SECONDS_PER_DAY as f64
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                    if needs_idp && !has_idp.get(p).copied().unwrap_or(false) {
+                        checker.problems.push_hint(
+                            &here.key(field),
+                            format!("person `{name}` has no IdP identity"),
+                            format!("give `{name}` an `idp_email`"),
+                        );
+                        return None;
+                    }
+                    Some(PersonId::from_index(p))
+                };
+            let kind = match e {
+                EventFile::ChangeIdpEmail(c) => {
+                    if c.to.is_empty() {
+                        self.problems.push(&here.key("to"), "the new email is empty");
+                    }
+                    person(self, &c.person, "person", true)
+                        .map(|p| ExoKind::ChangeIdpEmail { person: p, to: c.to.clone() })
+                }
+                EventFile::RekeyIdpObject(r) => {
+                    person(self, &r.person, "person", true).map(|p| ExoKind::RekeyIdpObject { person: p })
+                }
+                EventFile::Leave(l) => {
+                    person(self, &l.person, "person", false).map(|p| ExoKind::Leave { person: p })
+                }
+                EventFile::Join(_) => {
+                    join_ids.remove(&i).map(|(p, spec)| ExoKind::Join { person: p, spec: Box::new(spec) })
+                }
+                EventFile::DeleteIdpGroup(d) => self
+                    .groups
+                    .get(&d.group, &here.key("group"), self.problems)
+                    .map(|g| ExoKind::DeleteIdpGroup { group: GroupId::from_index(g) }),
+                EventFile::CreateIdpGroup(c) => {
+                    let group = self.groups.get(&c.group, &here.key("group"), self.problems);
+                    let mut members = Vec::new();
+                    for (k, m) in c.members.iter().enumerate() {
+                        if let Some(p) = person(self, m, "members", true) {
+                            if members.contains(&p) {
+                                self.problems
+                                    .push(&here.key("members").index(k), format!("`{m}` is listed twice"));
+                            }
+                            members.push(p);
+                        }
+                    }
+                    group.map(|g| ExoKind::CreateIdpGroup { group: GroupId::from_index(g), members })
+                }
+                EventFile::AddToIdpGroup(m) | EventFile::RemoveFromIdpGroup(m) => {
+                    let group = self.groups.get(&m.group, &here.key("group"), self.problems);
+                    let p = person(self, &m.person, "person", true);
+                    match (group, p) {
+                        (Some(g), Some(p)) => Some(if matches!(e, EventFile::AddToIdpGroup(_)) {
+                            ExoKind::AddToIdpGroup { group: GroupId::from_index(g), person: p }
+                        } else {
+                            ExoKind::RemoveFromIdpGroup { group: GroupId::from_index(g), person: p }
+                        }),
+                        _ => None,
+                    }
+                }
+                EventFile::MoveDomain(m) => {
+                    let share = self.share(m.share, &here.key("share"));
+                    for (field, d) in [("from", &m.from), ("to", &m.to)] {
+                        if !d.contains('.') || d.contains('@') {
+                            self.problems.push_hint(
+                                &here.key(field),
+                                format!("`{d}` is not a domain name"),
+                                "write the part after @, e.g. `acme.com`",
+                            );
+                        }
+                    }
+                    Some(ExoKind::MoveDomain {
+                        from: m.from.to_lowercase(),
+                        to: m.to.clone(),
+                        share,
+                        ordinal: 0,
+                    })
+                }
+            };
+            out[i] = kind.map(|kind| ExoEvent { at: t, kind });
+        }
+        let mut sorted: Vec<ExoEvent> = order.iter().filter_map(|&i| out[i].take()).collect();
+        let mut ordinal = 0;
+        for e in &mut sorted {
+            if let ExoKind::MoveDomain { ordinal: o, .. } = &mut e.kind {
+                *o = ordinal;
+                ordinal += 1;
+            }
+        }
+        sorted
+    }
+}
+
+impl Checker<'_> {
+    fn check_strategies(&mut self, strategies: &[raw::StrategyFile]) -> Vec<Strategy> {
+        let at = JsonPath::root().key("strategies");
+        if strategies.is_empty() {
+            self.problems.push_hint(
+                &at,
+                "there are no strategies",
+                "add at least one strategy with a timeline",
+            );
+        }
+        let mut out = Vec::new();
+        for (i, s) in strategies.iter().enumerate() {
+            let here = at.index(i);
+            self.strategies.add(&s.name, &here.key("name"), self.problems);
+            let actions = self.check_timeline(&s.timeline, &here.key("timeline"));
+            out.push(Strategy {
+                name: s.name.clone(),
+                description: s.description.clone().unwrap_or_default(),
+                group_conflicts: s.group_conflicts.unwrap_or_default(),
+                actions,
+            });
+        }
+        out
+    }
+
+    fn check_timeline(&mut self, timeline: &[ActionFile], at: &JsonPath) -> Vec<Action> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Scim {
+            None,
+            Active,
+            Deleted,
+            Stopped,
+        }
+        let mut scim = Scim::None;
+        let mut cutover_seen = false;
+        let mut previous: Option<(SimTime, f64)> = None;
+        let mut out = Vec::new();
+        for (i, a) in timeline.iter().enumerate() {
+            let here = at.index(i);
+            let t = self.day(a.day(), &here.key("day"));
+            if let Some((pt, pday)) = previous {
+                if t < pt {
+                    self.problems.push_hint(
+                        &here.key("day"),
+                        format!("actions must be in time order: day {} comes after day {pday}", a.day()),
+                        "sort the timeline by day",
+                    );
+                }
+            }
+            previous = Some((t, a.day()));
+            let kind = match a {
+                ActionFile::VerifyDomain(v) => {
+                    let name = v.domain.to_lowercase();
+                    self.domains.get(&name, &here.key("domain"), self.problems).map(ActionKind::VerifyDomain)
+                }
+                ActionFile::ClaimAccounts(c) => {
+                    Some(ActionKind::ClaimAccounts { auto: c.auto.unwrap_or(false) })
+                }
+                ActionFile::EnableScim(_) => {
+                    match scim {
+                        Scim::Active => self.problems.push_hint(
+                            &here,
+                            "SCIM is already enabled here",
+                            "remove this enable_scim or disable SCIM before it",
+                        ),
+                        Scim::Stopped => self.problems.push_hint(
+                            &here,
+                            "SCIM was stopped in the IdP earlier; the provisioning directory still exists",
+                            "use `disable_scim` with `delete_directory` to remove it before enabling again",
+                        ),
+                        Scim::None | Scim::Deleted => {}
+                    }
+                    scim = Scim::Active;
+                    Some(ActionKind::EnableScim)
+                }
+                ActionFile::DisableScim(d) => {
+                    match (scim, d.method) {
+                        (Scim::Active, DisableMethod::DeleteDirectory) => scim = Scim::Deleted,
+                        (Scim::Active, DisableMethod::StopInIdp) => scim = Scim::Stopped,
+                        (Scim::Stopped, DisableMethod::DeleteDirectory) => scim = Scim::Deleted,
+                        _ => self.problems.push_hint(
+                            &here,
+                            "SCIM is not enabled at this point of the timeline",
+                            "put an `enable_scim` action before this one, or remove it",
+                        ),
+                    }
+                    Some(ActionKind::DisableScim(d.method))
+                }
+                ActionFile::Migrate(m) => {
+                    let users = m.users.unwrap_or_default();
+                    let share = match m.share {
+                        Some(s) => {
+                            if users == UsersScope::All {
+                                self.problems.push_hint(
+                                    &here.key("share"),
+                                    "`share` only applies to `\"users\": \"referenced\"`",
+                                    "remove `share` or set `users` to `referenced`",
+                                );
+                            }
+                            self.share(s, &here.key("share"))
+                        }
+                        None => 1.0,
+                    };
+                    Some(ActionKind::Migrate(MigrateOptions {
+                        assistant: m.assistant.unwrap_or_default(),
+                        users,
+                        share,
+                        groups: m.groups.unwrap_or_default(),
+                        invalid_emails: m.invalid_emails.unwrap_or_default(),
+                        duplicate_emails: m.duplicate_emails.unwrap_or_default(),
+                    }))
+                }
+                ActionFile::FixEmails(f) => {
+                    let coverage = self.share(f.coverage.unwrap_or(1.0), &here.key("coverage"));
+                    Some(ActionKind::FixEmails { coverage })
+                }
+                ActionFile::Cutover(c) => {
+                    if cutover_seen {
+                        self.problems.push_hint(
+                            &here,
+                            "a strategy has at most one cutover",
+                            "remove the second cutover",
+                        );
+                    }
+                    cutover_seen = true;
+                    let days = c.login_spread_days.unwrap_or(0.0);
+                    if !(0.0..=limits::MAX_HORIZON_DAYS).contains(&days) {
+                        self.problems.push(
+                            &here.key("login_spread_days"),
+                            format!(
+                                "the spread must be between 0 and {} days, found {days}",
+                                limits::MAX_HORIZON_DAYS
+                            ),
+                        );
+                    }
+                    Some(ActionKind::Cutover { login_spread: SimTime::from_days(days.max(0.0)).0 })
+                }
+            };
+            if let Some(kind) = kind {
+                out.push(Action { at: t, kind });
+            }
+        }
+        out
+    }
+
+    fn metric(&mut self, name: &str, at: &JsonPath) -> Option<MetricId> {
+        let id = MetricId::by_name(name);
+        if id.is_none() {
+            self.problems.push_unknown(at, "metric", name, &COLUMNS);
+        }
+        id
+    }
+
+    fn check_expectations(&mut self, expect: &[ExpectationFile]) -> Vec<Expectation> {
+        let at = JsonPath::root().key("expect");
+        let mut out = Vec::new();
+        for (i, e) in expect.iter().enumerate() {
+            let here = at.index(i);
+            match e {
+                ExpectationFile::Bound(b) => {
+                    let strategy = self.strategies.get(&b.strategy, &here.key("strategy"), self.problems);
+                    let metric = self.metric(&b.metric, &here.key("metric"));
+                    let bounds: Vec<Bound> = [
+                        b.equals.map(Bound::Equals),
+                        b.at_most.map(Bound::AtMost),
+                        b.at_least.map(Bound::AtLeast),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    if bounds.is_empty() {
+                        self.problems.push_hint(
+                            &here,
+                            "the expectation has no bound",
+                            "add `equals`, `at_most` or `at_least`",
+                        );
+                    }
+                    if let (Some(strategy), Some(metric)) = (strategy, metric) {
+                        out.extend(bounds.into_iter().map(|bound| Expectation::Bound {
+                            strategy,
+                            metric,
+                            bound,
+                        }));
+                    }
+                }
+                ExpectationFile::Better(b) => {
+                    let better = self.strategies.get(&b.better, &here.key("better"), self.problems);
+                    let than = self.strategies.get(&b.than, &here.key("than"), self.problems);
+                    let metric = self.metric(&b.metric, &here.key("metric"));
+                    if better.is_some() && better == than {
+                        self.problems.push(&here.key("than"), "a strategy cannot be better than itself");
+                    }
+                    if let (Some(better), Some(than), Some(metric)) = (better, than, metric) {
+                        out.push(Expectation::Better { better, than, metric });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
