@@ -527,7 +527,17 @@ pub fn did_you_mean<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
     }
     let (distance, candidate) = best?;
     let limit = (candidate.chars().count().max(name.chars().count()) / 3).max(1);
-    (distance <= limit).then_some(candidate)
+    if distance <= limit {
+        return Some(candidate);
+    }
+    // A shared stem also counts: `duplicates` → `duplicate_people`.
+    let stem = |k: &str| lowered.chars().zip(k.to_lowercase().chars()).take_while(|(a, b)| a == b).count();
+    known
+        .iter()
+        .map(|&k| (stem(k), k))
+        .filter(|&(n, _)| n >= 5 && n * 3 >= lowered.chars().count() * 2)
+        .max_by_key(|&(n, _)| n)
+        .map(|(_, k)| k)
 }
 
 /// Levenshtein distance counting an adjacent transposition as one edit.
@@ -568,6 +578,11 @@ mod tests {
         assert_eq!(did_you_mean("Server_Email", &known), Some("server_email"));
         assert_eq!(did_you_mean("directry", &known), Some("directory"));
         assert_eq!(did_you_mean("banana", &known), None);
+        assert_eq!(
+            did_you_mean("duplicates", &["duplicate_people", "surplus_accounts"]),
+            Some("duplicate_people")
+        );
+        assert_eq!(did_you_mean("server", &known), Some("server_email"));
     }
 
     #[test]

@@ -180,7 +180,7 @@ fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, export
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Error> {
-    let mut invalid = 0;
+    let mut errors = Vec::new();
     for file in files {
         match io::load_scenario(file) {
             Ok(s) => println!(
@@ -190,16 +190,19 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
                 s.events.len(),
                 s.strategies.len()
             ),
-            Err(e) => {
-                eprintln!("Error: {e}");
-                invalid += 1;
-            }
+            Err(e) => errors.push(e),
         }
     }
-    if invalid > 0 {
-        return Err(Error::Usage(format!("{invalid} of {} files invalid", files.len())));
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        n => {
+            for e in &errors {
+                eprintln!("Error: {e}");
+            }
+            Err(Error::Usage(format!("{n} of {} files are invalid", files.len())))
+        }
     }
-    Ok(())
 }
 
 fn schema(kind: SchemaKind) {

@@ -7,6 +7,7 @@ mod admin;
 pub mod email;
 mod idp;
 mod ids;
+mod invariants;
 mod measure;
 pub mod migration;
 pub mod run;

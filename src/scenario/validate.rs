@@ -40,7 +40,7 @@ pub fn parse_json(text: &str) -> Result<Value, ParseFailure> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
-        ParseFailure::Syntax { line: e.line(), column: e.column(), message }
+        ParseFailure::Syntax { line: e.line(), column: e.column().max(1), message }
     })
 }
 
@@ -77,7 +77,11 @@ impl Names {
             problems.push_hint(
                 at,
                 format!("duplicate {} `{name}`", self.what),
-                format!("every {} needs a unique name", self.what),
+                format!(
+                    "every {} needs a unique {}",
+                    self.what,
+                    if self.what == "person" { "id" } else { "name" }
+                ),
             );
             return;
         }
@@ -108,6 +112,12 @@ struct Checker<'p> {
     horizon: SimTime,
     /// Groups that exist in cloud at the start (they have `cloud_grants`).
     group_has_cloud_grants: HashSet<usize>,
+    /// How emails compare (R1), for the uniqueness checks below.
+    email_match: EmailMatch,
+    /// IdP emails seen so far → person id.
+    idp_emails: HashMap<String, String>,
+    /// Pre-existing cloud emails seen so far → person id.
+    cloud_emails: HashMap<String, String>,
 }
 
 impl<'p> Checker<'p> {
@@ -121,6 +131,9 @@ impl<'p> Checker<'p> {
             strategies: Names::new("strategy"),
             horizon: SimTime(0),
             group_has_cloud_grants: HashSet::new(),
+            email_match: EmailMatch::default(),
+            idp_emails: HashMap::new(),
+            cloud_emails: HashMap::new(),
         }
     }
 
@@ -158,7 +171,8 @@ impl<'p> Checker<'p> {
                 migrate_into_scim_group: a.migrate_into_scim_group.unwrap_or_default(),
             })
             .unwrap_or_default();
-        let people = self.check_population(&file.population, assumptions.email_match);
+        self.email_match = assumptions.email_match;
+        let people = self.check_population(&file.population);
         let idp = self.check_idp(file.idp.as_ref());
         let server_sync_lag = self.check_drift(file.drift.as_ref());
         self.check_churn(file.churn.as_ref());
@@ -284,11 +298,7 @@ impl<'p> Checker<'p> {
         out
     }
 
-    fn check_population(
-        &mut self,
-        population: &raw::PopulationFile,
-        email_match: EmailMatch,
-    ) -> Vec<PersonSpec> {
+    fn check_population(&mut self, population: &raw::PopulationFile) -> Vec<PersonSpec> {
         let at = JsonPath::root().key("population");
         match (&population.people, &population.synthetic) {
             (Some(_), Some(_)) => {
@@ -320,26 +330,33 @@ impl<'p> Checker<'p> {
                 if people.len() > limits::MAX_PEOPLE {
                     self.problems.push(&at, format!("at most {} people are supported", limits::MAX_PEOPLE));
                 }
-                let mut idp_emails: HashMap<String, usize> = HashMap::new();
                 let mut out = Vec::with_capacity(people.len());
                 for (i, p) in people.iter().enumerate() {
-                    let here = at.index(i);
-                    let spec = self.check_person(p, &here);
-                    if let Some(e) = &spec.idp_email {
-                        let key = email_key(e, email_match);
-                        if let Some(&first) = idp_emails.get(&key) {
-                            self.problems.push_hint(
-                                &here.key("idp_email"),
-                                format!("IdP email `{e}` is also the IdP email of `{}`", people[first].id),
-                                "an IdP primary email belongs to one person; give each person their own",
-                            );
-                        } else {
-                            idp_emails.insert(key, i);
-                        }
-                    }
+                    let spec = self.check_person(p, &at.index(i));
                     out.push(spec);
                 }
                 out
+            }
+        }
+    }
+
+    /// An IdP primary email belongs to one person; so does a pre-existing account's email.
+    fn unique_email(&mut self, email: Option<&str>, id: &str, field: &str, at: &JsonPath) {
+        let Some(email) = email.filter(|e| !e.is_empty()) else { return };
+        let key = email_key(email, self.email_match);
+        let seen = if field == "idp_email" { &mut self.idp_emails } else { &mut self.cloud_emails };
+        match seen.get(&key) {
+            Some(first) => {
+                let message = format!("`{email}` is also the {field} of `{first}`");
+                let hint = if field == "idp_email" {
+                    "an IdP primary email belongs to one person; give each person their own"
+                } else {
+                    "one email belongs to one Atlassian account; give the account to one person only"
+                };
+                self.problems.push_hint(&at.key(field), message, hint);
+            }
+            None => {
+                seen.insert(key, id.to_string());
             }
         }
     }
@@ -357,6 +374,8 @@ impl<'p> Checker<'p> {
                 );
             }
         }
+        self.unique_email(p.idp_email.as_deref(), &p.id, "idp_email", at);
+        self.unique_email(p.cloud_email.as_deref(), &p.id, "cloud_email", at);
         let idp_groups = self.group_list(p.idp_groups.as_deref().unwrap_or_default(), &at.key("idp_groups"));
         let server_groups =
             self.group_list(p.server_groups.as_deref().unwrap_or_default(), &at.key("server_groups"));
@@ -794,7 +813,15 @@ impl Checker<'_> {
     fn metric(&mut self, name: &str, at: &JsonPath) -> Option<MetricId> {
         let id = MetricId::by_name(name);
         if id.is_none() {
-            self.problems.push_unknown(at, "metric", name, &COLUMNS);
+            if crate::json::did_you_mean(name, &COLUMNS).is_some() {
+                self.problems.push_unknown(at, "metric", name, &COLUMNS);
+            } else {
+                self.problems.push_hint(
+                    at,
+                    format!("unknown metric `{name}`"),
+                    format!("metrics are {}", crate::json::quote_list(&COLUMNS)),
+                );
+            }
         }
         id
     }
@@ -845,5 +872,123 @@ impl Checker<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base() -> Value {
+        json!({
+            "name": "t", "horizon_days": 30, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true}],
+            "population": {"people": [
+                {"id": "ann", "idp_email": "ann@acme.com", "server_email": "ann@acme.com", "idp_groups": ["jira-users"]},
+                {"id": "bob", "idp_email": "bob@acme.com"}
+            ]},
+            "strategies": [{"name": "s", "timeline": [{"day": 1, "do": "enable_scim"}]}]
+        })
+    }
+
+    fn problems(v: &Value) -> Vec<String> {
+        match scenario_from_value(v) {
+            Ok(_) => Vec::new(),
+            Err(p) => p.into_iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_valid_file_resolves_names_to_indices() {
+        let s = scenario_from_value(&base()).expect("valid");
+        assert_eq!(s.people[0].idp_groups, vec![GroupId(0)]);
+        assert_eq!(s.horizon(), SimTime(30 * 86_400));
+        assert_eq!(s.idp.sync_interval, 2400);
+        assert_eq!(s.server_sync_lag, 86_400);
+        assert_eq!(s.strategies[0].actions[0].at, SimTime(86_400));
+    }
+
+    #[test]
+    fn every_semantic_problem_is_reported_with_its_path() {
+        let mut v = base();
+        v["population"]["people"][1]["id"] = json!("ann");
+        v["population"]["people"][1]["cloud_email"] = json!("x@acme.com");
+        v["population"]["people"][0]["cloud_email"] = json!("X@acme.com");
+        v["events"] = json!([
+            {"day": 40, "do": "leave", "person": "ann"},
+            {"day": 2, "do": "change_idp_email", "person": "carl", "to": "c@acme.com"},
+            {"day": 3, "do": "add_to_idp_group", "group": "jira-user", "person": "ann"},
+            {"day": 4, "do": "move_domain", "from": "acme.com", "to": "new.com", "share": 2}
+        ]);
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 5, "do": "enable_scim"},
+            {"day": 4, "do": "fix_emails", "coverage": -0.5},
+            {"day": 6, "do": "enable_scim"},
+            {"day": 7, "do": "verify_domain", "domain": "acme.org"},
+            {"day": 8, "do": "cutover"},
+            {"day": 9, "do": "cutover"}
+        ]);
+        v["expect"] = json!([{"strategy": "s", "metric": "duplicates", "at_most": 1}]);
+        let found = problems(&v);
+        let expected = [
+            "$.population.people[1].id: duplicate person `ann`",
+            "$.population.people[1].cloud_email: `x@acme.com` is also the cloud_email of `ann`",
+            "$.events[1].person: unknown person `carl`",
+            "$.events[2].group: unknown group `jira-user` (hint: did you mean `jira-users`?)",
+            "$.events[3].share: a share must be between 0 and 1, found 2",
+            "$.events[0].day: day 40 is outside the horizon [0, 30]",
+            "$.strategies[0].timeline[1].day: actions must be in time order: day 4 comes after day 5",
+            "$.strategies[0].timeline[1].coverage: a share must be between 0 and 1, found -0.5",
+            "$.strategies[0].timeline[2]: SCIM is already enabled here",
+            "$.strategies[0].timeline[3].domain: unknown domain `acme.org` (hint: expected one of `acme.com`)",
+            "$.strategies[0].timeline[5]: a strategy has at most one cutover",
+            "$.expect[0].metric: unknown metric `duplicates` (hint: did you mean `duplicate_people`?)",
+        ];
+        for e in expected {
+            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn joiners_are_numbered_after_the_people_and_must_join_before_use() {
+        let mut v = base();
+        v["events"] = json!([
+            {"day": 3, "do": "leave", "person": "cy"},
+            {"day": 2, "do": "join", "person": {"id": "cy", "idp_email": "cy@acme.com"}},
+            {"day": 1, "do": "leave", "person": "dee"},
+            {"day": 5, "do": "join", "person": {"id": "dee", "idp_email": "dee@acme.com"}}
+        ]);
+        let found = problems(&v);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("$.events[2].person: person `dee` has not joined yet at day 1"));
+        v["events"][2]["day"] = json!(6);
+        let s = scenario_from_value(&v).expect("valid once dee leaves after joining");
+        let kinds: Vec<String> =
+            s.events.iter().map(|e| format!("{:?}", e.kind).chars().take(12).collect()).collect();
+        assert_eq!(kinds, ["Join { perso", "Leave { pers", "Join { perso", "Leave { pers"]);
+        assert!(matches!(s.events[0].kind, ExoKind::Join { person: PersonId(2), .. }));
+        assert!(matches!(s.events[3].kind, ExoKind::Leave { person: PersonId(3) }));
+    }
+
+    #[test]
+    fn synthetic_populations_are_refused_until_supported() {
+        let mut v = base();
+        v["population"] = json!({"synthetic": {"people": 100}});
+        let found = problems(&v);
+        assert_eq!(
+            found,
+            [
+                "$.population.synthetic: synthetic populations are not supported yet (hint: list the people explicitly in `population.people`)"
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = parse_scenario("{\n  \"name\": \"x\",\n  oops\n}").unwrap_err();
+        assert_eq!(err, ParseFailure::Syntax { line: 3, column: 3, message: "key must be a string".into() });
     }
 }
