@@ -131,6 +131,9 @@ fn run(
     if let Some(s) = seed {
         config.seed = s;
     }
+    if jobs == Some(0) {
+        return Err(Error::Usage("-j must be at least 1".to_string()));
+    }
     let dir = output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
     let result = with_threads(jobs, || runner::run(&scenario, config, &|| {}))?;

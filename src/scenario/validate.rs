@@ -51,7 +51,9 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     let Some(file) = ScenarioFile::from_json(value, &root, &mut problems) else {
         return Err(problems.into_vec());
     };
-    let scenario = Checker::new(&mut problems).check(&file);
+    let mut checker = Checker::new(&mut problems);
+    checker.horizon_given = value.get("horizon_days").is_some_and(|h| h.is_number());
+    let scenario = checker.check(&file);
     if problems.is_empty() { Ok(scenario) } else { Err(problems.into_vec()) }
 }
 
@@ -112,6 +114,9 @@ struct Checker<'p> {
     horizon: SimTime,
     /// Groups that exist in cloud at the start (they have `cloud_grants`).
     group_has_cloud_grants: HashSet<usize>,
+    /// The file gives a numeric horizon (else its problem is already reported and days are
+    /// not checked against it).
+    horizon_given: bool,
     /// How emails compare (R1), for the uniqueness checks below.
     email_match: EmailMatch,
     /// IdP emails seen so far → person id.
@@ -131,6 +136,7 @@ impl<'p> Checker<'p> {
             strategies: Names::new("strategy"),
             horizon: SimTime(0),
             group_has_cloud_grants: HashSet::new(),
+            horizon_given: false,
             email_match: EmailMatch::default(),
             idp_emails: HashMap::new(),
             cloud_emails: HashMap::new(),
@@ -214,7 +220,11 @@ impl<'p> Checker<'p> {
     }
 
     fn check_horizon(&mut self, days: f64, at: &JsonPath) -> u32 {
+        if !self.horizon_given {
+            return limits::MAX_HORIZON_DAYS as u32;
+        }
         if !(1.0..=limits::MAX_HORIZON_DAYS).contains(&days) || days.fract() != 0.0 {
+            self.horizon_given = false;
             self.problems.push_hint(
                 at,
                 format!(
@@ -502,7 +512,7 @@ impl Checker<'_> {
     /// Checks a day and converts it to a time; reports days outside `[0, horizon]`.
     fn day(&mut self, day: f64, at: &JsonPath) -> SimTime {
         let t = SimTime::from_days(day);
-        if day < 0.0 || t > self.horizon {
+        if day < 0.0 || (self.horizon_given && t > self.horizon) {
             self.problems.push_hint(
                 at,
                 format!("day {day} is outside the horizon [0, {}]", self.horizon.0 / SECONDS_PER_DAY),

@@ -1,0 +1,1012 @@
+//! End-to-end tests of the `scimsim` command line (DESIGN §5 and §7): every test runs the real
+//! binary in a temporary folder and checks exit codes, messages and the files written.
+//!
+//! The binding names (metrics, causes, report fields) are spelled out here rather than taken
+//! from the library, so that a rename in `src/` shows up as a failing contract test.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// Binding names (DESIGN §4, §7)
+// ---------------------------------------------------------------------------------------------
+
+/// Every metric of DESIGN §4 except the per-cause split.
+const METRICS: [&str; 15] = [
+    "duplicate_people",
+    "surplus_accounts",
+    "split_identity_people",
+    "lost_access_incidents",
+    "missing_access_people",
+    "orphaned_accounts",
+    "orphaned_account_days",
+    "group_conflicts",
+    "scim_errors",
+    "unlinked_scim_records",
+    "former_users",
+    "blocked_users",
+    "admin_fix_failures",
+    "billable_accounts",
+    "events_processed",
+];
+
+/// Every cause of `lost_access_by_cause` (DESIGN §4).
+const CAUSES: [&str; 7] = [
+    "group_deleted",
+    "conflict_accepted",
+    "email_update_unlinked",
+    "scim_group_overwritten",
+    "signed_into_new_account",
+    "deprovisioned_in_use",
+    "other",
+];
+
+/// The four report files every `run` writes.
+const REPORT_FILES: [&str; 4] = ["report.json", "summary.md", "replications.csv", "timeline.csv"];
+
+/// Every column: the metrics and `lost_access_by_cause.<cause>` (22 of them).
+fn columns() -> BTreeSet<String> {
+    let mut all: BTreeSet<String> = METRICS.iter().map(|m| m.to_string()).collect();
+    all.extend(CAUSES.iter().map(|c| format!("lost_access_by_cause.{c}")));
+    assert_eq!(all.len(), 22);
+    all
+}
+
+// ---------------------------------------------------------------------------------------------
+// A strict mirror of report.json: any field added, removed or renamed fails to deserialise.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    scimsim_version: String,
+    scenario: String,
+    description: Option<String>,
+    seed: u64,
+    replications: u64,
+    horizon_days: u64,
+    strategies: Vec<StrategyReport>,
+    paired_differences: Vec<PairedDifference>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StrategyReport {
+    name: String,
+    metrics: BTreeMap<String, Stats>,
+    lost_access_by_cause: BTreeMap<String, Stats>,
+    timeline: Vec<TimelinePoint>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stats {
+    mean: f64,
+    std: f64,
+    ci95: [f64; 2],
+    min: f64,
+    p50: f64,
+    p90: f64,
+    max: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimelinePoint {
+    day: u64,
+    duplicate_people: MeanInterval,
+    lost_access_incidents: MeanInterval,
+    orphaned_accounts: MeanInterval,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeanInterval {
+    mean: f64,
+    ci95: [f64; 2],
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PairedDifference {
+    baseline: String,
+    strategy: String,
+    metric: String,
+    mean: f64,
+    ci95: [f64; 2],
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// What one invocation of the binary did.
+#[derive(Debug)]
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `scimsim ARGS` in `cwd` with `RUST_BACKTRACE=1` (so a panic would show) and no stdin.
+fn scimsim(args: &[&str], cwd: &Path) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_scimsim"))
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot start scimsim");
+    let code = output.status.code().unwrap_or_else(|| {
+        panic!(
+            "scimsim {args:?} was killed by a signal ({:?}): it crashed\nstderr: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    Outcome {
+        code,
+        stdout: String::from_utf8(output.stdout).expect("stdout is not UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is not UTF-8"),
+    }
+}
+
+/// A path as a `&str` argument (temporary folders have UTF-8 names).
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("non-UTF-8 path")
+}
+
+/// The crate root (where `scenarios/` lives).
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn quickstart_path() -> PathBuf {
+    crate_dir().join("scenarios").join("quickstart.json")
+}
+
+/// The quickstart scenario as JSON (it is being edited by others: read, never hard-code).
+fn quickstart_json() -> Value {
+    read_json(&quickstart_path())
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+fn temp_dir() -> TempDir {
+    tempfile::tempdir().expect("cannot create a temporary folder")
+}
+
+/// Writes `json` (pretty-printed) to `dir/name` and returns the path.
+fn write_json(dir: &Path, name: &str, json: &Value) -> PathBuf {
+    let text = serde_json::to_string_pretty(json).expect("serialise");
+    write_bytes(dir, name, text.as_bytes())
+}
+
+/// Writes a scenario as `dir/scenario.json`.
+fn write_scenario(dir: &Path, json: &Value) -> PathBuf {
+    write_json(dir, "scenario.json", json)
+}
+
+fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    path
+}
+
+/// A small valid scenario that the bad-input tests break one field at a time: three people,
+/// one exogenous event, two strategies and one expectation.
+fn minimal_scenario() -> Value {
+    json!({
+        "name": "mini",
+        "description": "three people, two strategies",
+        "seed": 3,
+        "replications": 2,
+        "horizon_days": 10,
+        "products": ["jira"],
+        "domains": [{"name": "acme.com"}],
+        "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true}],
+        "population": {"people": [
+            {"id": "ann", "idp_email": "ann@acme.com", "server_email": "ann@acme.com",
+             "idp_groups": ["jira-users"], "server_groups": ["jira-users"]},
+            {"id": "bo", "idp_email": "bo@acme.com", "server_email": "bo@acme.com",
+             "idp_groups": ["jira-users"], "server_groups": ["jira-users"]},
+            {"id": "cy", "idp_email": "cy@acme.com", "server_email": "cy@acme.com",
+             "idp_groups": ["jira-users"], "server_groups": ["jira-users"]}
+        ]},
+        "idp": {"profile": "okta"},
+        "events": [{"day": 5, "do": "leave", "person": "bo"}],
+        "strategies": [
+            {"name": "scim-first", "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"},
+                {"day": 2, "do": "migrate"},
+                {"day": 3, "do": "cutover", "login_spread_days": 1}
+            ]},
+            {"name": "migrate-only", "timeline": [
+                {"day": 1, "do": "migrate"},
+                {"day": 2, "do": "cutover", "login_spread_days": 1}
+            ]}
+        ],
+        "expect": [{"strategy": "scim-first", "metric": "duplicate_people", "at_least": 0}]
+    })
+}
+
+/// Files and folders directly inside `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The four report files of a run, by name.
+fn report_bytes(dir: &Path) -> BTreeMap<&'static str, Vec<u8>> {
+    REPORT_FILES
+        .iter()
+        .map(|name| {
+            let path = dir.join(name);
+            (*name, fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())))
+        })
+        .collect()
+}
+
+/// Runs `run SCENARIO -o OUT --quiet EXTRA...` and asserts it succeeded silently.
+fn run_quiet(scenario: &Path, out: &Path, extra: &[&str], cwd: &Path) {
+    let mut args = vec!["run", arg(scenario), "-o", arg(out), "--quiet"];
+    args.extend_from_slice(extra);
+    let o = scimsim(&args, cwd);
+    assert_eq!(o.code, 0, "scimsim {args:?} failed: {o:#?}");
+    assert_eq!(o.stdout, "", "--quiet printed to stdout");
+    assert_eq!(o.stderr, "", "a successful run printed to stderr");
+}
+
+fn parse_report(out: &Path) -> Report {
+    let text = fs::read_to_string(out.join("report.json")).expect("read report.json");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("report.json does not match the contract: {e}"))
+}
+
+/// `replications.csv` as (header, rows).
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader.headers().expect("csv header").iter().map(str::to_string).collect();
+    let rows =
+        reader.records().map(|r| r.expect("csv record").iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Asserts the closing line of `check`'s stdout is `N passed, M failed` and returns (N, M).
+fn check_totals(stdout: &str) -> (usize, usize) {
+    let last = stdout.lines().last().unwrap_or_default();
+    let parsed = last.split_once(" passed, ").and_then(|(p, rest)| {
+        let f = rest.strip_suffix(" failed")?;
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        (all_digits(p) && all_digits(f)).then(|| (p.parse().ok(), f.parse().ok()))
+    });
+    match parsed {
+        Some((Some(p), Some(f))) => (p, f),
+        _ => panic!("the last line of check is not `N passed, M failed`: {last:?}\nstdout:\n{stdout}"),
+    }
+}
+
+/// Asserts a bad-input failure: exit 2, one message on stderr starting with `Error: ` that
+/// contains every needle, no panic or backtrace, nothing on stdout, nothing written in `cwd`.
+fn assert_bad_input(o: &Outcome, cwd: &Path, needles: &[&str]) {
+    let context = format!("{o:#?}");
+    assert_eq!(o.code, 2, "expected exit 2 for bad input: {context}");
+    assert!(o.stderr.starts_with("Error: "), "stderr must start with `Error: `: {context}");
+    assert_eq!(o.stderr.matches("Error: ").count(), 1, "expected one message: {context}");
+    for bad in ["panicked", "internal error", "backtrace", "RUST_BACKTRACE", "stack overflow"] {
+        assert!(!o.stderr.to_lowercase().contains(&bad.to_lowercase()), "stderr mentions {bad:?}: {context}");
+    }
+    assert_eq!(o.stdout, "", "bad input printed to stdout: {context}");
+    for needle in needles {
+        assert!(o.stderr.contains(needle), "stderr does not mention {needle:?}: {context}");
+    }
+    assert!(!cwd.join("output").exists(), "bad input created {}/output", cwd.display());
+}
+
+/// Writes `scenario` to a temp folder, runs `run` on it (with `-o` inside the folder) and
+/// asserts a bad-input failure that names the file and every needle; nothing may be written.
+fn assert_scenario_rejected(scenario: &Value, needles: &[&str]) -> Outcome {
+    let tmp = temp_dir();
+    let file = write_scenario(tmp.path(), scenario);
+    let out = tmp.path().join("out");
+    let o = scimsim(&["run", arg(&file), "-o", arg(&out), "--quiet"], tmp.path());
+    let mut all = vec![arg(&file)];
+    all.extend_from_slice(needles);
+    assert_bad_input(&o, tmp.path(), &all);
+    assert!(!out.exists(), "a rejected scenario created the output folder");
+    o
+}
+
+/// Applies `change` to the minimal scenario and asserts it is rejected with the needles.
+fn assert_mutation_rejected(change: impl FnOnce(&mut Value), needles: &[&str]) -> Outcome {
+    let mut scenario = minimal_scenario();
+    change(&mut scenario);
+    assert_scenario_rejected(&scenario, needles)
+}
+
+/// Every JSON path (`$…`) that starts a problem line in an error message.
+fn problem_paths(stderr: &str) -> BTreeSet<String> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim_start().strip_prefix("Error: ").unwrap_or(line.trim_start());
+            line.starts_with('$').then(|| line.split(": ").next().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. `run` writes the four reports in the contracted format
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn run_quickstart_writes_reports_in_the_contracted_format() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("reports");
+    let replications = 4;
+    run_quiet(&quickstart_path(), &out, &["-r", "4"], tmp.path());
+
+    for name in REPORT_FILES {
+        let path = out.join(name);
+        assert!(path.is_file(), "{name} was not written");
+        assert!(fs::metadata(&path).expect("metadata").len() > 0, "{name} is empty");
+    }
+
+    let scenario = quickstart_json();
+    let horizon = scenario["horizon_days"].as_u64().expect("quickstart horizon_days");
+    let names: Vec<&str> = scenario["strategies"]
+        .as_array()
+        .expect("quickstart strategies")
+        .iter()
+        .map(|s| s["name"].as_str().expect("strategy name"))
+        .collect();
+    assert!(names.len() >= 2, "quickstart should compare strategies");
+
+    let report = parse_report(&out);
+    assert!(!report.scimsim_version.is_empty());
+    assert_eq!(report.scenario, scenario["name"].as_str().expect("quickstart name"));
+    assert_eq!(report.description.as_deref(), scenario["description"].as_str());
+    assert_eq!(report.seed, scenario["seed"].as_u64().expect("quickstart seed"));
+    assert_eq!(report.replications, replications);
+    assert_eq!(report.horizon_days, horizon);
+    let report_names: Vec<&str> = report.strategies.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(report_names, names, "strategies must be reported in file order");
+
+    let metric_names: BTreeSet<&str> = METRICS.into_iter().collect();
+    let cause_names: BTreeSet<&str> = CAUSES.into_iter().collect();
+    for s in &report.strategies {
+        assert_eq!(s.metrics.keys().map(String::as_str).collect::<BTreeSet<_>>(), metric_names, "{}", s.name);
+        assert_eq!(
+            s.lost_access_by_cause.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+            cause_names,
+            "{}: every cause must appear, zero included",
+            s.name
+        );
+        for (metric, st) in s.metrics.iter().chain(&s.lost_access_by_cause) {
+            let what = format!("{} {metric}: {st:?}", s.name);
+            assert!(st.std >= 0.0, "{what}");
+            assert!(st.min <= st.p50 && st.p50 <= st.p90 && st.p90 <= st.max, "{what}");
+            assert!(st.min <= st.mean + 1e-9 && st.mean <= st.max + 1e-9, "{what}");
+            assert!(st.ci95[0] <= st.mean + 1e-9 && st.mean <= st.ci95[1] + 1e-9, "{what}");
+        }
+        let causes_total: f64 = s.lost_access_by_cause.values().map(|c| c.mean).sum();
+        assert!(
+            close(causes_total, s.metrics["lost_access_incidents"].mean),
+            "{}: causes must add up to lost_access_incidents",
+            s.name
+        );
+
+        let days: Vec<u64> = s.timeline.iter().map(|p| p.day).collect();
+        assert_eq!(
+            days,
+            (0..=horizon).collect::<Vec<_>>(),
+            "{}: one timeline entry per day 0..=horizon",
+            s.name
+        );
+        for p in &s.timeline {
+            for (what, m) in [
+                ("duplicate_people", &p.duplicate_people),
+                ("lost_access_incidents", &p.lost_access_incidents),
+                ("orphaned_accounts", &p.orphaned_accounts),
+            ] {
+                assert!(
+                    m.ci95[0] <= m.mean + 1e-9 && m.mean <= m.ci95[1] + 1e-9,
+                    "{} day {} {what}",
+                    s.name,
+                    p.day
+                );
+            }
+        }
+        // The last sample is the end of the horizon, where the metrics are taken.
+        let last = s.timeline.last().expect("timeline");
+        assert!(close(last.duplicate_people.mean, s.metrics["duplicate_people"].mean), "{}", s.name);
+        assert!(
+            close(last.lost_access_incidents.mean, s.metrics["lost_access_incidents"].mean),
+            "{}",
+            s.name
+        );
+        assert!(close(last.orphaned_accounts.mean, s.metrics["orphaned_accounts"].mean), "{}", s.name);
+    }
+
+    // Paired differences: every other strategy against the first, for every column.
+    assert_eq!(report.paired_differences.len(), (names.len() - 1) * 22);
+    let mut seen = BTreeSet::new();
+    for d in &report.paired_differences {
+        assert_eq!(d.baseline, names[0], "{d:?}");
+        assert!(names[1..].contains(&d.strategy.as_str()), "{d:?}");
+        assert!(columns().contains(&d.metric), "unknown metric in paired differences: {d:?}");
+        assert!(d.ci95[0] <= d.mean + 1e-9 && d.mean <= d.ci95[1] + 1e-9, "{d:?}");
+        assert!(seen.insert((d.strategy.clone(), d.metric.clone())), "duplicate paired difference {d:?}");
+    }
+
+    // replications.csv: header, one row per strategy × replication, values agree with the report.
+    let (header, rows) = read_csv(&out.join("replications.csv"));
+    assert_eq!(&header[..2], ["strategy", "replication"], "header: {header:?}");
+    let csv_columns: BTreeSet<String> = header[2..].iter().cloned().collect();
+    assert_eq!(csv_columns.len(), header.len() - 2, "duplicate CSV columns: {header:?}");
+    assert_eq!(csv_columns, columns(), "CSV columns must be every metric and cause");
+    assert_eq!(rows.len(), names.len() * replications as usize);
+    for (i, s) in report.strategies.iter().enumerate() {
+        let mine: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == s.name).collect();
+        assert_eq!(mine.len(), replications as usize, "{} rows", s.name);
+        let numbers: Vec<String> = mine.iter().map(|r| r[1].clone()).collect();
+        let expected: Vec<String> = (0..replications).map(|r| r.to_string()).collect();
+        assert_eq!(numbers, expected, "{}: replications are numbered from 0", s.name);
+        assert!(mine.iter().all(|r| r.len() == header.len()));
+        // Rows come grouped by strategy, in report order.
+        assert_eq!(rows[i * replications as usize][0], s.name);
+        for (k, column) in header.iter().enumerate().skip(2) {
+            let values: Vec<f64> = mine
+                .iter()
+                .map(|r| {
+                    r[k].parse()
+                        .unwrap_or_else(|_| panic!("{}: {column} = {:?} is not a number", s.name, r[k]))
+                })
+                .collect();
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            let reported = match column.strip_prefix("lost_access_by_cause.") {
+                Some(cause) => &s.lost_access_by_cause[cause],
+                None => &s.metrics[column.as_str()],
+            };
+            assert!(
+                close(mean, reported.mean),
+                "{} {column}: CSV mean {mean} vs report {}",
+                s.name,
+                reported.mean
+            );
+        }
+    }
+
+    // timeline.csv: one row per strategy × day.
+    let (header, rows) = read_csv(&out.join("timeline.csv"));
+    assert_eq!(&header[..2], ["strategy", "day"], "timeline header: {header:?}");
+    assert_eq!(rows.len(), names.len() * (horizon as usize + 1));
+}
+
+#[test]
+fn one_replication_has_zero_spread() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    run_quiet(&quickstart_path(), &out, &["-r", "1"], tmp.path());
+    let report = parse_report(&out);
+    assert_eq!(report.replications, 1);
+    for s in &report.strategies {
+        for (metric, st) in s.metrics.iter().chain(&s.lost_access_by_cause) {
+            let what = format!("{} {metric}: {st:?}", s.name);
+            assert_eq!(st.std, 0.0, "{what}");
+            assert_eq!(st.ci95, [st.mean, st.mean], "{what}");
+            assert!([st.min, st.p50, st.p90, st.max].iter().all(|&x| x == st.mean), "{what}");
+        }
+    }
+}
+
+#[test]
+fn minimal_scenario_is_valid_and_runs() {
+    // The bad-input tests below break this scenario one field at a time; it must be valid.
+    let tmp = temp_dir();
+    let file = write_scenario(tmp.path(), &minimal_scenario());
+    let o = scimsim(&["validate", arg(&file)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let out = tmp.path().join("out");
+    run_quiet(&file, &out, &[], tmp.path());
+    let report = parse_report(&out);
+    assert_eq!(report.replications, 2);
+    assert_eq!(report.strategies.len(), 2);
+    assert_eq!(report.paired_differences.len(), 22);
+    let o = scimsim(&["check", arg(&file)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(check_totals(&o.stdout), (1, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Output folder and what `run` prints
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn run_defaults_to_output_slash_name_in_the_working_directory() {
+    let tmp = temp_dir();
+    let o = scimsim(&["run", arg(&quickstart_path()), "-r", "1"], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let name = quickstart_json()["name"].as_str().expect("name").to_string();
+    let dir = tmp.path().join("output").join(&name);
+    for file in REPORT_FILES {
+        assert!(dir.join(file).is_file(), "{file} missing from {}", dir.display());
+    }
+    let expected = Path::new("output").join(&name);
+    assert!(o.stdout.contains(arg(&expected)), "stdout does not name {}:\n{}", expected.display(), o.stdout);
+    assert_eq!(o.stderr, "", "no progress bar or warnings in a pipe");
+}
+
+#[test]
+fn run_names_the_output_folder_unless_quiet() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("named-folder");
+    let o = scimsim(&["run", arg(&quickstart_path()), "-r", "1", "-o", arg(&out)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert!(o.stdout.contains(arg(&out)), "stdout does not name {}:\n{}", out.display(), o.stdout);
+    assert_eq!(o.stderr, "");
+
+    let quiet = tmp.path().join("quiet-folder");
+    run_quiet(&quickstart_path(), &quiet, &["-r", "1"], tmp.path());
+    assert!(quiet.join("report.json").is_file());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Determinism
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn same_seed_gives_byte_identical_files() {
+    let tmp = temp_dir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run_quiet(&quickstart_path(), &a, &["-r", "3", "--seed", "11"], tmp.path());
+    run_quiet(&quickstart_path(), &b, &["-r", "3", "--seed", "11"], tmp.path());
+    for (name, bytes) in report_bytes(&a) {
+        assert!(bytes == report_bytes(&b)[name], "{name} differs between two runs with the same seed");
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_the_bytes() {
+    let tmp = temp_dir();
+    let (one, two) = (tmp.path().join("j1"), tmp.path().join("j2"));
+    run_quiet(&quickstart_path(), &one, &["-r", "5", "-j", "1"], tmp.path());
+    run_quiet(&quickstart_path(), &two, &["-r", "5", "-j", "2"], tmp.path());
+    for (name, bytes) in report_bytes(&one) {
+        assert!(bytes == report_bytes(&two)[name], "{name} differs between -j 1 and -j 2");
+    }
+}
+
+#[test]
+fn seed_flag_overrides_the_file() {
+    // Quickstart spreads sign-ins over `login_spread_days`, so the sign-in draws move with the
+    // seed: the daily series differs. (The end-of-horizon values in replications.csv happen
+    // not to, so they are not compared.)
+    let tmp = temp_dir();
+    let (s1, s2) = (tmp.path().join("s1"), tmp.path().join("s2"));
+    run_quiet(&quickstart_path(), &s1, &["-r", "3", "--seed", "1"], tmp.path());
+    run_quiet(&quickstart_path(), &s2, &["-r", "3", "--seed", "2"], tmp.path());
+    assert_eq!(parse_report(&s1).seed, 1);
+    assert_eq!(parse_report(&s2).seed, 2);
+    assert!(
+        report_bytes(&s1)["timeline.csv"] != report_bytes(&s2)["timeline.csv"],
+        "timeline.csv is the same for seeds 1 and 2 although sign-ins are spread over days"
+    );
+}
+
+#[test]
+fn replications_flag_overrides_the_file() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    run_quiet(&quickstart_path(), &out, &["-r", "3"], tmp.path());
+    let report = parse_report(&out);
+    assert_eq!(report.replications, 3);
+    let (_, rows) = read_csv(&out.join("replications.csv"));
+    for s in &report.strategies {
+        let numbers: Vec<&str> = rows.iter().filter(|r| r[0] == s.name).map(|r| r[1].as_str()).collect();
+        assert_eq!(numbers, ["0", "1", "2"], "{}", s.name);
+    }
+    assert_eq!(rows.len(), 3 * report.strategies.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. `check`
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn check_passes_on_the_rules_scenarios() {
+    let tmp = temp_dir();
+    let rules = crate_dir().join("scenarios").join("rules");
+    let o = scimsim(&["check", arg(&rules)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let (passed, failed) = check_totals(&o.stdout);
+    assert!(passed > 0, "no expectation was checked");
+    assert_eq!(failed, 0);
+    assert_eq!(o.stdout.lines().count(), passed + 1, "one line per expectation, then the totals");
+    assert!(listing(tmp.path()).is_empty(), "check wrote {:?}", listing(tmp.path()));
+}
+
+/// A rules scenario (file name, JSON) whose first expectation is an `equals` on a strategy.
+fn rules_scenario_with_equals() -> (String, Value) {
+    let dir = crate_dir().join("scenarios").join("rules");
+    for name in listing(&dir).into_iter().filter(|n| n.ends_with(".json") && !n.ends_with(".sweep.json")) {
+        let json = read_json(&dir.join(&name));
+        let first = &json["expect"][0];
+        if first["equals"].is_number() && first["strategy"].is_string() && first["metric"].is_string() {
+            return (name, json);
+        }
+    }
+    panic!("no rules scenario starts its `expect` with an `equals` bound");
+}
+
+#[test]
+fn check_reports_a_wrong_expectation_and_exits_1() {
+    let tmp = temp_dir();
+    let (name, mut json) = rules_scenario_with_equals();
+    let first = &mut json["expect"][0];
+    let wrong = first["equals"].as_f64().expect("equals") + 1000.5;
+    first["equals"] = json!(wrong);
+    let (strategy, metric) = (
+        first["strategy"].as_str().expect("strategy").to_string(),
+        first["metric"].as_str().expect("metric").to_string(),
+    );
+    let folder = tmp.path().join("scenarios");
+    fs::create_dir(&folder).expect("mkdir");
+    write_json(&folder, &name, &json);
+
+    let o = scimsim(&["check", arg(&folder)], tmp.path());
+    assert_eq!(o.code, 1, "{o:#?}");
+    let fails: Vec<&str> = o.stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(!fails.is_empty(), "no FAIL line: {o:#?}");
+    assert!(
+        fails.iter().any(|l| l.contains(&name) && l.contains(&metric) && l.contains(&strategy)),
+        "no FAIL line names {name}, {metric} and {strategy}: {fails:#?}"
+    );
+    let (_, failed) = check_totals(&o.stdout);
+    assert!(failed >= 1, "{o:#?}");
+    assert!(listing(tmp.path()) == ["scenarios"], "check wrote {:?}", listing(tmp.path()));
+}
+
+#[test]
+fn check_exits_2_on_an_invalid_file() {
+    let tmp = temp_dir();
+    let folder = tmp.path().join("scenarios");
+    fs::create_dir(&folder).expect("mkdir");
+    write_json(&folder, "good.json", &minimal_scenario());
+    let bad = write_bytes(&folder, "bad.json", b"{\"name\": \"oops\",");
+    let o = scimsim(&["check", arg(&folder)], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.starts_with("Error: "), "{o:#?}");
+    assert!(o.stderr.contains(arg(&bad)), "the invalid file is not named: {o:#?}");
+    assert!(!o.stderr.contains("panicked"), "{o:#?}");
+}
+
+#[test]
+fn check_skips_sweep_files() {
+    let tmp = temp_dir();
+    let folder = tmp.path().join("scenarios");
+    fs::create_dir_all(folder.join("nested")).expect("mkdir");
+    write_json(&folder, "good.json", &minimal_scenario());
+    write_bytes(&folder, "grid.sweep.json", b"this is not JSON at all");
+    write_bytes(&folder.join("nested"), "deeper.sweep.json", b"{");
+    let o = scimsim(&["check", arg(&folder)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(check_totals(&o.stdout), (1, 0));
+    assert!(!o.stdout.contains("sweep") && !o.stderr.contains("sweep"), "{o:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. `validate` and `schema`
+// ---------------------------------------------------------------------------------------------
+
+fn scenario_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for name in listing(dir) {
+        let path = dir.join(&name);
+        if path.is_dir() {
+            scenario_files(&path, found);
+        } else if name.ends_with(".json") && !name.ends_with(".sweep.json") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn validate_accepts_every_shipped_scenario() {
+    let mut files = Vec::new();
+    scenario_files(&crate_dir().join("scenarios"), &mut files);
+    assert!(files.len() >= 2, "expected scenarios under scenarios/");
+    let tmp = temp_dir();
+    let mut args = vec!["validate"];
+    args.extend(files.iter().map(|f| arg(f)));
+    let o = scimsim(&args, tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(o.stderr, "");
+    assert_eq!(o.stdout.lines().filter(|l| l.starts_with("ok ")).count(), files.len(), "{}", o.stdout);
+}
+
+#[test]
+fn schema_scenario_is_json_with_the_top_level_fields() {
+    let tmp = temp_dir();
+    let o = scimsim(&["schema", "scenario"], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let schema: Value = serde_json::from_str(&o.stdout).expect("schema is not JSON");
+    let properties = schema["properties"].as_object().expect("schema has `properties`");
+    for field in
+        ["name", "seed", "replications", "horizon_days", "population", "events", "strategies", "expect"]
+    {
+        assert!(properties.contains_key(field), "schema lacks `{field}`");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Bad input: exit 2, one clean message naming the file and the JSON path
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn truncated_json_reports_line_and_column() {
+    let tmp = temp_dir();
+    let text = serde_json::to_string_pretty(&minimal_scenario()).expect("serialise");
+    let file = write_bytes(tmp.path(), "truncated.json", &text.as_bytes()[..text.len() / 2]);
+    let o = scimsim(&["run", arg(&file), "--quiet"], tmp.path());
+    assert_bad_input(&o, tmp.path(), &[arg(&file)]);
+    let after = o.stderr.split_once(arg(&file)).expect("file named").1;
+    let mut parts = after.splitn(4, ':');
+    let (empty, line, column) = (parts.next(), parts.next(), parts.next());
+    let digits = |s: Option<&str>| s.is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()));
+    assert!(
+        empty == Some("") && digits(line) && digits(column) && parts.next().is_some(),
+        "expected FILE:LINE:COLUMN: in {:?}",
+        o.stderr
+    );
+}
+
+#[test]
+fn missing_required_field_is_named() {
+    let o = assert_mutation_rejected(
+        |s| {
+            s.as_object_mut().expect("object").remove("horizon_days");
+        },
+        &["horizon_days", "missing"],
+    );
+    assert!(problem_paths(&o.stderr).contains("$"), "the problem should be at `$`: {}", o.stderr);
+}
+
+#[test]
+fn misspelt_field_gets_a_did_you_mean() {
+    assert_mutation_rejected(
+        |s| {
+            let person = s["population"]["people"][0].as_object_mut().expect("person");
+            let email = person.remove("idp_email").expect("idp_email");
+            person.insert("idp_emial".into(), email);
+        },
+        &["$.population.people[0].idp_emial", "did you mean `idp_email`"],
+    );
+}
+
+#[test]
+fn unknown_event_kind_is_rejected() {
+    assert_mutation_rejected(
+        |s| s["events"][0]["do"] = json!("leeve"),
+        &["$.events[0].do", "leeve", "`leave`"],
+    );
+}
+
+#[test]
+fn unknown_person_in_an_event_is_rejected() {
+    assert_mutation_rejected(|s| s["events"][0]["person"] = json!("zed"), &["$.events[0].person", "zed"]);
+}
+
+#[test]
+fn unknown_idp_group_is_rejected() {
+    assert_mutation_rejected(
+        |s| s["population"]["people"][0]["idp_groups"] = json!(["jira-users", "payroll"]),
+        &["$.population.people[0].idp_groups[1]", "payroll"],
+    );
+}
+
+#[test]
+fn probability_out_of_range_is_rejected() {
+    assert_mutation_rejected(
+        |s| {
+            let timeline = s["strategies"][0]["timeline"].as_array_mut().expect("timeline");
+            timeline.push(json!({"day": 4, "do": "fix_emails", "coverage": 1.5}));
+        },
+        &["$.strategies[0].timeline[5].coverage", "1.5"],
+    );
+}
+
+#[test]
+fn day_beyond_the_horizon_is_rejected() {
+    assert_mutation_rejected(|s| s["events"][0]["day"] = json!(11), &["$.events[0].day", "11"]);
+    assert_mutation_rejected(
+        |s| s["strategies"][1]["timeline"][1]["day"] = json!(10.5),
+        &["$.strategies[1].timeline[1].day", "10.5"],
+    );
+}
+
+#[test]
+fn duplicate_person_ids_are_rejected() {
+    assert_mutation_rejected(
+        |s| s["population"]["people"][2]["id"] = json!("ann"),
+        &["$.population.people[2].id", "ann"],
+    );
+}
+
+#[test]
+fn duplicate_strategy_names_are_rejected() {
+    assert_mutation_rejected(
+        |s| s["strategies"][1]["name"] = json!("scim-first"),
+        &["$.strategies[1].name", "scim-first"],
+    );
+}
+
+#[test]
+fn unknown_metric_in_expect_gets_a_did_you_mean() {
+    assert_mutation_rejected(
+        |s| s["expect"][0]["metric"] = json!("duplicate_peeple"),
+        &["$.expect[0].metric", "duplicate_peeple", "did you mean `duplicate_people`"],
+    );
+}
+
+#[test]
+fn synthetic_population_is_not_supported_yet() {
+    assert_mutation_rejected(
+        |s| {
+            s["population"] = json!({"synthetic": {"people": 100}});
+            s["events"] = json!([]);
+        },
+        &["$.population.synthetic", "not supported yet"],
+    );
+}
+
+#[test]
+fn several_problems_are_listed_at_once() {
+    let o = assert_mutation_rejected(
+        |s| {
+            s["events"][0]["do"] = json!("leeve");
+            s["population"]["people"][0]["idp_groups"] = json!(["payroll"]);
+            s["strategies"][1]["name"] = json!("scim-first");
+            s["expect"][0]["metric"] = json!("duplicate_peeple");
+        },
+        &[
+            "$.events[0].do",
+            "$.population.people[0].idp_groups[0]",
+            "$.strategies[1].name",
+            "$.expect[0].metric",
+        ],
+    );
+    let paths = problem_paths(&o.stderr);
+    assert!(paths.len() >= 3, "expected at least 3 distinct paths, found {paths:?} in {}", o.stderr);
+}
+
+#[test]
+fn missing_file_is_named() {
+    let tmp = temp_dir();
+    let file = tmp.path().join("no-such-scenario.json");
+    let o = scimsim(&["run", arg(&file), "--quiet"], tmp.path());
+    assert_bad_input(&o, tmp.path(), &[arg(&file)]);
+}
+
+#[test]
+fn folder_given_as_scenario_is_rejected() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("looks-like.json");
+    fs::create_dir(&dir).expect("mkdir");
+    let o = scimsim(&["run", arg(&dir), "--quiet"], tmp.path());
+    assert_bad_input(&o, tmp.path(), &[arg(&dir)]);
+}
+
+#[test]
+fn binary_garbage_is_rejected() {
+    let tmp = temp_dir();
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let file = write_bytes(tmp.path(), "garbage.json", &bytes);
+    let o = scimsim(&["run", arg(&file), "--quiet"], tmp.path());
+    assert_bad_input(&o, tmp.path(), &[arg(&file)]);
+}
+
+#[test]
+fn empty_file_is_rejected() {
+    let tmp = temp_dir();
+    let file = write_bytes(tmp.path(), "empty.json", b"");
+    let o = scimsim(&["run", arg(&file), "--quiet"], tmp.path());
+    assert_bad_input(&o, tmp.path(), &[arg(&file)]);
+}
+
+#[test]
+fn deeply_nested_json_does_not_crash() {
+    let tmp = temp_dir();
+    let depth = 100_000;
+    let cases = [
+        ("open-arrays.json", "[".repeat(depth)),
+        ("balanced-arrays.json", format!("{}{}", "[".repeat(depth), "]".repeat(depth))),
+        ("nested-in-a-field.json", format!("{{\"name\": {}{}}}", "[".repeat(depth), "]".repeat(depth))),
+        ("nested-objects.json", format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth))),
+    ];
+    for (name, text) in cases {
+        let file = write_bytes(tmp.path(), name, text.as_bytes());
+        let o = scimsim(&["run", arg(&file), "--quiet"], tmp.path());
+        assert_bad_input(&o, tmp.path(), &[arg(&file)]);
+        let o = scimsim(&["validate", arg(&file)], tmp.path());
+        assert_eq!(o.code, 2, "validate {name}: {o:#?}");
+    }
+}
+
+#[test]
+fn zero_replications_or_threads_are_rejected() {
+    let scenario = quickstart_path();
+    for flags in [["-r", "0"], ["-j", "0"], ["-r", "100001"]] {
+        let tmp = temp_dir();
+        let out = tmp.path().join("out");
+        let mut args = vec!["run", arg(&scenario), "-o", arg(&out), "--quiet"];
+        args.extend_from_slice(&flags);
+        let o = scimsim(&args, tmp.path());
+        assert_bad_input(&o, tmp.path(), &[flags[0]]);
+    }
+}
+
+#[test]
+fn rejected_flags_write_nothing() {
+    // A usage error is found before the output folder is touched.
+    let scenario = quickstart_path();
+    for flags in [["-r", "0"], ["-j", "0"]] {
+        let tmp = temp_dir();
+        let out = tmp.path().join("out");
+        let mut args = vec!["run", arg(&scenario), "-o", arg(&out), "--quiet"];
+        args.extend_from_slice(&flags);
+        assert_eq!(scimsim(&args, tmp.path()).code, 2);
+        assert!(!out.exists(), "`{}` was rejected only after creating the output folder", flags.join(" "));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Writing outputs
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn output_folder_that_is_a_file_is_refused() {
+    let tmp = temp_dir();
+    let file = write_bytes(tmp.path(), "occupied", b"keep me");
+    let o = scimsim(&["run", arg(&quickstart_path()), "-r", "1", "-o", arg(&file), "--quiet"], tmp.path());
+    assert_eq!(o.code, 1, "{o:#?}");
+    assert!(o.stderr.starts_with("Error: "), "{o:#?}");
+    assert!(o.stderr.contains(arg(&file)), "the file is not named: {o:#?}");
+    assert!(!o.stderr.contains("panicked"), "{o:#?}");
+    assert_eq!(fs::read(&file).expect("read"), b"keep me", "the file was changed");
+    assert_eq!(listing(tmp.path()), ["occupied"], "something was written next to it");
+}
+
+#[test]
+fn successful_run_leaves_no_temporary_files() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).expect("mkdir");
+    write_bytes(&out, "unrelated.txt", b"left alone");
+    run_quiet(&quickstart_path(), &out, &["-r", "2"], tmp.path());
+    let names = listing(&out);
+    assert!(
+        names.iter().all(|n| !n.starts_with('.') && !n.contains(".tmp")),
+        "temporary files left in the output folder: {names:?}"
+    );
+    for file in REPORT_FILES {
+        assert!(names.iter().any(|n| n == file), "{file} missing: {names:?}");
+    }
+    assert_eq!(fs::read(out.join("unrelated.txt")).expect("read"), b"left alone");
+}
