@@ -12,6 +12,7 @@ pub mod io;
 pub mod json;
 pub mod metrics;
 pub mod model;
+pub mod population;
 pub mod report;
 pub mod rng;
 pub mod runner;

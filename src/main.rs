@@ -189,7 +189,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
             Ok(s) => println!(
                 "ok {} ({} people, {} events, {} strategies)",
                 file.display(),
-                s.people.len(),
+                s.n_initial_people(),
                 s.events.len(),
                 s.strategies.len()
             ),

@@ -6,7 +6,8 @@
 //! for any thread count.
 
 use crate::metrics::{MetricId, N_COLUMNS, Outcome, TIMELINE_METRICS};
-use crate::model::{ReplicationInput, simulate};
+use crate::model::simulate;
+use crate::population::realise;
 use crate::rng::Streams;
 use crate::scenario::{Bound, Expectation, Scenario};
 use crate::stats::{MeanInterval, Summary, mean_interval, paired_difference};
@@ -81,12 +82,8 @@ pub struct PairedDifference {
 
 /// Runs one replication of every strategy.
 pub fn run_replication(scenario: &Scenario, seed: u64, replication: u64) -> Vec<Outcome> {
-    let input = ReplicationInput {
-        people: &scenario.people,
-        events: &scenario.events,
-        streams: Streams::new(seed, replication),
-    };
-    (0..scenario.strategies.len()).map(|s| simulate(scenario, s, input)).collect()
+    let realised = realise(scenario, Streams::new(seed, replication));
+    (0..scenario.strategies.len()).map(|s| simulate(scenario, s, realised.input())).collect()
 }
 
 /// Runs every replication on the current rayon pool, calling `progress` after each.

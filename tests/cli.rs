@@ -866,13 +866,16 @@ fn unknown_metric_in_expect_gets_a_did_you_mean() {
 }
 
 #[test]
-fn synthetic_population_is_not_supported_yet() {
+fn synthetic_population_rejects_events_that_name_people_and_bad_shares() {
     assert_mutation_rejected(
         |s| {
-            s["population"] = json!({"synthetic": {"people": 100}});
-            s["events"] = json!([]);
+            s["population"] = json!({"synthetic": {"people": 100, "initial_email_mismatch_share": 1.5}});
         },
-        &["$.population.synthetic", "not supported yet"],
+        &[
+            "$.population.synthetic.initial_email_mismatch_share",
+            "between 0 and 1",
+            "events that name people need an explicit population",
+        ],
     );
 }
 

@@ -80,9 +80,8 @@ impl World<'_> {
     }
 
     /// R16: a joiner appears in the IdP with their own groups.
-    pub fn join(&mut self, expected: PersonId, spec: &PersonSpec) {
-        let p = self.add_person(spec);
-        debug_assert_eq!(p, expected, "joiners are numbered in run order");
+    pub fn join(&mut self, p: PersonId, spec: &PersonSpec) {
+        self.fill_person(p, spec);
         self.queue_user(p);
         for g in spec.idp_groups.clone() {
             self.idp_groups[g.index()].dirty.insert(p);
@@ -97,19 +96,31 @@ impl World<'_> {
         self.queue_group(g);
     }
 
-    /// The IdP group is (re-)created with exactly these members.
-    pub fn create_idp_group(&mut self, g: GroupId, members: &[PersonId]) {
+    /// The IdP group is (re-)created with exactly these members (`None`: those it had).
+    pub fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
         self.idp_groups[g.index()].exists = true;
-        let current: Vec<PersonId> = self.idp_groups[g.index()].members.iter().copied().collect();
-        for p in current {
-            if !members.contains(&p) {
-                self.remove_from_idp_group(g, p);
+        if let Some(members) = members {
+            let wanted: std::collections::BTreeSet<PersonId> = members.iter().copied().collect();
+            let current: Vec<PersonId> = self.idp_groups[g.index()].members.iter().copied().collect();
+            for p in current {
+                if !wanted.contains(&p) {
+                    self.remove_from_idp_group(g, p);
+                }
+            }
+            for &p in members {
+                self.add_to_idp_group(g, p);
             }
         }
-        for &p in members {
-            self.add_to_idp_group(g, p);
-        }
         self.queue_group(g);
+    }
+
+    /// A generated name change: a new local part on the current domain.
+    pub fn idp_email_drift(&mut self, p: PersonId, ordinal: u32) {
+        let Some(idp) = &self.people[p.index()].idp else { return };
+        let (local, domain) = idp.email.rsplit_once('@').unwrap_or((&idp.email, "invalid"));
+        let base = local.split_once(".d").map_or(local, |(b, _)| b);
+        let email = format!("{base}.d{ordinal}@{domain}");
+        self.change_idp_email(p, &email);
     }
 
     /// A person joins an IdP group.

@@ -124,7 +124,8 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{ReplicationInput, simulate_with};
+    use crate::model::simulate_with;
+    use crate::population::realise;
     use crate::rng::Streams;
     use std::path::Path;
 
@@ -136,15 +137,15 @@ mod tests {
         assert!(files.len() >= 17, "expected the bundled scenarios, found {}", files.len());
         for file in files {
             let scenario = crate::io::load_scenario(&file).unwrap_or_else(|e| panic!("{e}"));
+            // Synthetic scenarios are large; `small_synthetic_worlds_keep_the_invariants` covers them.
+            if !matches!(scenario.population, crate::scenario::Population::Explicit(_)) {
+                continue;
+            }
             for r in 0..scenario.replications.min(3) {
                 for s in 0..scenario.strategies.len() {
-                    let input = ReplicationInput {
-                        people: &scenario.people,
-                        events: &scenario.events,
-                        streams: Streams::new(scenario.seed, r),
-                    };
+                    let realised = realise(&scenario, Streams::new(scenario.seed, r));
                     let mut events = 0u64;
-                    simulate_with(&scenario, s, input, |world| {
+                    simulate_with(&scenario, s, realised.input(), |world| {
                         events += 1;
                         if let Err(e) = world.check_invariants() {
                             panic!(
@@ -156,6 +157,78 @@ mod tests {
                         }
                     });
                 }
+            }
+        }
+    }
+
+    /// A small organisation with every kind of person, drift, churn, group churn and every
+    /// action keeps the invariants after every event, in every strategy and replication.
+    #[test]
+    fn small_synthetic_worlds_keep_the_invariants() {
+        let scenario = crate::scenario::scenario_from_value(&serde_json::json!({
+            "name": "invariants", "seed": 11, "replications": 4, "horizon_days": 60,
+            "products": ["jira", "confluence", "jsm"],
+            "domains": [{"name": "acme.com", "share": 0.7}, {"name": "acme.co.uk", "share": 0.3}, {"name": "old.com"}],
+            "groups": [
+                {"name": "jira-users", "grants": ["jira"], "synced_from_idp": true, "cloud_grants": ["jira"],
+                 "members_share": 0.6, "idp_disagreement_share": 0.1},
+                {"name": "confluence-users", "grants": ["confluence"], "synced_from_idp": true, "members_share": 0.5},
+                {"name": "jsm-agents", "grants": ["jsm"], "synced_from_idp": true, "default_access": true,
+                 "cloud_grants": ["jsm"], "members_share": 0.1},
+                {"name": "site-admins", "grants": ["jira"], "members_share": 0.02}
+            ],
+            "population": {"synthetic": {
+                "people": 300, "idp_only_share": 0.05, "server_only_share": 0.05, "inactive_server_share": 0.05,
+                "external_directory_share": 0.5, "initial_email_mismatch_share": 0.2,
+                "existing_cloud_account_share": 0.1, "existing_cloud_other_email_share": 0.05,
+                "invalid_server_email_share": 0.02, "duplicate_server_email_share": 0.03,
+                "content_owner_share": 0.8, "out_of_scope_share": 0.05
+            }},
+            "idp": {"sync_interval_minutes": 180},
+            "drift": {"idp_email_changes_per_person_year": 3, "idp_rekeys_per_person_year": 1, "server_sync_lag_hours": 6},
+            "churn": {"joiners_per_day": 2, "leavers_per_day": 2},
+            "assumptions": {"migrate_into_scim_group": "add"},
+            "events": [
+                {"day": 20, "do": "move_domain", "from": "acme.co.uk", "to": "acme.com", "share": 0.5},
+                {"day": 25, "do": "delete_idp_group", "group": "confluence-users"},
+                {"day": 26, "do": "create_idp_group", "group": "confluence-users"}
+            ],
+            "strategies": [
+                {"name": "scim-first", "group_conflicts": "accept", "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 1, "do": "claim_accounts", "auto": true},
+                    {"day": 2, "do": "enable_scim"},
+                    {"day": 10, "do": "migrate", "users": "referenced", "share": 0.5, "invalid_emails": "new_email", "duplicate_emails": "new_email"},
+                    {"day": 12, "do": "migrate", "invalid_emails": "former_user", "duplicate_emails": "merge"},
+                    {"day": 13, "do": "cutover", "login_spread_days": 4},
+                    {"day": 40, "do": "disable_scim", "method": "delete_directory"},
+                    {"day": 45, "do": "enable_scim"}
+                ]},
+                {"name": "scim-last", "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "verify_domain", "domain": "acme.co.uk"},
+                    {"day": 10, "do": "migrate"},
+                    {"day": 11, "do": "claim_accounts"},
+                    {"day": 11, "do": "fix_emails", "coverage": 0.7},
+                    {"day": 12, "do": "cutover", "login_spread_days": 2},
+                    {"day": 20, "do": "enable_scim"},
+                    {"day": 50, "do": "disable_scim", "method": "stop_in_idp"}
+                ]}
+            ]
+        }))
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        for r in 0..scenario.replications {
+            let realised = realise(&scenario, Streams::new(scenario.seed, r));
+            assert!(realised.n_joiners > 0, "the churn must generate joiners");
+            for s in 0..scenario.strategies.len() {
+                let mut events = 0u64;
+                let outcome = simulate_with(&scenario, s, realised.input(), |world| {
+                    events += 1;
+                    if let Err(e) = world.check_invariants() {
+                        panic!("strategy {s} replication {r}: after event {events} at {}: {e}", world.now);
+                    }
+                });
+                assert!(outcome.get(crate::metrics::MetricId::DUPLICATE_PEOPLE) > 0.0);
             }
         }
     }

@@ -14,6 +14,8 @@ pub struct ReplicationInput<'a> {
     pub people: &'a [PersonSpec],
     /// The realised exogenous events, in run order.
     pub events: &'a [ExoEvent],
+    /// Joiner slots (every `join` names one of the ids after the people at the start).
+    pub n_joiners: usize,
     /// The replication's random streams.
     pub streams: Streams,
 }
@@ -28,7 +30,10 @@ impl<'s> World<'s> {
                 ExoKind::Leave { person } => self.leave(*person),
                 ExoKind::Join { person, spec } => self.join(*person, spec),
                 ExoKind::DeleteIdpGroup { group } => self.delete_idp_group(*group),
-                ExoKind::CreateIdpGroup { group, members } => self.create_idp_group(*group, members),
+                ExoKind::CreateIdpGroup { group, members } => {
+                    self.create_idp_group(*group, members.as_deref())
+                }
+                ExoKind::IdpEmailDrift { person, ordinal } => self.idp_email_drift(*person, *ordinal),
                 ExoKind::AddToIdpGroup { group, person } => self.add_to_idp_group(*group, *person),
                 ExoKind::RemoveFromIdpGroup { group, person } => self.remove_from_idp_group(*group, *person),
                 ExoKind::MoveDomain { from, to, share, ordinal } => {
@@ -39,7 +44,7 @@ impl<'s> World<'s> {
                 let strategy: &Strategy = self.strategy;
                 match &strategy.actions[k].kind {
                     ActionKind::VerifyDomain(d) => {
-                        let name = self.scenario.domains[*d].clone();
+                        let name = self.scenario.domains[*d].name.clone();
                         self.verify_domain(&name);
                     }
                     ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),
@@ -73,7 +78,7 @@ pub fn simulate_with(
     mut after_event: impl FnMut(&World<'_>),
 ) -> Outcome {
     let strategy = &scenario.strategies[strategy];
-    let mut world = World::new(scenario, strategy, input.people, input.streams);
+    let mut world = World::new(scenario, strategy, &input);
     for (k, e) in input.events.iter().enumerate() {
         world.schedule(e.at, Event::Exogenous(k));
     }

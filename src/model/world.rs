@@ -7,6 +7,7 @@
 //! [`super::signin`] (R14); [`super::measure`] turns state changes into metrics.
 
 use super::email::{domain_of, email_key};
+use super::run::ReplicationInput;
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::engine::{Event, EventQueue};
 use crate::metrics::Cause;
@@ -181,6 +182,28 @@ pub struct Person {
     pub touch_mark: u64,
 }
 
+impl Person {
+    /// Nobody yet: not employed, no identity, no account (a joiner's slot before they join).
+    pub fn inert() -> Person {
+        Person {
+            employed: false,
+            idp: None,
+            server: None,
+            login: None,
+            signed_in: false,
+            content_account: None,
+            migrated: false,
+            blocked: false,
+            former_user: false,
+            has: ProductSet::EMPTY,
+            n_active_accounts: 0,
+            accounts: Vec::new(),
+            n_sign_ins: 0,
+            touch_mark: 0,
+        }
+    }
+}
+
 /// State of the provisioning directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DirectoryState {
@@ -276,23 +299,21 @@ pub struct World<'s> {
 
 impl<'s> World<'s> {
     /// The world at time 0: people, pre-existing accounts, local cloud groups, IdP groups.
-    pub fn new(
-        scenario: &'s Scenario,
-        strategy: &'s Strategy,
-        people: &[PersonSpec],
-        streams: Streams,
-    ) -> World<'s> {
+    /// Joiners get an inert slot (not employed, no identity) that their `join` fills.
+    pub fn new(scenario: &'s Scenario, strategy: &'s Strategy, input: &ReplicationInput<'_>) -> World<'s> {
         let n_groups = scenario.groups.len();
+        let people = input.people;
+        let streams = input.streams;
         let mut world = World {
             scenario,
             strategy,
             streams,
             now: SimTime(0),
             queue: EventQueue::default(),
-            people: Vec::with_capacity(people.len()),
+            people: vec![Person::inert(); people.len() + input.n_joiners],
             accounts: Vec::new(),
             email_index: HashMap::new(),
-            domains: scenario.domains.iter().map(|d| (d.clone(), DomainState::default())).collect(),
+            domains: scenario.domains.iter().map(|d| (d.name.clone(), DomainState::default())).collect(),
             cloud: vec![None; n_groups],
             idp_groups: vec![IdpGroup { exists: true, ..IdpGroup::default() }; n_groups],
             directory: DirectoryState::None,
@@ -312,15 +333,15 @@ impl<'s> World<'s> {
                 world.cloud[g] = Some(CloudGroup::new(GroupSource::Local, grants, spec.default_access));
             }
         }
-        for spec in people {
-            world.add_person(spec);
+        for (i, spec) in people.iter().enumerate() {
+            world.fill_person(PersonId::from_index(i), spec);
         }
         world
     }
 
-    /// Adds a person (at the start or as a joiner) with their pre-existing account.
-    pub fn add_person(&mut self, spec: &PersonSpec) -> PersonId {
-        let p = PersonId::from_index(self.people.len());
+    /// Gives a person (at the start, or a joiner in their slot) their identities and their
+    /// pre-existing account.
+    pub fn fill_person(&mut self, p: PersonId, spec: &PersonSpec) {
         let idp = spec.idp_email.as_ref().map(|email| {
             let object = self.next_object;
             self.next_object += 1;
@@ -345,22 +366,10 @@ impl<'s> World<'s> {
             groups: spec.server_groups.clone(),
             owns_content: spec.owns_content,
         });
-        self.people.push(Person {
-            employed: spec.employed,
-            idp,
-            server,
-            login: None,
-            signed_in: false,
-            content_account: None,
-            migrated: false,
-            blocked: false,
-            former_user: false,
-            has: ProductSet::EMPTY,
-            n_active_accounts: 0,
-            accounts: Vec::new(),
-            n_sign_ins: 0,
-            touch_mark: 0,
-        });
+        let person = &mut self.people[p.index()];
+        person.employed = spec.employed;
+        person.idp = idp;
+        person.server = server;
         if let Some(email) = &spec.cloud_email {
             if self.account_by_email(email).is_none() {
                 let a = self.create_account(email.clone(), true, Origin::PreExisting, p);
@@ -371,7 +380,6 @@ impl<'s> World<'s> {
                 }
             }
         }
-        p
     }
 
     // ---------------------------------------------------------------- lookups

@@ -48,16 +48,22 @@ pub struct Scenario {
     pub horizon_days: u32,
     /// Product names; a product's index is its bit in a [`ProductSet`].
     pub products: Vec<String>,
-    /// Domain names, lower-cased.
-    pub domains: Vec<String>,
+    /// Domains, names lower-cased.
+    pub domains: Vec<DomainSpec>,
     /// Groups, indexed by [`GroupId`].
     pub groups: Vec<GroupSpec>,
-    /// People at the start, indexed by [`PersonId`]; joiners follow them.
-    pub people: Vec<PersonSpec>,
+    /// The people at the start: listed, or generated per replication.
+    pub population: Population,
+    /// Joiners named by `join` events; their ids follow the people at the start.
+    pub n_explicit_joiners: usize,
     /// Sync interval and profile.
     pub idp: IdpSettings,
     /// Seconds before an external directory follows an IdP change (R15).
     pub server_sync_lag: i64,
+    /// Random IdP email changes and re-keys.
+    pub drift: DriftSpec,
+    /// Random joiners and leavers.
+    pub churn: ChurnSpec,
     /// Switches for open behaviour.
     pub assumptions: Assumptions,
     /// Exogenous events in the order they run (time, then file order).
@@ -74,14 +80,85 @@ impl Scenario {
         SimTime(i64::from(self.horizon_days) * SECONDS_PER_DAY)
     }
 
-    /// Number of people including every joiner.
-    pub fn n_people_total(&self) -> usize {
-        self.people.len() + self.events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count()
+    /// Number of people at the start (for a synthetic population, as requested).
+    pub fn n_initial_people(&self) -> usize {
+        match &self.population {
+            Population::Explicit(people) => people.len(),
+            Population::Synthetic(s) => s.people,
+        }
     }
 
     /// Index of a strategy by name.
     pub fn strategy_index(&self, name: &str) -> Option<usize> {
         self.strategies.iter().position(|s| s.name == name)
+    }
+}
+
+/// An email domain of the organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainSpec {
+    /// Name, lower case.
+    pub name: String,
+    /// Synthetic populations: share of IdP emails on this domain.
+    pub share: f64,
+}
+
+/// The people at the start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Population {
+    /// Listed in the file.
+    Explicit(Vec<PersonSpec>),
+    /// Generated per replication from shares.
+    Synthetic(SyntheticSpec),
+}
+
+/// Shares of a generated population (see [`raw::SyntheticFile`] for their meaning).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[allow(missing_docs)]
+pub struct SyntheticSpec {
+    pub people: usize,
+    pub idp_only_share: f64,
+    pub server_only_share: f64,
+    pub inactive_server_share: f64,
+    pub external_directory_share: f64,
+    pub initial_email_mismatch_share: f64,
+    pub existing_cloud_account_share: f64,
+    pub existing_cloud_other_email_share: f64,
+    pub invalid_server_email_share: f64,
+    pub duplicate_server_email_share: f64,
+    pub content_owner_share: f64,
+    pub out_of_scope_share: f64,
+}
+
+/// Poisson rates of IdP-side drift, per person and year.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DriftSpec {
+    /// IdP primary email changes (a name change: new local part, same domain).
+    pub idp_email_changes_per_person_year: f64,
+    /// New IdP objects for existing people (R8).
+    pub idp_rekeys_per_person_year: f64,
+}
+
+/// Poisson rates of joiners and leavers per day.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChurnSpec {
+    /// Joiners per day.
+    pub joiners_per_day: f64,
+    /// Leavers per day.
+    pub leavers_per_day: f64,
+}
+
+impl DriftSpec {
+    /// True when no drift is generated.
+    pub fn is_none(&self) -> bool {
+        self.idp_email_changes_per_person_year == 0.0 && self.idp_rekeys_per_person_year == 0.0
+    }
+}
+
+impl ChurnSpec {
+    /// True when no churn is generated.
+    pub fn is_none(&self) -> bool {
+        self.joiners_per_day == 0.0 && self.leavers_per_day == 0.0
     }
 }
 
@@ -98,6 +175,10 @@ pub struct GroupSpec {
     pub synced_from_idp: bool,
     /// Present: a local cloud group with these grants exists at the start.
     pub cloud_grants: Option<ProductSet>,
+    /// Share of generated people (synthetic and joiners) who are members.
+    pub members_share: f64,
+    /// Share of generated members whose IdP membership disagrees with the server's.
+    pub idp_disagreement_share: f64,
 }
 
 /// One person as the scenario gives them.
@@ -200,12 +281,19 @@ pub enum ExoKind {
         /// Which.
         group: GroupId,
     },
-    /// An IdP group is (re-)created with these members.
+    /// An IdP group is (re-)created with these members (`None`: the members it had).
     CreateIdpGroup {
         /// Which.
         group: GroupId,
         /// Its members.
-        members: Vec<PersonId>,
+        members: Option<Vec<PersonId>>,
+    },
+    /// A generated name change: the IdP email's local part changes, its domain stays.
+    IdpEmailDrift {
+        /// Who.
+        person: PersonId,
+        /// The person's k-th change (makes the new local part unique).
+        ordinal: u32,
     },
     /// A person is added to an IdP group.
     AddToIdpGroup {

@@ -50,6 +50,8 @@ json_object! {
     "domain" pub struct DomainFile {
         /// Domain name, e.g. acme.com.
         req name: String,
+        /// Synthetic populations: share of people whose IdP email is on this domain.
+        opt share: f64,
     }
 }
 
@@ -66,6 +68,10 @@ json_object! {
         opt synced_from_idp: bool,
         /// When present, a local cloud group of this name exists at the start with these grants.
         opt cloud_grants: Vec<String>,
+        /// Synthetic populations: share of people who are members.
+        opt members_share: f64,
+        /// Synthetic populations: share of members whose IdP membership disagrees with the server's.
+        opt idp_disagreement_share: f64,
     }
 }
 
@@ -75,7 +81,38 @@ json_object! {
         /// Explicit people.
         opt people: Vec<PersonFile>,
         /// Shares from which a population is generated.
-        opt synthetic: Value,
+        opt synthetic: SyntheticFile,
+    }
+}
+
+json_object! {
+    /// A generated organisation: a size and shares. Shares are of all people unless their name
+    /// says otherwise; each person is drawn independently from the population stream.
+    "synthetic population" pub struct SyntheticFile {
+        /// Number of people at the start.
+        req people: u64,
+        /// Share of people who exist only in the IdP (no server user).
+        opt idp_only_share: f64,
+        /// Share of people who exist only on the server (not in the IdP), still employed.
+        opt server_only_share: f64,
+        /// Share of people who are former staff: inactive server users, not employed, not in the IdP.
+        opt inactive_server_share: f64,
+        /// Share of server users in an external (LDAP/Crowd) directory.
+        opt external_directory_share: f64,
+        /// Share of people in both directories whose server email differs from their IdP email.
+        opt initial_email_mismatch_share: f64,
+        /// Share of people with a pre-existing cloud account on their IdP (else server) email.
+        opt existing_cloud_account_share: f64,
+        /// Share of people with a pre-existing cloud account on another address of their domain.
+        opt existing_cloud_other_email_share: f64,
+        /// Share of server users whose email is invalid.
+        opt invalid_server_email_share: f64,
+        /// Share of server users whose email is another server user's.
+        opt duplicate_server_email_share: f64,
+        /// Share of server users who own content (default 1).
+        opt content_owner_share: f64,
+        /// Share of people with an IdP identity who are out of provisioning scope (default 0).
+        opt out_of_scope_share: f64,
     }
 }
 
@@ -259,8 +296,8 @@ json_object! {
         req day: f64,
         /// Group name.
         req group: String,
-        /// Person ids of the members.
-        req members: Vec<String>,
+        /// Person ids of the members (default: the members it had).
+        opt members: Vec<String>,
     }
 }
 

@@ -178,11 +178,12 @@ impl<'p> Checker<'p> {
             })
             .unwrap_or_default();
         self.email_match = assumptions.email_match;
-        let people = self.check_population(&file.population);
+        let population = self.check_population(&file.population, &domains);
         let idp = self.check_idp(file.idp.as_ref());
-        let server_sync_lag = self.check_drift(file.drift.as_ref());
-        self.check_churn(file.churn.as_ref());
-        let events = self.check_events(file.events.as_deref().unwrap_or_default(), &people);
+        let (server_sync_lag, drift) = self.check_drift(file.drift.as_ref());
+        let churn = self.check_churn(file.churn.as_ref(), &domains, horizon_days);
+        let events = self.check_events(file.events.as_deref().unwrap_or_default(), &population);
+        let n_explicit_joiners = events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count();
         let strategies = self.check_strategies(&file.strategies);
         let expectations = self.check_expectations(file.expect.as_deref().unwrap_or_default());
 
@@ -195,9 +196,12 @@ impl<'p> Checker<'p> {
             products: file.products.clone(),
             domains,
             groups,
-            people,
+            population,
+            n_explicit_joiners,
             idp,
             server_sync_lag,
+            drift,
+            churn,
             assumptions,
             events,
             strategies,
@@ -238,21 +242,30 @@ impl<'p> Checker<'p> {
         days as u32
     }
 
-    fn check_domains(&mut self, domains: &[raw::DomainFile]) -> Vec<String> {
+    fn check_domains(&mut self, domains: &[raw::DomainFile]) -> Vec<DomainSpec> {
         let at = JsonPath::root().key("domains");
         let mut out = Vec::new();
         for (i, d) in domains.iter().enumerate() {
             let name = d.name.to_lowercase();
-            let here = at.index(i).key("name");
+            let here = at.index(i);
             if !name.contains('.') || name.contains('@') || name.contains(char::is_whitespace) {
                 self.problems.push_hint(
-                    &here,
+                    &here.key("name"),
                     format!("`{}` is not a domain name", d.name),
                     "write the part after @, e.g. `acme.com`",
                 );
             }
-            self.domains.add(&name, &here, self.problems);
-            out.push(name);
+            self.domains.add(&name, &here.key("name"), self.problems);
+            let share = d.share.map_or(0.0, |s| self.share(s, &here.key("share")));
+            out.push(DomainSpec { name, share });
+        }
+        let total: f64 = out.iter().map(|d| d.share).sum();
+        if domains.iter().any(|d| d.share.is_some()) && (total - 1.0).abs() > 1e-9 {
+            self.problems.push_hint(
+                &at,
+                format!("domain shares add up to {total}, not 1"),
+                "give every domain that holds IdP emails a share so that they add up to 1",
+            );
         }
         out
     }
@@ -282,12 +295,17 @@ impl<'p> Checker<'p> {
             if cloud_grants.is_some() {
                 self.group_has_cloud_grants.insert(i);
             }
+            let members_share = g.members_share.map_or(0.0, |s| self.share(s, &here.key("members_share")));
+            let idp_disagreement_share =
+                g.idp_disagreement_share.map_or(0.0, |s| self.share(s, &here.key("idp_disagreement_share")));
             out.push(GroupSpec {
                 name: g.name.clone(),
                 grants,
                 default_access: g.default_access.unwrap_or(false),
                 synced_from_idp: g.synced_from_idp.unwrap_or(false),
                 cloud_grants,
+                members_share,
+                idp_disagreement_share,
             });
         }
         out
@@ -308,7 +326,7 @@ impl<'p> Checker<'p> {
         out
     }
 
-    fn check_population(&mut self, population: &raw::PopulationFile) -> Vec<PersonSpec> {
+    fn check_population(&mut self, population: &raw::PopulationFile, domains: &[DomainSpec]) -> Population {
         let at = JsonPath::root().key("population");
         match (&population.people, &population.synthetic) {
             (Some(_), Some(_)) => {
@@ -317,23 +335,16 @@ impl<'p> Checker<'p> {
                     "population has both `people` and `synthetic`",
                     "give either an explicit list of people or the shares to generate them, not both",
                 );
-                Vec::new()
+                Population::Explicit(Vec::new())
             }
-            (None, Some(_)) => {
-                self.problems.push_hint(
-                    &at.key("synthetic"),
-                    "synthetic populations are not supported yet",
-                    "list the people explicitly in `population.people`",
-                );
-                Vec::new()
-            }
+            (None, Some(synthetic)) => Population::Synthetic(self.check_synthetic(synthetic, domains)),
             (None, None) => {
                 self.problems.push_hint(
                     &at,
                     "population has neither `people` nor `synthetic`",
-                    "add `\"people\": [{\"id\": \"alice\", \"idp_email\": \"alice@acme.com\"}]`",
+                    "add `\"people\": [{\"id\": \"alice\", \"idp_email\": \"alice@acme.com\"}]` or `\"synthetic\": {\"people\": 1000}`",
                 );
-                Vec::new()
+                Population::Explicit(Vec::new())
             }
             (Some(people), None) => {
                 let at = at.key("people");
@@ -342,12 +353,94 @@ impl<'p> Checker<'p> {
                 }
                 let mut out = Vec::with_capacity(people.len());
                 for (i, p) in people.iter().enumerate() {
-                    let spec = self.check_person(p, &at.index(i));
-                    out.push(spec);
+                    out.push(self.check_person(p, &at.index(i)));
                 }
-                out
+                Population::Explicit(out)
             }
         }
+    }
+
+    fn check_synthetic(&mut self, s: &raw::SyntheticFile, domains: &[DomainSpec]) -> SyntheticSpec {
+        let at = JsonPath::root().key("population").key("synthetic");
+        if s.people == 0 || s.people > limits::MAX_PEOPLE as u64 {
+            self.problems.push_hint(
+                &at.key("people"),
+                format!("people must be between 1 and {}, found {}", limits::MAX_PEOPLE, s.people),
+                "a 1,000,000-person replication needs about 1 GB of memory",
+            );
+        }
+        if domains.is_empty() {
+            self.problems.push_hint(
+                &at,
+                "a synthetic population needs at least one domain for its emails",
+                "add `\"domains\": [{\"name\": \"acme.com\"}]`",
+            );
+        }
+        let mut share = |value: Option<f64>, field: &str, default: f64| match value {
+            Some(v) => self.share(v, &at.key(field)),
+            None => default,
+        };
+        let spec = SyntheticSpec {
+            people: usize::try_from(s.people).unwrap_or(usize::MAX).min(limits::MAX_PEOPLE),
+            idp_only_share: share(s.idp_only_share, "idp_only_share", 0.0),
+            server_only_share: share(s.server_only_share, "server_only_share", 0.0),
+            inactive_server_share: share(s.inactive_server_share, "inactive_server_share", 0.0),
+            external_directory_share: share(s.external_directory_share, "external_directory_share", 0.0),
+            initial_email_mismatch_share: share(
+                s.initial_email_mismatch_share,
+                "initial_email_mismatch_share",
+                0.0,
+            ),
+            existing_cloud_account_share: share(
+                s.existing_cloud_account_share,
+                "existing_cloud_account_share",
+                0.0,
+            ),
+            existing_cloud_other_email_share: share(
+                s.existing_cloud_other_email_share,
+                "existing_cloud_other_email_share",
+                0.0,
+            ),
+            invalid_server_email_share: share(
+                s.invalid_server_email_share,
+                "invalid_server_email_share",
+                0.0,
+            ),
+            duplicate_server_email_share: share(
+                s.duplicate_server_email_share,
+                "duplicate_server_email_share",
+                0.0,
+            ),
+            content_owner_share: share(s.content_owner_share, "content_owner_share", 1.0),
+            out_of_scope_share: share(s.out_of_scope_share, "out_of_scope_share", 0.0),
+        };
+        let kinds = spec.idp_only_share + spec.server_only_share + spec.inactive_server_share;
+        if kinds > 1.0 + 1e-9 {
+            self.problems.push_hint(
+                &at,
+                format!("idp_only_share + server_only_share + inactive_server_share is {kinds}, more than 1"),
+                "these are exclusive kinds of people; the rest are in both the IdP and on the server",
+            );
+        }
+        let cloud = spec.existing_cloud_account_share + spec.existing_cloud_other_email_share;
+        if cloud > 1.0 + 1e-9 {
+            self.problems.push_hint(
+                &at,
+                format!(
+                    "existing_cloud_account_share + existing_cloud_other_email_share is {cloud}, more than 1"
+                ),
+                "a person has at most one pre-existing cloud account",
+            );
+        }
+        let bad = spec.invalid_server_email_share + spec.duplicate_server_email_share;
+        if bad > 1.0 + 1e-9 {
+            self.problems.push_hint(
+                &at,
+                format!("invalid_server_email_share + duplicate_server_email_share is {bad}, more than 1"),
+                "a server email is either invalid or a duplicate",
+            );
+        }
+        spec
     }
 
     /// An IdP primary email belongs to one person; so does a pre-existing account's email.
@@ -459,54 +552,69 @@ impl Checker<'_> {
         IdpSettings { profile, sync_interval }
     }
 
-    fn check_drift(&mut self, drift: Option<&raw::DriftFile>) -> i64 {
-        let at = JsonPath::root().key("drift");
-        let Some(drift) = drift else { return 24 * 3600 };
-        for (field, rate) in [
-            ("idp_email_changes_per_person_year", drift.idp_email_changes_per_person_year),
-            ("idp_rekeys_per_person_year", drift.idp_rekeys_per_person_year),
-        ] {
-            match rate {
-                Some(r) if r < 0.0 => {
-                    self.problems.push(&at.key(field), format!("a rate cannot be negative, found {r}"))
-                }
-                Some(r) if r > 0.0 => self.problems.push_hint(
-                    &at.key(field),
-                    "random drift is not supported yet",
-                    "set it to 0 and write the changes as `change_idp_email` / `rekey_idp_object` events",
-                ),
-                _ => {}
-            }
+    /// A Poisson rate: finite, ≥ 0 and at most `max`.
+    fn rate(&mut self, value: Option<f64>, at: &JsonPath, max: f64, unit: &str) -> f64 {
+        let Some(r) = value else { return 0.0 };
+        if !(0.0..=max).contains(&r) {
+            self.problems.push_hint(
+                at,
+                format!("the rate must be between 0 and {max} {unit}, found {r}"),
+                "0.05 per person and year means one person in twenty each year",
+            );
+            return 0.0;
         }
+        r
+    }
+
+    fn check_drift(&mut self, drift: Option<&raw::DriftFile>) -> (i64, DriftSpec) {
+        let at = JsonPath::root().key("drift");
+        let Some(drift) = drift else { return (24 * 3600, DriftSpec::default()) };
+        let spec = DriftSpec {
+            idp_email_changes_per_person_year: self.rate(
+                drift.idp_email_changes_per_person_year,
+                &at.key("idp_email_changes_per_person_year"),
+                365.0,
+                "per person and year",
+            ),
+            idp_rekeys_per_person_year: self.rate(
+                drift.idp_rekeys_per_person_year,
+                &at.key("idp_rekeys_per_person_year"),
+                365.0,
+                "per person and year",
+            ),
+        };
         let hours = drift.server_sync_lag_hours.unwrap_or(24.0);
         if !(0.0..=24.0 * 365.0).contains(&hours) {
             self.problems.push(
                 &at.key("server_sync_lag_hours"),
                 format!("the lag must be between 0 and 8760 hours, found {hours}"),
             );
-            return 24 * 3600;
+            return (24 * 3600, spec);
         }
-        (hours * 3600.0).round() as i64
+        ((hours * 3600.0).round() as i64, spec)
     }
 
-    fn check_churn(&mut self, churn: Option<&raw::ChurnFile>) {
+    fn check_churn(
+        &mut self,
+        churn: Option<&raw::ChurnFile>,
+        domains: &[DomainSpec],
+        horizon_days: u32,
+    ) -> ChurnSpec {
         let at = JsonPath::root().key("churn");
-        let Some(churn) = churn else { return };
-        for (field, rate) in
-            [("joiners_per_day", churn.joiners_per_day), ("leavers_per_day", churn.leavers_per_day)]
-        {
-            match rate {
-                Some(r) if r < 0.0 => {
-                    self.problems.push(&at.key(field), format!("a rate cannot be negative, found {r}"))
-                }
-                Some(r) if r > 0.0 => self.problems.push_hint(
-                    &at.key(field),
-                    "random churn is not supported yet",
-                    "set it to 0 and write `join` / `leave` events",
-                ),
-                _ => {}
-            }
+        let Some(churn) = churn else { return ChurnSpec::default() };
+        let max = (limits::MAX_PEOPLE / 2) as f64 / f64::from(horizon_days.max(1));
+        let spec = ChurnSpec {
+            joiners_per_day: self.rate(churn.joiners_per_day, &at.key("joiners_per_day"), max, "per day"),
+            leavers_per_day: self.rate(churn.leavers_per_day, &at.key("leavers_per_day"), max, "per day"),
+        };
+        if spec.joiners_per_day > 0.0 && domains.is_empty() {
+            self.problems.push_hint(
+                &at.key("joiners_per_day"),
+                "joiners need a domain for their IdP emails",
+                "add `\"domains\": [{\"name\": \"acme.com\"}]`",
+            );
         }
+        spec
     }
 
     /// Checks a day and converts it to a time; reports days outside `[0, horizon]`.
@@ -534,8 +642,12 @@ impl Checker<'_> {
         share
     }
 
-    fn check_events(&mut self, events: &[EventFile], people: &[PersonSpec]) -> Vec<ExoEvent> {
+    fn check_events(&mut self, events: &[EventFile], population: &Population) -> Vec<ExoEvent> {
         let at = JsonPath::root().key("events");
+        let (people, synthetic): (&[PersonSpec], bool) = match population {
+            Population::Explicit(people) => (people, false),
+            Population::Synthetic(_) => (&[], true),
+        };
         // Run order: by time, then file order. Joiners get ids in that order.
         let mut order: Vec<usize> = (0..events.len()).collect();
         order.sort_by_key(|&i| (SimTime::from_days(events[i].day()), i));
@@ -548,6 +660,13 @@ impl Checker<'_> {
         for (rank, &i) in order.iter().enumerate() {
             if let EventFile::Join(j) = &events[i] {
                 let here = at.index(i).key("person");
+                if synthetic {
+                    self.problems.push_hint(
+                        &at.index(i),
+                        "`join` events need an explicit population",
+                        "with a synthetic population, set `churn.joiners_per_day` instead",
+                    );
+                }
                 let spec = self.check_person(&j.person, &here);
                 if spec.idp_email.is_none() {
                     self.problems.push_hint(
@@ -570,12 +689,21 @@ impl Checker<'_> {
             let t = self.day(e.day(), &here.key("day"));
             // A person reference must exist, and a joiner must have joined earlier in run order.
             let person =
-                |checker: &mut Checker, name: &str, field: &str, needs_idp: bool| -> Option<PersonId> {
-                    let p = checker.people.get(name, &here.key(field), checker.problems)?;
+                |checker: &mut Checker, name: &str, at: &JsonPath, needs_idp: bool| -> Option<PersonId> {
+                    if synthetic {
+                        checker.problems.push_hint(
+                            at,
+                            "events that name people need an explicit population",
+                            "synthetic people are generated per replication: use `drift` and `churn` rates, \
+                             or list the people in `population.people`",
+                        );
+                        return None;
+                    }
+                    let p = checker.people.get(name, at, checker.problems)?;
                     if let Some(&(join_t, join_rank)) = joined_at.get(&p) {
                         if join_rank > rank {
                             checker.problems.push_hint(
-                                &here.key(field),
+                                at,
                                 format!("person `{name}` has not joined yet at day {}", e.day()),
                                 format!(
                                     "`{name}` joins on day {}; move this event after the join",
@@ -587,7 +715,7 @@ impl Checker<'_> {
                     }
                     if needs_idp && !has_idp.get(p).copied().unwrap_or(false) {
                         checker.problems.push_hint(
-                            &here.key(field),
+                            at,
                             format!("person `{name}` has no IdP identity"),
                             format!("give `{name}` an `idp_email`"),
                         );
@@ -600,14 +728,13 @@ impl Checker<'_> {
                     if c.to.is_empty() {
                         self.problems.push(&here.key("to"), "the new email is empty");
                     }
-                    person(self, &c.person, "person", true)
+                    person(self, &c.person, &here.key("person"), true)
                         .map(|p| ExoKind::ChangeIdpEmail { person: p, to: c.to.clone() })
                 }
-                EventFile::RekeyIdpObject(r) => {
-                    person(self, &r.person, "person", true).map(|p| ExoKind::RekeyIdpObject { person: p })
-                }
+                EventFile::RekeyIdpObject(r) => person(self, &r.person, &here.key("person"), true)
+                    .map(|p| ExoKind::RekeyIdpObject { person: p }),
                 EventFile::Leave(l) => {
-                    person(self, &l.person, "person", false).map(|p| ExoKind::Leave { person: p })
+                    person(self, &l.person, &here.key("person"), false).map(|p| ExoKind::Leave { person: p })
                 }
                 EventFile::Join(_) => {
                     join_ids.remove(&i).map(|(p, spec)| ExoKind::Join { person: p, spec: Box::new(spec) })
@@ -618,21 +745,24 @@ impl Checker<'_> {
                     .map(|g| ExoKind::DeleteIdpGroup { group: GroupId::from_index(g) }),
                 EventFile::CreateIdpGroup(c) => {
                     let group = self.groups.get(&c.group, &here.key("group"), self.problems);
-                    let mut members = Vec::new();
-                    for (k, m) in c.members.iter().enumerate() {
-                        if let Some(p) = person(self, m, "members", true) {
-                            if members.contains(&p) {
-                                self.problems
-                                    .push(&here.key("members").index(k), format!("`{m}` is listed twice"));
+                    let members = c.members.as_ref().map(|names| {
+                        let mut members = Vec::new();
+                        for (k, m) in names.iter().enumerate() {
+                            let at = here.key("members").index(k);
+                            if let Some(p) = person(self, m, &at, true) {
+                                if members.contains(&p) {
+                                    self.problems.push(&at, format!("`{m}` is listed twice"));
+                                }
+                                members.push(p);
                             }
-                            members.push(p);
                         }
-                    }
+                        members
+                    });
                     group.map(|g| ExoKind::CreateIdpGroup { group: GroupId::from_index(g), members })
                 }
                 EventFile::AddToIdpGroup(m) | EventFile::RemoveFromIdpGroup(m) => {
                     let group = self.groups.get(&m.group, &here.key("group"), self.problems);
-                    let p = person(self, &m.person, "person", true);
+                    let p = person(self, &m.person, &here.key("person"), true);
                     match (group, p) {
                         (Some(g), Some(p)) => Some(if matches!(e, EventFile::AddToIdpGroup(_)) {
                             ExoKind::AddToIdpGroup { group: GroupId::from_index(g), person: p }
@@ -913,7 +1043,8 @@ mod tests {
     #[test]
     fn a_valid_file_resolves_names_to_indices() {
         let s = scenario_from_value(&base()).expect("valid");
-        assert_eq!(s.people[0].idp_groups, vec![GroupId(0)]);
+        let Population::Explicit(people) = &s.population else { panic!("explicit") };
+        assert_eq!(people[0].idp_groups, vec![GroupId(0)]);
         assert_eq!(s.horizon(), SimTime(30 * 86_400));
         assert_eq!(s.idp.sync_interval, 2400);
         assert_eq!(s.server_sync_lag, 86_400);
@@ -984,16 +1115,23 @@ mod tests {
     }
 
     #[test]
-    fn synthetic_populations_are_refused_until_supported() {
+    fn synthetic_populations_check_their_shares_and_forbid_named_people() {
         let mut v = base();
-        v["population"] = json!({"synthetic": {"people": 100}});
+        v["population"] = json!({"synthetic": {"people": 100, "idp_only_share": 0.7, "server_only_share": 0.5,
+                                                "external_directory_share": 1.2}});
+        v["domains"] = json!([{"name": "acme.com", "share": 0.5}, {"name": "old.com", "share": 0.4}]);
+        v["events"] = json!([{"day": 3, "do": "leave", "person": "ann"}, {"day": 4, "do": "delete_idp_group", "group": "jira-users"}]);
         let found = problems(&v);
-        assert_eq!(
-            found,
-            [
-                "$.population.synthetic: synthetic populations are not supported yet (hint: list the people explicitly in `population.people`)"
-            ]
-        );
+        let expected = [
+            "$.domains: domain shares add up to 0.9, not 1",
+            "$.population.synthetic.external_directory_share: a share must be between 0 and 1, found 1.2",
+            "$.population.synthetic: idp_only_share + server_only_share + inactive_server_share is 1.2, more than 1",
+            "$.events[0].person: events that name people need an explicit population",
+        ];
+        for e in expected {
+            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
     }
 
     #[test]
