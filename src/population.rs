@@ -387,3 +387,189 @@ fn generate_drift(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::scenario_from_value;
+    use serde_json::{Value, json};
+
+    fn scenario(v: Value) -> Scenario {
+        scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:?}"))
+    }
+
+    fn synthetic(people: u64) -> Value {
+        json!({
+            "name": "gen", "seed": 5, "replications": 1, "horizon_days": 100, "products": ["jira"],
+            "domains": [{"name": "a.com", "share": 0.75}, {"name": "b.com", "share": 0.25}, {"name": "legacy.com"}],
+            "groups": [{"name": "g", "grants": ["jira"], "members_share": 0.6, "idp_disagreement_share": 0.2}],
+            "population": {"synthetic": {
+                "people": people, "idp_only_share": 0.1, "server_only_share": 0.05, "inactive_server_share": 0.15,
+                "external_directory_share": 0.4, "initial_email_mismatch_share": 0.3,
+                "existing_cloud_account_share": 0.2, "existing_cloud_other_email_share": 0.1,
+                "invalid_server_email_share": 0.02, "duplicate_server_email_share": 0.03,
+                "content_owner_share": 0.9, "out_of_scope_share": 0.05
+            }},
+            "drift": {"idp_email_changes_per_person_year": 0.5, "idp_rekeys_per_person_year": 0.2},
+            "churn": {"joiners_per_day": 3, "leavers_per_day": 2},
+            "strategies": [{"name": "s", "timeline": []}]
+        })
+    }
+
+    /// `count` successes out of `n` is within 5 standard errors of the share `p`.
+    fn assert_share(what: &str, count: usize, n: usize, p: f64) {
+        let observed = count as f64 / n as f64;
+        let se = (p * (1.0 - p) / n as f64).sqrt().max(1e-12);
+        assert!(
+            (observed - p).abs() <= 5.0 * se,
+            "{what}: observed {observed:.4} of {n}, wanted {p} (±{:.4})",
+            5.0 * se
+        );
+    }
+
+    #[test]
+    fn generated_shares_match_the_requested_ones() {
+        let s = scenario(synthetic(40_000));
+        let people = generate_people(
+            &s,
+            match &s.population {
+                Population::Synthetic(spec) => spec,
+                Population::Explicit(_) => unreachable!(),
+            },
+            Streams::new(s.seed, 0),
+        );
+        let n = people.len();
+        assert_eq!(n, 40_000);
+        let count = |f: &dyn Fn(&PersonSpec) -> bool| people.iter().filter(|p| f(p)).count();
+        let idp_only = count(&|p| p.idp_email.is_some() && p.server_email.is_none());
+        let server_only = count(&|p| p.idp_email.is_none() && p.employed);
+        let inactive = count(&|p| !p.employed);
+        assert_share("idp_only_share", idp_only, n, 0.1);
+        assert_share("server_only_share", server_only, n, 0.05);
+        assert_share("inactive_server_share", inactive, n, 0.15);
+        assert_eq!(count(&|p| !p.employed && (p.server_active || p.idp_email.is_some())), 0);
+        let server: Vec<&PersonSpec> = people.iter().filter(|p| p.server_email.is_some()).collect();
+        let external = server.iter().filter(|p| p.directory == Directory::External).count();
+        assert_share("external_directory_share", external, server.len(), 0.4);
+        let invalid = server
+            .iter()
+            .filter(|p| !crate::model::email::is_valid(p.server_email.as_deref().unwrap_or("")))
+            .count();
+        assert_share("invalid_server_email_share", invalid, server.len(), 0.02);
+        let both: Vec<&PersonSpec> =
+            people.iter().filter(|p| p.idp_email.is_some() && p.server_email.is_some()).collect();
+        // Invalid and duplicated server emails overwrite the server email: look at the others.
+        let own: Vec<(&str, &str)> = both
+            .iter()
+            .filter_map(|p| {
+                let (i, s) = (p.idp_email.as_deref()?, p.server_email.as_deref()?);
+                (i.split('@').next() == s.split('@').next() && crate::model::email::is_valid(s))
+                    .then_some((i, s))
+            })
+            .collect();
+        let mismatched = own.iter().filter(|(i, s)| i.split('@').nth(1) != s.split('@').nth(1)).count();
+        assert_share("initial_email_mismatch_share", mismatched, both.len(), 0.3 * 0.95);
+        let with_idp: Vec<&PersonSpec> = people.iter().filter(|p| p.idp_email.is_some()).collect();
+        let on_a =
+            with_idp.iter().filter(|p| p.idp_email.as_deref().is_some_and(|e| e.ends_with("@a.com"))).count();
+        assert_share("domain share of a.com", on_a, with_idp.len(), 0.75);
+        assert!(with_idp.iter().all(|p| !p.idp_email.as_deref().unwrap_or("").ends_with("legacy.com")));
+        let same = count(&|p| {
+            p.cloud_email.is_some()
+                && (p.cloud_email == p.idp_email
+                    || (p.idp_email.is_none() && p.cloud_email == p.server_email))
+        });
+        assert_share("existing_cloud_account_share", same, n, 0.2);
+        let other = count(&|p| p.cloud_email.as_deref().is_some_and(|e| e.contains(".alias@")));
+        assert_share("existing_cloud_other_email_share", other, n, 0.1);
+        let owners = server.iter().filter(|p| p.owns_content).count();
+        assert_share("content_owner_share", owners, server.len(), 0.9);
+        let out = with_idp.iter().filter(|p| !p.in_idp_scope).count();
+        assert_share("out_of_scope_share", out, with_idp.len(), 0.05);
+        // Group membership: members 0.6; of them 20% disagree, half on each side.
+        let both_sides =
+            both.iter().filter(|p| !p.idp_groups.is_empty() && !p.server_groups.is_empty()).count();
+        assert_share("members in both directories", both_sides, both.len(), 0.6 * 0.8);
+        let idp_side_only =
+            both.iter().filter(|p| !p.idp_groups.is_empty() && p.server_groups.is_empty()).count();
+        assert_share("members in the IdP group only", idp_side_only, both.len(), 0.6 * 0.1);
+    }
+
+    #[test]
+    fn emails_are_unique_unless_duplicated_on_purpose() {
+        let s = scenario(synthetic(5_000));
+        let r = realise(&s, Streams::new(1, 0));
+        let mut idp: HashSet<&str> = HashSet::new();
+        let mut cloud: HashSet<&str> = HashSet::new();
+        for p in r.people.iter() {
+            if let Some(e) = &p.idp_email {
+                assert!(idp.insert(e), "IdP email {e} twice");
+            }
+            if let Some(e) = &p.cloud_email {
+                assert!(cloud.insert(e), "cloud email {e} twice");
+            }
+        }
+    }
+
+    #[test]
+    fn strategies_never_change_the_organisation_or_the_events() {
+        let mut v = synthetic(2_000);
+        let a = scenario(v.clone());
+        v["strategies"] = json!([
+            {"name": "x", "timeline": [{"day": 1, "do": "enable_scim"}, {"day": 2, "do": "cutover", "login_spread_days": 3}]},
+            {"name": "y", "group_conflicts": "accept", "timeline": [{"day": 5, "do": "migrate"}, {"day": 6, "do": "fix_emails", "coverage": 0.5}]}
+        ]);
+        let b = scenario(v);
+        for r in 0..3 {
+            let (ra, rb) = (realise(&a, Streams::new(9, r)), realise(&b, Streams::new(9, r)));
+            assert_eq!(ra.people, rb.people);
+            assert_eq!(ra.events, rb.events);
+            assert_eq!(ra.n_joiners, rb.n_joiners);
+        }
+        let (r0, r1) = (realise(&a, Streams::new(9, 0)), realise(&a, Streams::new(9, 1)));
+        assert_ne!(r0.people, r1.people, "replications differ");
+    }
+
+    #[test]
+    fn churn_and_drift_follow_their_rates_and_respect_employment() {
+        let s = scenario(synthetic(1_000));
+        let (mut joiners, mut leavers, mut changes, reps) = (0usize, 0usize, 0usize, 200);
+        for r in 0..reps {
+            let realised = realise(&s, Streams::new(3, r));
+            let mut employed: Vec<bool> = realised.people.iter().map(|p| p.employed).collect();
+            employed.resize(realised.people.len() + realised.n_joiners, false);
+            let mut last = SimTime(0);
+            for e in realised.events.iter() {
+                assert!(e.at >= last, "events in time order");
+                assert!(e.at <= s.horizon());
+                last = e.at;
+                match &e.kind {
+                    ExoKind::Join { person, .. } => {
+                        assert!(!employed[person.index()]);
+                        employed[person.index()] = true;
+                        joiners += 1;
+                    }
+                    ExoKind::Leave { person } => {
+                        assert!(employed[person.index()], "a leaver is employed when they leave");
+                        employed[person.index()] = false;
+                        leavers += 1;
+                    }
+                    ExoKind::IdpEmailDrift { person, .. } | ExoKind::RekeyIdpObject { person } => {
+                        assert!(employed[person.index()], "drift only while employed");
+                        changes += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Poisson counts over 200 replications: mean rate × 100 days, 5 standard errors.
+        let check = |what: &str, total: usize, mean: f64| {
+            let observed = total as f64 / reps as f64;
+            let se = (mean / reps as f64).sqrt();
+            assert!((observed - mean).abs() <= 5.0 * se, "{what}: {observed} per replication, wanted {mean}");
+        };
+        check("joiners", joiners, 300.0);
+        check("leavers", leavers, 200.0);
+        assert!(changes > 0);
+    }
+}
