@@ -136,7 +136,9 @@ fn run(
     }
     let dir = output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
-    let result = with_threads(jobs, || runner::run(&scenario, config, &|| {}))?;
+    let progress = Progress::new(config.replications, quiet);
+    let result = with_threads(jobs, || runner::run(&scenario, config, &|| progress.advance()))?;
+    progress.finish();
     let exporters = run_exporters();
     for exporter in &exporters {
         io::write_atomic(&dir.join(exporter.file_name()), &exporter.render(&scenario, &result))?;
@@ -145,6 +147,43 @@ fn run(
         print_run_summary(&scenario, &result, &dir, &exporters);
     }
     Ok(())
+}
+
+/// A progress bar on stderr for runs longer than a moment: hidden at first, shown once the
+/// run has taken half a second; never drawn when stderr is not a terminal or with `--quiet`.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    start: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(total: u64, quiet: bool) -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{elapsed:>4} [{bar:30}] {pos}/{len} replications · {per_sec} · {eta} left",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Progress { bar, start: std::time::Instant::now(), shown: std::sync::atomic::AtomicBool::new(false), quiet }
+    }
+
+    /// Records one finished replication (every strategy).
+    fn advance(&self) {
+        use std::sync::atomic::Ordering;
+        if !self.quiet
+            && self.start.elapsed() >= std::time::Duration::from_millis(500)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, exporters: &[Box<dyn Exporter>]) {
