@@ -160,13 +160,19 @@ struct Progress {
 
 impl Progress {
     fn new(total: u64, quiet: bool) -> Progress {
-        let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
+        let bar =
+            indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{elapsed:>4} [{bar:30}] {pos}/{len} replications · {per_sec} · {eta} left",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
-        Progress { bar, start: std::time::Instant::now(), shown: std::sync::atomic::AtomicBool::new(false), quiet }
+        Progress {
+            bar,
+            start: std::time::Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+            quiet,
+        }
     }
 
     /// Records one finished replication (every strategy).

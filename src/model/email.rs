@@ -1,12 +1,17 @@
 //! Email addresses as Atlassian keys them (R1) and as the migration assistants check them (R3).
 
 use crate::scenario::EmailMatch;
+use std::borrow::Cow;
 
-/// The key under which an account is found by `email` (R1).
-pub fn email_key(email: &str, mode: EmailMatch) -> String {
+/// The key under which an account is found by `email` (R1). Borrows when the email already
+/// is its own key (the common case), so lookups do not allocate.
+pub fn email_key(email: &str, mode: EmailMatch) -> Cow<'_, str> {
     match mode {
-        EmailMatch::CaseInsensitive => email.to_lowercase(),
-        EmailMatch::CaseSensitive => email.to_string(),
+        EmailMatch::CaseInsensitive if email.is_ascii() && !email.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Cow::Borrowed(email)
+        }
+        EmailMatch::CaseInsensitive => Cow::Owned(email.to_lowercase()),
+        EmailMatch::CaseSensitive => Cow::Borrowed(email),
     }
 }
 

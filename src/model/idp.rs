@@ -100,8 +100,9 @@ impl World<'_> {
     pub fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
         self.idp_groups[g.index()].exists = true;
         if let Some(members) = members {
-            let wanted: std::collections::BTreeSet<PersonId> = members.iter().copied().collect();
-            let current: Vec<PersonId> = self.idp_groups[g.index()].members.iter().copied().collect();
+            let wanted: rustc_hash::FxHashSet<PersonId> = members.iter().copied().collect();
+            let mut current: Vec<PersonId> = self.idp_groups[g.index()].members.iter().copied().collect();
+            current.sort_unstable();
             for p in current {
                 if !wanted.contains(&p) {
                     self.remove_from_idp_group(g, p);

@@ -8,7 +8,7 @@ use crate::rng::Purpose;
 use crate::scenario::{
     DuplicateEmails, GroupsMode, InvalidEmails, MigrateIntoScimGroup, MigrateOptions, UsersScope,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Server groups the migration assistants never migrate (their users still are).
 pub const BLOCKLISTED_GROUPS: [&str; 5] =
@@ -37,11 +37,14 @@ impl World<'_> {
     pub fn migrate(&mut self, options: MigrateOptions) {
         let mode = self.scenario.assumptions.email_match;
         // JCMA's duplicate check: all server users, distinct by username, grouped by email.
-        let mut holders: HashMap<String, Vec<PersonId>> = HashMap::new();
+        let mut holders: FxHashMap<String, Vec<PersonId>> = FxHashMap::default();
         for (i, person) in self.people.iter().enumerate() {
             if let Some(server) = &person.server {
                 if is_valid(&server.email) {
-                    holders.entry(email_key(&server.email, mode)).or_default().push(PersonId::from_index(i));
+                    holders
+                        .entry(email_key(&server.email, mode).into_owned())
+                        .or_default()
+                        .push(PersonId::from_index(i));
                 }
             }
         }
@@ -66,7 +69,7 @@ impl World<'_> {
                     InvalidEmails::NewEmail => Plan::Placeholder { active: true },
                 }
             } else {
-                let sharing = &holders[&email_key(&email, mode)];
+                let sharing = &holders[email_key(&email, mode).as_ref()];
                 let first = sharing[0];
                 if sharing.len() < 2 {
                     Plan::Email { email, owner: p }

@@ -14,7 +14,7 @@ use super::{AccountId, GroupId, PersonId, RecordId};
 use crate::engine::Event;
 use crate::metrics::Cause;
 use crate::scenario::{ConflictPolicy, DisableMethod};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// What R6 decides for an email.
 enum LinkTarget {
@@ -319,17 +319,19 @@ impl World<'_> {
     /// Replaces the whole member list with the placed accounts of the IdP members.
     fn replace_members(&mut self, g: GroupId, cause: Cause) {
         let gi = g.index();
-        let mut placed = HashMap::new();
+        let mut placed = FxHashMap::default();
         for &p in &self.idp_groups[gi].members {
             if let Some(a) = self.scim_account(p) {
                 placed.insert(p, a);
             }
         }
-        let wanted: std::collections::BTreeSet<AccountId> = placed.values().copied().collect();
-        let current: Vec<AccountId> =
+        let mut wanted: Vec<AccountId> = placed.values().copied().collect();
+        wanted.sort_unstable();
+        let mut current: Vec<AccountId> =
             self.cloud[gi].as_ref().map(|c| c.members.iter().copied().collect()).unwrap_or_default();
+        current.sort_unstable();
         for a in current {
-            if !wanted.contains(&a) {
+            if wanted.binary_search(&a).is_err() {
                 self.remove_member(g, a, cause);
             }
         }

@@ -13,7 +13,9 @@ use crate::engine::{Event, EventQueue};
 use crate::metrics::Cause;
 use crate::rng::Streams;
 use crate::scenario::{Directory, PersonSpec, Scenario, Strategy};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an account came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,9 +95,9 @@ pub struct CloudGroup {
     /// A product's default-access group (cannot be synced).
     pub default_access: bool,
     /// Member accounts.
-    pub members: BTreeSet<AccountId>,
+    pub members: FxHashSet<AccountId>,
     /// SCIM bookkeeping: the account each IdP member was placed as at the last push.
-    pub placed: HashMap<PersonId, AccountId>,
+    pub placed: FxHashMap<PersonId, AccountId>,
     /// Accounts a migration added into this SCIM group (R4 `add`), removed at the next push.
     pub foreign: Vec<AccountId>,
 }
@@ -106,7 +108,7 @@ pub struct IdpGroup {
     /// The group object exists in the IdP (deleted or out of scope: false).
     pub exists: bool,
     /// Members (the people's role; unchanged by deleting the object).
-    pub members: BTreeSet<PersonId>,
+    pub members: FxHashSet<PersonId>,
     /// A push of this group is queued for the next sync.
     pub pending: bool,
     /// The conflict with a same-named cloud group was rejected: every push fails.
@@ -266,7 +268,7 @@ pub struct World<'s> {
     /// Accounts.
     pub accounts: Vec<Account>,
     /// Email key → account holding it.
-    pub email_index: HashMap<String, AccountId>,
+    pub email_index: FxHashMap<String, AccountId>,
     /// Domain name → state.
     pub domains: BTreeMap<String, DomainState>,
     /// Live cloud group per name.
@@ -312,7 +314,7 @@ impl<'s> World<'s> {
             queue: EventQueue::default(),
             people: vec![Person::inert(); people.len() + input.n_joiners],
             accounts: Vec::new(),
-            email_index: HashMap::new(),
+            email_index: FxHashMap::default(),
             domains: scenario.domains.iter().map(|d| (d.name.clone(), DomainState::default())).collect(),
             cloud: vec![None; n_groups],
             idp_groups: vec![IdpGroup { exists: true, ..IdpGroup::default() }; n_groups],
@@ -385,13 +387,13 @@ impl<'s> World<'s> {
     // ---------------------------------------------------------------- lookups
 
     /// The key of `email` under the scenario's email-match assumption.
-    pub fn key(&self, email: &str) -> String {
+    pub fn key<'e>(&self, email: &'e str) -> Cow<'e, str> {
         email_key(email, self.scenario.assumptions.email_match)
     }
 
     /// The account holding `email`, active or not (R1).
     pub fn account_by_email(&self, email: &str) -> Option<AccountId> {
-        self.email_index.get(&self.key(email)).copied()
+        self.email_index.get(self.key(email).as_ref()).copied()
     }
 
     /// True when two emails are the same account key (R1).
@@ -479,7 +481,7 @@ impl<'s> World<'s> {
     ) -> AccountId {
         let a = AccountId::from_index(self.accounts.len());
         let managed = self.managed_at_birth(&email);
-        let key = self.key(&email);
+        let key = self.key(&email).into_owned();
         debug_assert!(!self.email_index.contains_key(&key), "email {email} already held");
         self.email_index.insert(key, a);
         self.accounts.push(Account {
@@ -503,9 +505,9 @@ impl<'s> World<'s> {
 
     /// Changes an account's email (the new one must be free).
     pub fn change_account_email(&mut self, a: AccountId, email: String) {
-        let old = self.key(&self.accounts[a.index()].email);
+        let old = self.key(&self.accounts[a.index()].email).into_owned();
         self.email_index.remove(&old);
-        let key = self.key(&email);
+        let key = self.key(&email).into_owned();
         debug_assert!(self.email_index.get(&key).is_none_or(|&b| b == a));
         self.email_index.insert(key, a);
         self.accounts[a.index()].email = email;
@@ -616,7 +618,8 @@ impl<'s> World<'s> {
     /// Deletes a live cloud group: every member loses it (R11).
     pub fn delete_cloud_group(&mut self, g: GroupId, cause: Cause) {
         let Some(group) = self.cloud[g.index()].as_ref() else { return };
-        let members: Vec<AccountId> = group.members.iter().copied().collect();
+        let mut members: Vec<AccountId> = group.members.iter().copied().collect();
+        members.sort_unstable();
         for a in members {
             self.remove_member(g, a, cause);
         }
@@ -648,8 +651,8 @@ impl CloudGroup {
             source,
             grants,
             default_access,
-            members: BTreeSet::new(),
-            placed: HashMap::new(),
+            members: FxHashSet::default(),
+            placed: FxHashMap::default(),
             foreign: Vec::new(),
         }
     }

@@ -446,7 +446,7 @@ impl<'p> Checker<'p> {
     /// An IdP primary email belongs to one person; so does a pre-existing account's email.
     fn unique_email(&mut self, email: Option<&str>, id: &str, field: &str, at: &JsonPath) {
         let Some(email) = email.filter(|e| !e.is_empty()) else { return };
-        let key = email_key(email, self.email_match);
+        let key = email_key(email, self.email_match).into_owned();
         let seen = if field == "idp_email" { &mut self.idp_emails } else { &mut self.cloud_emails };
         match seen.get(&key) {
             Some(first) => {
