@@ -84,7 +84,7 @@ impl World<'_> {
         self.fill_person(p, spec);
         self.queue_user(p);
         for g in spec.idp_groups.clone() {
-            self.idp_groups[g.index()].dirty.insert(p);
+            self.mark_dirty_in(g, p);
             self.queue_group(g);
         }
         self.schedule_sign_in(p);
@@ -131,7 +131,7 @@ impl World<'_> {
             idp.groups.push(g);
         }
         self.idp_groups[g.index()].members.insert(p);
-        self.idp_groups[g.index()].dirty.insert(p);
+        self.mark_dirty_in(g, p);
         self.queue_group(g);
     }
 
@@ -140,7 +140,7 @@ impl World<'_> {
         let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
         idp.groups.retain(|&x| x != g);
         self.idp_groups[g.index()].members.remove(&p);
-        self.idp_groups[g.index()].dirty.insert(p);
+        self.mark_dirty_in(g, p);
         self.queue_group(g);
     }
 

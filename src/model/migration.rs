@@ -1,7 +1,7 @@
 //! The migration assistants' user and group import (R3, R4).
 
 use super::email::{email_key, is_valid};
-use super::world::{CloudGroup, GroupSource, Origin, World};
+use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
 use super::{AccountId, GroupId, PersonId};
 use crate::metrics::Cause;
 use crate::rng::Purpose;
@@ -97,10 +97,16 @@ impl World<'_> {
                 None => self.create_account(email, true, Origin::Migration, owner),
             },
             Plan::Placeholder { active } => {
-                self.n_placeholders += 1;
-                let email = format!("migrated-user-{}@{PLACEHOLDER_DOMAIN}", self.n_placeholders);
+                let email = loop {
+                    self.n_placeholders += 1;
+                    let email = format!("migrated-user-{}@{PLACEHOLDER_DOMAIN}", self.n_placeholders);
+                    if self.account_by_email(&email).is_none() {
+                        break email;
+                    }
+                };
                 let a = self.create_account(email, active, Origin::Placeholder, p);
                 if !active {
+                    // A Former user: content kept on a deactivated placeholder, no groups.
                     self.people[p.index()].former_user = true;
                 }
                 a
@@ -144,7 +150,9 @@ impl World<'_> {
             self.add_member(g, a, Cause::Other);
             return;
         }
-        let add = self.scenario.assumptions.migrate_into_scim_group == MigrateIntoScimGroup::Add;
+        // With provisioning stopped in the IdP, SCIM groups stay read-only: R4 skips (R12).
+        let add = self.scenario.assumptions.migrate_into_scim_group == MigrateIntoScimGroup::Add
+            && self.directory == DirectoryState::Active;
         // A deactivated account is never in a SCIM group.
         if add && self.accounts[a.index()].active && !group.members.contains(&a) {
             self.add_member(g, a, Cause::Other);

@@ -114,8 +114,18 @@ impl World<'_> {
 
     /// Notes that `p`'s SCIM placement may have changed in every group they belong to.
     pub fn mark_dirty(&mut self, p: PersonId) {
+        if self.directory != DirectoryState::Active {
+            return;
+        }
         let Some(idp) = self.people[p.index()].idp.as_ref() else { return };
         for g in idp.groups.clone() {
+            self.mark_dirty_in(g, p);
+        }
+    }
+
+    /// Notes that `p`'s placement in group `g` may have changed (synced groups only).
+    pub fn mark_dirty_in(&mut self, g: GroupId, p: PersonId) {
+        if self.scenario.groups[g.index()].synced_from_idp && self.directory == DirectoryState::Active {
             self.idp_groups[g.index()].dirty.insert(p);
         }
     }
@@ -215,6 +225,12 @@ impl World<'_> {
 
     /// R7 and R9: a later push of an object that has a record.
     fn update_record(&mut self, p: PersonId, r: RecordId) {
+        let employed = self.people[p.index()].employed;
+        if !employed && !self.records[r.index()].active {
+            // A deprovisioned user: every operation on it is refused (404) until it is active
+            // again, so nothing changes — in particular its account is not re-linked.
+            return;
+        }
         let new_email = self.people[p.index()].idp.as_ref().map(|i| i.email.clone()).unwrap_or_default();
         if !self.same_email(&self.records[r.index()].email, &new_email) {
             match self.records[r.index()].linked {
@@ -249,7 +265,6 @@ impl World<'_> {
             // "links when an account with e appears (at the next push touching it)"
             self.try_link(r);
         }
-        let employed = self.people[p.index()].employed;
         let record = &self.records[r.index()];
         if !employed && record.active {
             self.records[r.index()].active = false;
@@ -279,12 +294,17 @@ impl World<'_> {
     fn push_group(&mut self, g: GroupId) {
         let gi = g.index();
         if !self.idp_groups[gi].exists {
+            self.idp_groups[gi].dirty.clear();
+            if self.idp_groups[gi].rejected {
+                // Every push of a rejected group fails, its deletion too (R10).
+                self.counters.scim_errors += 1;
+                return;
+            }
             // R11: deleted (or out of scope) in the IdP → the SCIM group is deleted.
             if self.cloud[gi].as_ref().is_some_and(|c| c.source == GroupSource::Scim) {
                 self.delete_cloud_group(g, Cause::GroupDeleted);
                 self.idp_groups[gi].grants_lost = true;
             }
-            self.idp_groups[gi].dirty.clear();
             return;
         }
         let Some(source) = self.cloud[gi].as_ref().map(|c| c.source) else {
@@ -299,6 +319,7 @@ impl World<'_> {
             GroupSource::Local | GroupSource::Migrated => {
                 if self.idp_groups[gi].rejected {
                     self.counters.scim_errors += 1;
+                    self.idp_groups[gi].dirty.clear();
                     return;
                 }
                 self.counters.group_conflicts += 1;
@@ -306,6 +327,7 @@ impl World<'_> {
                 if default_access || self.strategy.group_conflicts == ConflictPolicy::Reject {
                     self.idp_groups[gi].rejected = true;
                     self.counters.scim_errors += 1;
+                    self.idp_groups[gi].dirty.clear();
                     return;
                 }
                 if let Some(c) = self.cloud[gi].as_mut() {

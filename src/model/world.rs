@@ -375,8 +375,11 @@ impl<'s> World<'s> {
         if let Some(email) = &spec.cloud_email {
             if self.account_by_email(email).is_none() {
                 let a = self.create_account(email.clone(), true, Origin::PreExisting, p);
+                // It existed before any claim: a claim of its domain covers it (R2).
+                self.accounts[a.index()].managed = self.verified_claimed(email);
                 for &g in &spec.cloud_groups {
-                    if self.cloud[g.index()].is_some() {
+                    // `cloud_groups` are local groups; a SCIM group's members come from the IdP.
+                    if self.cloud[g.index()].as_ref().is_some_and(|c| c.source != GroupSource::Scim) {
                         self.add_member(g, a, Cause::Other);
                     }
                 }
