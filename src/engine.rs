@@ -5,6 +5,7 @@
 //! actions, so at one instant exogenous events run first; events created during the run (sync
 //! ticks, sign-ins, directory lags) run after everything already scheduled for their second.
 
+use crate::model::emails::EmailId;
 use crate::model::{PersonId, SimTime};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -31,7 +32,7 @@ pub enum Event {
         /// Whose server user.
         person: PersonId,
         /// The email it takes.
-        email: String,
+        email: EmailId,
     },
     /// An external directory deactivates a leaver after the lag (R16).
     ServerDeactivates {

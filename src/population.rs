@@ -6,6 +6,8 @@
 //! depends on the strategy, so a strategy change never changes the organisation or the events.
 //! Explicit scenarios without drift or churn are borrowed as they are, without copying.
 
+use crate::model::emails::EmailBook;
+use crate::model::world::PersonEmails;
 use crate::model::{PersonId, ReplicationInput, SimTime};
 use crate::rng::{Purpose, Streams, unit};
 use crate::scenario::{
@@ -28,6 +30,10 @@ pub struct Realised<'s> {
     pub n_joiners: usize,
     /// The replication's streams.
     pub streams: Streams,
+    /// Every email the people and events name, interned once for all strategies.
+    pub book: EmailBook,
+    /// The interned emails of each person at the start.
+    pub person_emails: Vec<PersonEmails>,
 }
 
 impl Realised<'_> {
@@ -35,11 +41,40 @@ impl Realised<'_> {
     pub fn input(&self) -> ReplicationInput<'_> {
         ReplicationInput {
             people: &self.people,
+            emails: &self.person_emails,
+            book: &self.book,
             events: &self.events,
             n_joiners: self.n_joiners,
             streams: self.streams,
         }
     }
+}
+
+/// Interns every email the people and events name.
+fn intern_all(
+    scenario: &Scenario,
+    people: &[PersonSpec],
+    events: &[ExoEvent],
+) -> (EmailBook, Vec<PersonEmails>) {
+    let mut book = EmailBook::new(scenario.assumptions.email_match, &scenario.domains);
+    let person = |book: &mut EmailBook, p: &PersonSpec| PersonEmails {
+        idp: p.idp_email.as_deref().map(|e| book.intern(e)),
+        server: p.server_email.as_deref().map(|e| book.intern(e)),
+        cloud: p.cloud_email.as_deref().map(|e| book.intern(e)),
+    };
+    let emails = people.iter().map(|p| person(&mut book, p)).collect();
+    for e in events {
+        match &e.kind {
+            ExoKind::Join { spec, .. } => {
+                person(&mut book, spec);
+            }
+            ExoKind::ChangeIdpEmail { to, .. } => {
+                book.intern(to);
+            }
+            _ => {}
+        }
+    }
+    (book, emails)
 }
 
 /// Draws a uniform in [0, 1) from a stream.
@@ -59,11 +94,14 @@ pub fn realise(scenario: &Scenario, streams: Streams) -> Realised<'_> {
         Population::Synthetic(spec) => Cow::Owned(generate_people(scenario, spec, streams)),
     };
     if scenario.drift.is_none() && scenario.churn.is_none() {
+        let (book, person_emails) = intern_all(scenario, &people, &scenario.events);
         return Realised {
             people,
             events: Cow::Borrowed(&scenario.events),
             n_joiners: scenario.n_explicit_joiners,
             streams,
+            book,
+            person_emails,
         };
     }
     let horizon = scenario.horizon();
@@ -113,11 +151,14 @@ pub fn realise(scenario: &Scenario, streams: Streams) -> Realised<'_> {
             events.extend(b.next());
         }
     }
+    let (book, person_emails) = intern_all(scenario, &people, &events);
     Realised {
         people,
         events: Cow::Owned(events),
         n_joiners: scenario.n_explicit_joiners + joiners.len(),
         streams,
+        book,
+        person_emails,
     }
 }
 

@@ -1,29 +1,23 @@
 //! Admin actions: verifying domains and claiming accounts (R2), fixing emails (R13).
 
 use super::PersonId;
-use super::email::domain_of;
 use super::world::World;
 use crate::rng::Purpose;
 
 impl World<'_> {
-    /// R2: verifies a domain.
-    pub fn verify_domain(&mut self, domain: &str) {
-        if let Some(d) = self.domains.get_mut(domain) {
-            d.verified = true;
-        }
+    /// R2: verifies domain `d` (an index into the scenario's domains).
+    pub fn verify_domain(&mut self, d: usize) {
+        self.domains[d].verified = true;
     }
 
     /// R2: claims every verified domain and makes the accounts on them managed.
     pub fn claim_accounts(&mut self, auto: bool) {
-        for d in self.domains.values_mut().filter(|d| d.verified) {
+        for d in self.domains.iter_mut().filter(|d| d.verified) {
             d.claimed = true;
             d.auto |= auto;
         }
         for i in 0..self.accounts.len() {
-            let on_verified = domain_of(&self.accounts[i].email)
-                .and_then(|d| self.domains.get(&d))
-                .is_some_and(|d| d.verified);
-            if on_verified {
+            if self.domain_state(self.accounts[i].email).is_some_and(|d| d.verified) {
                 self.accounts[i].managed = true;
             }
         }
@@ -42,20 +36,20 @@ impl World<'_> {
             let Some(idp) = &person.idp else { continue };
             let target = person
                 .content_account
-                .or_else(|| person.server.as_ref().and_then(|s| self.account_by_email(&s.email)));
+                .or_else(|| person.server.as_ref().and_then(|s| self.account_by_email(s.email)));
             let Some(a) = target else { continue };
-            if self.same_email(&self.accounts[a.index()].email, &idp.email) {
+            let new_email = idp.email;
+            if self.accounts[a.index()].email == new_email {
                 continue;
             }
             if self.streams.uniform(Purpose::FixEmails, p.0.into(), 0) >= coverage {
                 continue;
             }
-            let new_email = idp.email.clone();
-            let taken = self.account_by_email(&new_email).is_some_and(|b| b != a);
+            let taken = self.account_by_email(new_email).is_some_and(|b| b != a);
             if !self.accounts[a.index()].managed
                 || self.scim_locked(a)
                 || taken
-                || !self.verified_claimed(&new_email)
+                || !self.verified_claimed(new_email)
             {
                 self.counters.admin_fix_failures += 1;
                 continue;
@@ -105,12 +99,11 @@ mod tests {
                             .map(PersonId::from_index)
                             .filter(|&p| {
                                 let person = &world.people[p.index()];
-                                let server = person.server.as_ref().map(|s| s.email.as_str());
+                                let server = person.server.as_ref().map(|s| s.email);
                                 let (Some(idp), Some(a)) = (&person.idp, person.content_account) else {
                                     return false;
                                 };
-                                server != Some(idp.email.as_str())
-                                    && world.accounts[a.index()].email == idp.email
+                                server != Some(idp.email) && world.accounts[a.index()].email == idp.email
                             })
                             .collect();
                     });

@@ -2,7 +2,8 @@
 //! re-keys (R8), joiners and leavers (R16), group changes (R11), domain moves.
 
 use super::email::{domain_of, with_domain};
-use super::world::World;
+use super::emails::EmailId;
+use super::world::{PersonEmails, World};
 use super::{GroupId, PersonId};
 use crate::engine::Event;
 use crate::rng::Purpose;
@@ -11,33 +12,33 @@ use crate::scenario::{Directory, PersonSpec};
 impl World<'_> {
     /// The IdP primary email of `p` changes: pushed at the next sync; an external directory
     /// follows after the lag (R15); the person signs in again with it after cutover (R14).
-    pub fn change_idp_email(&mut self, p: PersonId, to: &str) {
-        let before = self.sign_in_email(p).map(str::to_string);
+    pub fn change_idp_email(&mut self, p: PersonId, to: EmailId) {
+        let before = self.sign_in_email(p);
         let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
-        idp.email = to.to_string();
+        idp.email = to;
         self.queue_user(p);
         if let Some(server) = &self.people[p.index()].server {
             if server.directory == Directory::External {
                 let at = self.now + self.scenario.server_sync_lag;
-                self.schedule(at, Event::ServerEmailFollows { person: p, email: to.to_string() });
+                self.schedule(at, Event::ServerEmailFollows { person: p, email: to });
             }
         }
         self.after_sign_in_email_change(p, before);
     }
 
     /// Schedules a sign-in when the person's sign-in email changed (R14).
-    fn after_sign_in_email_change(&mut self, p: PersonId, before: Option<String>) {
+    fn after_sign_in_email_change(&mut self, p: PersonId, before: Option<EmailId>) {
         let after = self.sign_in_email(p);
-        if self.people[p.index()].employed && after.is_some() && after != before.as_deref() {
+        if self.people[p.index()].employed && after.is_some() && after != before {
             self.schedule_sign_in(p);
         }
     }
 
     /// R15: the external directory takes over the IdP email.
-    pub fn server_email_follows(&mut self, p: PersonId, email: &str) {
-        let before = self.sign_in_email(p).map(str::to_string);
+    pub fn server_email_follows(&mut self, p: PersonId, email: EmailId) {
+        let before = self.sign_in_email(p);
         let Some(server) = self.people[p.index()].server.as_mut() else { return };
-        server.email = email.to_string();
+        server.email = email;
         self.after_sign_in_email_change(p, before);
     }
 
@@ -81,7 +82,13 @@ impl World<'_> {
 
     /// R16: a joiner appears in the IdP with their own groups.
     pub fn join(&mut self, p: PersonId, spec: &PersonSpec) {
-        self.fill_person(p, spec);
+        let mut intern = |e: &Option<String>| e.as_deref().map(|t| self.emails.intern(t));
+        let emails = PersonEmails {
+            idp: intern(&spec.idp_email),
+            server: intern(&spec.server_email),
+            cloud: intern(&spec.cloud_email),
+        };
+        self.fill_person(p, spec, emails);
         self.queue_user(p);
         for g in spec.idp_groups.clone() {
             self.mark_dirty_in(g, p);
@@ -118,10 +125,12 @@ impl World<'_> {
     /// A generated name change: a new local part on the current domain.
     pub fn idp_email_drift(&mut self, p: PersonId, ordinal: u32) {
         let Some(idp) = &self.people[p.index()].idp else { return };
-        let (local, domain) = idp.email.rsplit_once('@').unwrap_or((&idp.email, "invalid"));
+        let text = self.emails.text(idp.email);
+        let (local, domain) = text.rsplit_once('@').unwrap_or((text, "invalid"));
         let base = local.split_once(".d").map_or(local, |(b, _)| b);
         let email = format!("{base}.d{ordinal}@{domain}");
-        self.change_idp_email(p, &email);
+        let id = self.emails.intern(&email);
+        self.change_idp_email(p, id);
     }
 
     /// A person joins an IdP group.
@@ -150,12 +159,14 @@ impl World<'_> {
             let p = PersonId::from_index(i);
             let person = &self.people[i];
             let Some(idp) = &person.idp else { continue };
-            if !person.employed || domain_of(&idp.email).as_deref() != Some(from) {
+            let text = self.emails.text(idp.email);
+            if !person.employed || domain_of(text).as_deref() != Some(from) {
                 continue;
             }
             if self.streams.uniform(Purpose::MoveDomain, ordinal.into(), p.0.into()) < share {
-                let email = with_domain(&idp.email, to);
-                self.change_idp_email(p, &email);
+                let email = with_domain(text, to);
+                let id = self.emails.intern(&email);
+                self.change_idp_email(p, id);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The migration assistants' user and group import (R3, R4).
 
-use super::email::{email_key, is_valid};
+use super::emails::EmailId;
 use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
 use super::{AccountId, GroupId, PersonId};
 use crate::metrics::Cause;
@@ -27,7 +27,7 @@ enum Plan {
     /// Kept out by a `block` option.
     Blocked,
     /// Onto the account holding `email` (found or created, owned by `owner` when created).
-    Email { email: String, owner: PersonId },
+    Email { email: EmailId, owner: PersonId },
     /// Onto a new placeholder account; `active: false` is a Former user.
     Placeholder { active: bool },
 }
@@ -35,16 +35,13 @@ enum Plan {
 impl World<'_> {
     /// R3 + R4: one run of a migration assistant.
     pub fn migrate(&mut self, options: MigrateOptions) {
-        let mode = self.scenario.assumptions.email_match;
-        // JCMA's duplicate check: all server users, distinct by username, grouped by email.
-        let mut holders: FxHashMap<String, Vec<PersonId>> = FxHashMap::default();
+        // JCMA's duplicate check: all server users, distinct by username, grouped by email:
+        // the first holder (in file order) and how many share it.
+        let mut holders: FxHashMap<EmailId, (PersonId, u32)> = FxHashMap::default();
         for (i, person) in self.people.iter().enumerate() {
             if let Some(server) = &person.server {
-                if is_valid(&server.email) {
-                    holders
-                        .entry(email_key(&server.email, mode).into_owned())
-                        .or_default()
-                        .push(PersonId::from_index(i));
+                if self.emails.is_valid(server.email) {
+                    holders.entry(server.email).or_insert((PersonId::from_index(i), 0)).1 += 1;
                 }
             }
         }
@@ -61,17 +58,16 @@ impl World<'_> {
             {
                 continue;
             }
-            let email = server.email.clone();
-            let plan = if !is_valid(&email) {
+            let email = server.email;
+            let plan = if !self.emails.is_valid(email) {
                 match options.invalid_emails {
                     InvalidEmails::Block => Plan::Blocked,
                     InvalidEmails::FormerUser => Plan::Placeholder { active: false },
                     InvalidEmails::NewEmail => Plan::Placeholder { active: true },
                 }
             } else {
-                let sharing = &holders[email_key(&email, mode).as_ref()];
-                let first = sharing[0];
-                if sharing.len() < 2 {
+                let (first, sharing) = holders.get(&email).copied().unwrap_or((p, 1));
+                if sharing < 2 {
                     Plan::Email { email, owner: p }
                 } else {
                     match options.duplicate_emails {
@@ -92,15 +88,16 @@ impl World<'_> {
                 self.people[p.index()].blocked = true;
                 return;
             }
-            Plan::Email { email, owner } => match self.account_by_email(&email) {
+            Plan::Email { email, owner } => match self.account_by_email(email) {
                 Some(a) => a,
                 None => self.create_account(email, true, Origin::Migration, owner),
             },
             Plan::Placeholder { active } => {
                 let email = loop {
                     self.n_placeholders += 1;
-                    let email = format!("migrated-user-{}@{PLACEHOLDER_DOMAIN}", self.n_placeholders);
-                    if self.account_by_email(&email).is_none() {
+                    let text = format!("migrated-user-{}@{PLACEHOLDER_DOMAIN}", self.n_placeholders);
+                    let email = self.emails.intern(&text);
+                    if self.account_by_email(email).is_none() {
                         break email;
                     }
                 };

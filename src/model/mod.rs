@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod email;
+pub mod emails;
 mod idp;
 mod ids;
 mod invariants;

@@ -1,7 +1,8 @@
 //! Running one strategy through one replication: schedule, dispatch, sample, measure.
 
 use super::SimTime;
-use super::world::World;
+use super::emails::EmailBook;
+use super::world::{PersonEmails, World};
 use crate::engine::Event;
 use crate::metrics::Outcome;
 use crate::rng::Streams;
@@ -12,6 +13,10 @@ use crate::scenario::{ActionKind, ExoEvent, ExoKind, PersonSpec, SECONDS_PER_DAY
 pub struct ReplicationInput<'a> {
     /// The organisation at the start.
     pub people: &'a [PersonSpec],
+    /// Their interned emails, person by person.
+    pub emails: &'a [PersonEmails],
+    /// Every email known before the run.
+    pub book: &'a EmailBook,
     /// The realised exogenous events, in run order.
     pub events: &'a [ExoEvent],
     /// Joiner slots (every `join` names one of the ids after the people at the start).
@@ -20,12 +25,15 @@ pub struct ReplicationInput<'a> {
     pub streams: Streams,
 }
 
-impl<'s> World<'s> {
+impl World<'_> {
     /// Handles one event. The one place every kind of event is dispatched.
     pub fn dispatch(&mut self, event: Event, events: &[ExoEvent]) {
         match event {
             Event::Exogenous(k) => match &events[k].kind {
-                ExoKind::ChangeIdpEmail { person, to } => self.change_idp_email(*person, to),
+                ExoKind::ChangeIdpEmail { person, to } => {
+                    let to = self.emails.intern(to);
+                    self.change_idp_email(*person, to);
+                }
                 ExoKind::RekeyIdpObject { person } => self.rekey(*person),
                 ExoKind::Leave { person } => self.leave(*person),
                 ExoKind::Join { person, spec } => self.join(*person, spec),
@@ -43,10 +51,7 @@ impl<'s> World<'s> {
             Event::Action(k) => {
                 let strategy: &Strategy = self.strategy;
                 match &strategy.actions[k].kind {
-                    ActionKind::VerifyDomain(d) => {
-                        let name = self.scenario.domains[*d].name.clone();
-                        self.verify_domain(&name);
-                    }
+                    ActionKind::VerifyDomain(d) => self.verify_domain(*d),
                     ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),
                     ActionKind::EnableScim => self.enable_scim(),
                     ActionKind::Migrate(options) => self.migrate(*options),
@@ -57,7 +62,7 @@ impl<'s> World<'s> {
             }
             Event::SyncTick { generation } => self.sync_tick(generation),
             Event::SignIn { person } => self.sign_in(person),
-            Event::ServerEmailFollows { person, email } => self.server_email_follows(person, &email),
+            Event::ServerEmailFollows { person, email } => self.server_email_follows(person, email),
             Event::ServerDeactivates { person } => self.server_deactivates(person),
         }
         self.settle();

@@ -8,7 +8,7 @@
 //! changed (`IdpGroup::dirty`) and the accounts a migration slipped in (`CloudGroup::foreign`),
 //! so its cost is proportional to the changes, not to the group's size.
 
-use super::email::domain_of;
+use super::emails::EmailId;
 use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, Record, World};
 use super::{AccountId, GroupId, PersonId, RecordId};
 use crate::engine::Event;
@@ -157,7 +157,7 @@ impl World<'_> {
     }
 
     /// R6 for an email: which account to link.
-    fn link_target(&self, email: &str, record: Option<RecordId>) -> LinkTarget {
+    fn link_target(&self, email: EmailId, record: Option<RecordId>) -> LinkTarget {
         match self.account_by_email(email) {
             Some(a) => {
                 let account = &self.accounts[a.index()];
@@ -189,8 +189,8 @@ impl World<'_> {
 
     /// Tries to link an unlinked record per R6; counts a failure in `scim_errors`.
     fn try_link(&mut self, r: RecordId) {
-        let email = self.records[r.index()].email.clone();
-        match self.link_target(&email, Some(r)) {
+        let email = self.records[r.index()].email;
+        match self.link_target(email, Some(r)) {
             LinkTarget::Link(a) => self.link(r, a),
             LinkTarget::Create => {
                 let owner = self.records[r.index()].person;
@@ -207,9 +207,9 @@ impl World<'_> {
     fn create_record(&mut self, p: PersonId) {
         let (object, email) = {
             let idp = self.people[p.index()].idp.as_ref().expect("caller checked the IdP identity");
-            (idp.object, idp.email.clone())
+            (idp.object, idp.email)
         };
-        if matches!(self.link_target(&email, None), LinkTarget::Fail) {
+        if matches!(self.link_target(email, None), LinkTarget::Fail) {
             // R8 / deactivated account: the create fails and no record is made.
             self.counters.scim_errors += 1;
             return;
@@ -231,18 +231,18 @@ impl World<'_> {
             // again, so nothing changes — in particular its account is not re-linked.
             return;
         }
-        let new_email = self.people[p.index()].idp.as_ref().map(|i| i.email.clone()).unwrap_or_default();
-        if !self.same_email(&self.records[r.index()].email, &new_email) {
+        let Some(new_email) = self.people[p.index()].idp.as_ref().map(|i| i.email) else { return };
+        if self.records[r.index()].email != new_email {
             match self.records[r.index()].linked {
-                Some(a) if self.accounts[a.index()].managed && self.verified_claimed(&new_email) => {
-                    match self.account_by_email(&new_email) {
+                Some(a) if self.accounts[a.index()].managed && self.verified_claimed(new_email) => {
+                    match self.account_by_email(new_email) {
                         Some(b) if b != a => {
                             // The target email is taken: the push fails, nothing changes.
                             self.counters.scim_errors += 1;
                             return;
                         }
                         _ => {
-                            self.change_account_email(a, new_email.clone());
+                            self.change_account_email(a, new_email);
                             self.records[r.index()].email = new_email;
                         }
                     }
@@ -447,10 +447,5 @@ impl World<'_> {
                 self.pending_groups.clear();
             }
         }
-    }
-
-    /// True when `email` is on a domain listed in the scenario (used for placeholders).
-    pub fn is_listed_domain(&self, email: &str) -> bool {
-        domain_of(email).is_some_and(|d| self.domains.contains_key(&d))
     }
 }

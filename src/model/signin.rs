@@ -1,7 +1,6 @@
 //! Sign-ins (R14).
 
 use super::PersonId;
-use super::email::is_valid;
 use super::world::{Origin, World};
 use crate::metrics::Cause;
 
@@ -22,11 +21,11 @@ impl World<'_> {
         if !self.people[p.index()].employed {
             return;
         }
-        let Some(email) = self.sign_in_email(p).map(str::to_string) else { return };
-        if !is_valid(&email) {
+        let Some(email) = self.sign_in_email(p) else { return };
+        if !self.emails.is_valid(email) {
             return;
         }
-        let a = match self.account_by_email(&email) {
+        let a = match self.account_by_email(email) {
             Some(a) => a,
             None => self.create_account(email, true, Origin::SelfSignup, p),
         };

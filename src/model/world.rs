@@ -6,7 +6,7 @@
 //! (R3, R4), [`super::admin`] (R2, R13), [`super::idp`] (exogenous IdP events, R15, R16),
 //! [`super::signin`] (R14); [`super::measure`] turns state changes into metrics.
 
-use super::email::{domain_of, email_key};
+use super::emails::{EmailId, Emails};
 use super::run::ReplicationInput;
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::engine::{Event, EventQueue};
@@ -14,8 +14,7 @@ use crate::metrics::Cause;
 use crate::rng::Streams;
 use crate::scenario::{Directory, PersonSpec, Scenario, Strategy};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Where an account came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +35,7 @@ pub enum Origin {
 #[derive(Debug, Clone)]
 pub struct Account {
     /// Email (unique among all accounts).
-    pub email: String,
+    pub email: EmailId,
     /// Active or deactivated.
     pub active: bool,
     /// Managed by the organisation (domain verified and account claimed).
@@ -65,7 +64,7 @@ pub struct Record {
     /// The person of that IdP object.
     pub person: PersonId,
     /// Email last accepted for it.
-    pub email: String,
+    pub email: EmailId,
     /// Active or deprovisioned.
     pub active: bool,
     /// Linked account.
@@ -125,7 +124,7 @@ pub struct IdpIdentity {
     /// Current IdP object id (a new one after a re-key).
     pub object: u32,
     /// Primary email.
-    pub email: String,
+    pub email: EmailId,
     /// Assigned to the Atlassian app.
     pub in_scope: bool,
     /// Group memberships (role).
@@ -140,7 +139,7 @@ pub struct IdpIdentity {
 #[derive(Debug, Clone)]
 pub struct ServerIdentity {
     /// Server email.
-    pub email: String,
+    pub email: EmailId,
     /// Directory kind.
     pub directory: Directory,
     /// Active on the server.
@@ -251,6 +250,20 @@ pub struct Counters {
     pub events_processed: u64,
 }
 
+/// `email_index` entry of an email no account holds.
+pub const NO_ACCOUNT: u32 = u32::MAX;
+
+/// The interned emails of a person as the scenario gives them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonEmails {
+    /// IdP primary email.
+    pub idp: Option<EmailId>,
+    /// Server email.
+    pub server: Option<EmailId>,
+    /// Pre-existing cloud account email.
+    pub cloud: Option<EmailId>,
+}
+
 /// The whole simulated world of one strategy in one replication.
 pub struct World<'s> {
     /// The scenario.
@@ -267,10 +280,12 @@ pub struct World<'s> {
     pub people: Vec<Person>,
     /// Accounts.
     pub accounts: Vec<Account>,
-    /// Email key → account holding it.
-    pub email_index: FxHashMap<String, AccountId>,
-    /// Domain name → state.
-    pub domains: BTreeMap<String, DomainState>,
+    /// Every email of the replication, and those this run made up.
+    pub emails: Emails<'s>,
+    /// Account holding each email (`NO_ACCOUNT` where none), indexed by [`EmailId`].
+    pub email_index: Vec<u32>,
+    /// State of each domain of the scenario, in `scenario.domains` order.
+    pub domains: Vec<DomainState>,
     /// Live cloud group per name.
     pub cloud: Vec<Option<CloudGroup>>,
     /// IdP state per group name.
@@ -302,7 +317,7 @@ pub struct World<'s> {
 impl<'s> World<'s> {
     /// The world at time 0: people, pre-existing accounts, local cloud groups, IdP groups.
     /// Joiners get an inert slot (not employed, no identity) that their `join` fills.
-    pub fn new(scenario: &'s Scenario, strategy: &'s Strategy, input: &ReplicationInput<'_>) -> World<'s> {
+    pub fn new(scenario: &'s Scenario, strategy: &'s Strategy, input: &ReplicationInput<'s>) -> World<'s> {
         let n_groups = scenario.groups.len();
         let people = input.people;
         let streams = input.streams;
@@ -314,8 +329,9 @@ impl<'s> World<'s> {
             queue: EventQueue::default(),
             people: vec![Person::inert(); people.len() + input.n_joiners],
             accounts: Vec::new(),
-            email_index: FxHashMap::default(),
-            domains: scenario.domains.iter().map(|d| (d.name.clone(), DomainState::default())).collect(),
+            emails: Emails::new(input.book),
+            email_index: vec![NO_ACCOUNT; input.book.len()],
+            domains: vec![DomainState::default(); scenario.domains.len()],
             cloud: vec![None; n_groups],
             idp_groups: vec![IdpGroup { exists: true, ..IdpGroup::default() }; n_groups],
             directory: DirectoryState::None,
@@ -335,21 +351,21 @@ impl<'s> World<'s> {
                 world.cloud[g] = Some(CloudGroup::new(GroupSource::Local, grants, spec.default_access));
             }
         }
-        for (i, spec) in people.iter().enumerate() {
-            world.fill_person(PersonId::from_index(i), spec);
+        for (i, (spec, emails)) in people.iter().zip(input.emails).enumerate() {
+            world.fill_person(PersonId::from_index(i), spec, *emails);
         }
         world
     }
 
     /// Gives a person (at the start, or a joiner in their slot) their identities and their
     /// pre-existing account.
-    pub fn fill_person(&mut self, p: PersonId, spec: &PersonSpec) {
-        let idp = spec.idp_email.as_ref().map(|email| {
+    pub fn fill_person(&mut self, p: PersonId, spec: &PersonSpec, emails: PersonEmails) {
+        let idp = emails.idp.map(|email| {
             let object = self.next_object;
             self.next_object += 1;
             IdpIdentity {
                 object,
-                email: email.clone(),
+                email,
                 in_scope: spec.in_idp_scope,
                 groups: spec.idp_groups.clone(),
                 record: None,
@@ -361,8 +377,8 @@ impl<'s> World<'s> {
                 self.idp_groups[g.index()].members.insert(p);
             }
         }
-        let server = spec.server_email.as_ref().map(|email| ServerIdentity {
-            email: email.clone(),
+        let server = emails.server.map(|email| ServerIdentity {
+            email,
             directory: spec.directory,
             active: spec.server_active,
             groups: spec.server_groups.clone(),
@@ -372,9 +388,9 @@ impl<'s> World<'s> {
         person.employed = spec.employed;
         person.idp = idp;
         person.server = server;
-        if let Some(email) = &spec.cloud_email {
+        if let Some(email) = emails.cloud {
             if self.account_by_email(email).is_none() {
-                let a = self.create_account(email.clone(), true, Origin::PreExisting, p);
+                let a = self.create_account(email, true, Origin::PreExisting, p);
                 // It existed before any claim: a claim of its domain covers it (R2).
                 self.accounts[a.index()].managed = self.verified_claimed(email);
                 for &g in &spec.cloud_groups {
@@ -389,29 +405,27 @@ impl<'s> World<'s> {
 
     // ---------------------------------------------------------------- lookups
 
-    /// The key of `email` under the scenario's email-match assumption.
-    pub fn key<'e>(&self, email: &'e str) -> Cow<'e, str> {
-        email_key(email, self.scenario.assumptions.email_match)
-    }
-
     /// The account holding `email`, active or not (R1).
-    pub fn account_by_email(&self, email: &str) -> Option<AccountId> {
-        self.email_index.get(self.key(email).as_ref()).copied()
+    pub fn account_by_email(&self, email: EmailId) -> Option<AccountId> {
+        match self.email_index.get(email.index()) {
+            Some(&a) if a != NO_ACCOUNT => Some(AccountId(a)),
+            _ => None,
+        }
     }
 
-    /// True when two emails are the same account key (R1).
-    pub fn same_email(&self, a: &str, b: &str) -> bool {
-        self.key(a) == self.key(b)
+    /// The state of `email`'s domain, when it is one of the scenario's domains.
+    pub fn domain_state(&self, email: EmailId) -> Option<DomainState> {
+        self.emails.domain(email).map(|d| self.domains[d])
     }
 
     /// True when `email`'s domain is verified and claimed (R2).
-    pub fn verified_claimed(&self, email: &str) -> bool {
-        domain_of(email).and_then(|d| self.domains.get(&d)).is_some_and(|d| d.verified && d.claimed)
+    pub fn verified_claimed(&self, email: EmailId) -> bool {
+        self.domain_state(email).is_some_and(|d| d.verified && d.claimed)
     }
 
     /// True when accounts created now with `email` are managed from birth (R2 `auto`).
-    pub fn managed_at_birth(&self, email: &str) -> bool {
-        domain_of(email).and_then(|d| self.domains.get(&d)).is_some_and(|d| d.verified && d.claimed && d.auto)
+    pub fn managed_at_birth(&self, email: EmailId) -> bool {
+        self.domain_state(email).is_some_and(|d| d.verified && d.claimed && d.auto)
     }
 
     /// True when the account is linked to a record of an existing directory (admin edits fail).
@@ -420,11 +434,11 @@ impl<'s> World<'s> {
     }
 
     /// The person's sign-in email: IdP primary email when in IdP scope, else the server email.
-    pub fn sign_in_email(&self, p: PersonId) -> Option<&str> {
+    pub fn sign_in_email(&self, p: PersonId) -> Option<EmailId> {
         let person = &self.people[p.index()];
         match (&person.idp, &person.server) {
-            (Some(idp), _) if idp.in_scope => Some(&idp.email),
-            (_, Some(server)) => Some(&server.email),
+            (Some(idp), _) if idp.in_scope => Some(idp.email),
+            (_, Some(server)) => Some(server.email),
             _ => None,
         }
     }
@@ -477,16 +491,19 @@ impl<'s> World<'s> {
     /// Creates an active or deactivated account; `managed` follows R2's birth rule.
     pub fn create_account(
         &mut self,
-        email: String,
+        email: EmailId,
         active: bool,
         origin: Origin,
         owner: PersonId,
     ) -> AccountId {
         let a = AccountId::from_index(self.accounts.len());
-        let managed = self.managed_at_birth(&email);
-        let key = self.key(&email).into_owned();
-        debug_assert!(!self.email_index.contains_key(&key), "email {email} already held");
-        self.email_index.insert(key, a);
+        let managed = self.managed_at_birth(email);
+        debug_assert!(
+            self.account_by_email(email).is_none(),
+            "email {} already held",
+            self.emails.text(email)
+        );
+        self.set_holder(email, a.0);
         self.accounts.push(Account {
             email,
             active: false,
@@ -506,13 +523,19 @@ impl<'s> World<'s> {
         a
     }
 
+    /// Records which account holds `email` (`NO_ACCOUNT`: none).
+    fn set_holder(&mut self, email: EmailId, account: u32) {
+        if self.email_index.len() <= email.index() {
+            self.email_index.resize(self.emails.len().max(email.index() + 1), NO_ACCOUNT);
+        }
+        self.email_index[email.index()] = account;
+    }
+
     /// Changes an account's email (the new one must be free).
-    pub fn change_account_email(&mut self, a: AccountId, email: String) {
-        let old = self.key(&self.accounts[a.index()].email).into_owned();
-        self.email_index.remove(&old);
-        let key = self.key(&email).into_owned();
-        debug_assert!(self.email_index.get(&key).is_none_or(|&b| b == a));
-        self.email_index.insert(key, a);
+    pub fn change_account_email(&mut self, a: AccountId, email: EmailId) {
+        debug_assert!(self.account_by_email(email).is_none_or(|b| b == a));
+        self.set_holder(self.accounts[a.index()].email, NO_ACCOUNT);
+        self.set_holder(email, a.0);
         self.accounts[a.index()].email = email;
     }
 
