@@ -1,7 +1,7 @@
 //! Benchmarks (DESIGN §8): engine events per second; wall time and peak memory of one
 //! replication at 10,000, 100,000 and 1,000,000 people; replications per second at -j 1 and
 //! -j 2. Run with `cargo bench --bench engine` (add `-- --quick` to skip the 1,000,000-person
-//! case). Peak memory is measured by a counting allocator, so it is exact and repeatable.
+//! case, or `-- --people N` for one replication of N people only, e.g. under a profiler). Peak memory is measured by a counting allocator, so it is exact and repeatable.
 //! Figures go in README.md; timings are never asserted (machines are shared and noisy).
 
 use scimsim::metrics::MetricId;
@@ -137,7 +137,13 @@ fn throughput(threads: usize, replications: u64) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(n) = args.iter().position(|a| a == "--people").and_then(|i| args.get(i + 1)) {
+        // One size only (for profiling).
+        one_replication(n.parse().expect("--people takes a number"));
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     println!(
         "scimsim benchmarks ({} logical CPUs)",
         std::thread::available_parallelism().map_or(1, |n| n.get())

@@ -1,11 +1,14 @@
 //! Seeded random streams (DESIGN §6).
 //!
 //! Every random number comes from a `ChaCha8Rng` keyed by (seed, replication, purpose) —
-//! never from a thread or the clock. Within a purpose, ChaCha's 2^64 streams give every
-//! person (or event) a sub-stream of its own, and `set_word_pos` reaches its k-th draw
-//! directly. So a draw never depends on which other draws were made before it: strategies
-//! that make different decisions still share each person's numbers (common random numbers),
-//! and a coverage of 0.9 reaches a superset of the people a coverage of 0.8 reaches.
+//! never from a thread or the clock. Sequential purposes (generating the organisation, drift,
+//! churn) read their stream in order. Per-person draws are addressed: the k-th draw of person
+//! p is word 2p of ChaCha stream k, reached directly with `set_stream` / `set_word_pos`. So a
+//! draw never depends on which other draws were made before it: strategies that make
+//! different decisions still share each person's numbers (common random numbers), and a
+//! coverage of 0.9 reaches a superset of the people a coverage of 0.8 reaches. Reading the
+//! people in order (a cutover, an email fix) walks stream k sequentially, one ChaCha block for
+//! every 32 people.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -19,13 +22,13 @@ pub enum Purpose {
     Drift = 2,
     /// Joiners and leavers.
     Churn = 3,
-    /// Sign-in times (R14): sub-stream per person, k-th sign-in.
+    /// Sign-in times (R14): the k-th sign-in of each person.
     SignIn = 4,
     /// Which people an admin email fix reaches (R13).
     FixEmails = 5,
     /// Which content owners a `referenced` migration takes (R3).
     Referenced = 6,
-    /// Which people a `move_domain` event moves: sub-stream per event, index per person.
+    /// Which people a `move_domain` event moves: stream per event, index per person.
     MoveDomain = 7,
 }
 
@@ -59,9 +62,34 @@ impl Streams {
 
     /// The `index`-th uniform in [0, 1) of sub-stream `stream` of `purpose`.
     pub fn uniform(&self, purpose: Purpose, stream: u64, index: u64) -> f64 {
-        let mut rng = self.rng(purpose, stream);
-        rng.set_word_pos(u128::from(index) * 2);
-        unit(rng.next_u64())
+        self.draws(purpose).uniform(stream, index)
+    }
+
+    /// A reusable random-access reader of `purpose`'s sub-streams (keyed once).
+    pub fn draws(&self, purpose: Purpose) -> Draws {
+        Draws { rng: self.rng(purpose, 0) }
+    }
+}
+
+/// Random access to the sub-streams of one purpose: the generator is keyed once and only
+/// repositioned for each draw.
+#[derive(Debug, Clone)]
+pub struct Draws {
+    rng: ChaCha8Rng,
+}
+
+impl Draws {
+    /// The `index`-th uniform in [0, 1) of sub-stream `stream`. Consecutive indices of one
+    /// stream are read without repositioning.
+    pub fn uniform(&mut self, stream: u64, index: u64) -> f64 {
+        let word = u128::from(index) * 2;
+        if self.rng.get_stream() != stream {
+            self.rng.set_stream(stream);
+            self.rng.set_word_pos(word);
+        } else if self.rng.get_word_pos() != word {
+            self.rng.set_word_pos(word);
+        }
+        unit(self.rng.next_u64())
     }
 }
 
@@ -90,6 +118,19 @@ mod tests {
         let direct: Vec<f64> = (0..5).map(|k| s.uniform(Purpose::SignIn, 42, k)).collect();
         assert_eq!(sequential, direct);
         assert_eq!(Streams::new(7, 3).uniform(Purpose::SignIn, 42, 4), direct[4]);
+    }
+
+    #[test]
+    fn reusable_draws_give_the_same_numbers_in_any_order() {
+        let s = Streams::new(7, 3);
+        let mut d = s.draws(Purpose::FixEmails);
+        let forward: Vec<f64> = (0..100).map(|p| d.uniform(0, p)).collect();
+        let backward: Vec<f64> = (0..100).rev().map(|p| d.uniform(0, p)).collect();
+        let direct: Vec<f64> = (0..100).map(|p| s.uniform(Purpose::FixEmails, 0, p)).collect();
+        assert_eq!(forward, direct);
+        assert_eq!(backward.into_iter().rev().collect::<Vec<_>>(), direct);
+        assert_ne!(d.uniform(1, 5), direct[5]);
+        assert_eq!(d.uniform(0, 5), direct[5]);
     }
 
     #[test]

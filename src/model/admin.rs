@@ -2,7 +2,6 @@
 
 use super::PersonId;
 use super::world::World;
-use crate::rng::Purpose;
 
 impl World<'_> {
     /// R2: verifies domain `d` (an index into the scenario's domains).
@@ -42,7 +41,7 @@ impl World<'_> {
             if self.accounts[a.index()].email == new_email {
                 continue;
             }
-            if self.streams.uniform(Purpose::FixEmails, p.0.into(), 0) >= coverage {
+            if self.draws.fix_emails.uniform(0, p.0.into()) >= coverage {
                 continue;
             }
             let taken = self.account_by_email(new_email).is_some_and(|b| b != a);

@@ -6,7 +6,6 @@ use super::emails::EmailId;
 use super::world::{PersonEmails, World};
 use super::{GroupId, PersonId};
 use crate::engine::Event;
-use crate::rng::Purpose;
 use crate::scenario::{Directory, PersonSpec};
 
 impl World<'_> {
@@ -147,7 +146,7 @@ impl World<'_> {
     /// A person leaves an IdP group.
     pub fn remove_from_idp_group(&mut self, g: GroupId, p: PersonId) {
         let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
-        idp.groups.retain(|&x| x != g);
+        idp.groups.retain(|x| *x != g);
         self.idp_groups[g.index()].members.remove(&p);
         self.mark_dirty_in(g, p);
         self.queue_group(g);
@@ -163,7 +162,7 @@ impl World<'_> {
             if !person.employed || domain_of(text).as_deref() != Some(from) {
                 continue;
             }
-            if self.streams.uniform(Purpose::MoveDomain, ordinal.into(), p.0.into()) < share {
+            if self.draws.move_domain.uniform(ordinal.into(), p.0.into()) < share {
                 let email = with_domain(text, to);
                 let id = self.emails.intern(&email);
                 self.change_idp_email(p, id);

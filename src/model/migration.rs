@@ -4,7 +4,6 @@ use super::emails::EmailId;
 use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
 use super::{AccountId, GroupId, PersonId};
 use crate::metrics::Cause;
-use crate::rng::Purpose;
 use crate::scenario::{
     DuplicateEmails, GroupsMode, InvalidEmails, MigrateIntoScimGroup, MigrateOptions, UsersScope,
 };
@@ -54,7 +53,7 @@ impl World<'_> {
             }
             if options.users == UsersScope::Referenced
                 && !(server.owns_content
-                    && self.streams.uniform(Purpose::Referenced, p.0.into(), 0) < options.share)
+                    && self.draws.referenced.uniform(0, p.0.into()) < options.share)
             {
                 continue;
             }

@@ -117,15 +117,20 @@ impl World<'_> {
         if self.directory != DirectoryState::Active {
             return;
         }
-        let Some(idp) = self.people[p.index()].idp.as_ref() else { return };
-        for g in idp.groups.clone() {
-            self.mark_dirty_in(g, p);
+        let n = self.people[p.index()].idp.as_ref().map_or(0, |i| i.groups.len());
+        for k in 0..n {
+            if let Some(g) = self.people[p.index()].idp.as_ref().map(|i| i.groups[k]) {
+                self.mark_dirty_in(g, p);
+            }
         }
     }
 
-    /// Notes that `p`'s placement in group `g` may have changed (synced groups only).
+    /// Notes that `p`'s placement in group `g` may have changed. Only a live SCIM group
+    /// reconciles members one by one; any other group is rebuilt whole when SCIM takes it.
     pub fn mark_dirty_in(&mut self, g: GroupId, p: PersonId) {
-        if self.scenario.groups[g.index()].synced_from_idp && self.directory == DirectoryState::Active {
+        if self.directory == DirectoryState::Active
+            && self.cloud[g.index()].as_ref().is_some_and(|c| c.source == GroupSource::Scim)
+        {
             self.idp_groups[g.index()].dirty.insert(p);
         }
     }

@@ -2,17 +2,21 @@
 
 use super::PersonId;
 use super::world::{Origin, World};
+use crate::engine::Event;
 use crate::metrics::Cause;
 
 impl World<'_> {
     /// R14: cutover — every employed person signs in within the spread.
     pub fn cutover(&mut self, login_spread: i64) {
         self.cutover = Some(login_spread);
+        let mut batch = Vec::with_capacity(self.people.len());
         for i in 0..self.people.len() {
             if self.people[i].employed {
-                self.schedule_sign_in(PersonId::from_index(i));
+                let p = PersonId::from_index(i);
+                batch.push((self.sign_in_time(p), Event::SignIn { person: p }));
             }
         }
+        self.queue.schedule_batch(batch);
     }
 
     /// R14: a sign-in lands on the account holding the sign-in email (active or not); with
@@ -35,7 +39,7 @@ impl World<'_> {
             return;
         }
         if let Some(old) = person.login.replace(a) {
-            self.accounts[old.index()].login_of.retain(|&x| x != p);
+            self.accounts[old.index()].login_of.retain(|x| *x != p);
         }
         self.accounts[a.index()].login_of.push(p);
         self.touch(p, Cause::SignedIntoNewAccount);

@@ -11,9 +11,10 @@ use super::run::ReplicationInput;
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::engine::{Event, EventQueue};
 use crate::metrics::Cause;
-use crate::rng::Streams;
+use crate::rng::{Draws, Purpose, Streams};
 use crate::scenario::{Directory, PersonSpec, Scenario, Strategy};
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 use std::collections::BTreeSet;
 
 /// Where an account came from.
@@ -47,11 +48,11 @@ pub struct Account {
     /// The SCIM record linked to it, if any.
     pub linked_record: Option<RecordId>,
     /// Live cloud groups it is a member of.
-    pub groups: Vec<GroupId>,
+    pub groups: SmallVec<[GroupId; 4]>,
     /// Number of those groups that grant at least one product.
     pub n_granting: u32,
     /// People whose login account this is.
-    pub login_of: Vec<PersonId>,
+    pub login_of: SmallVec<[PersonId; 1]>,
     /// Since when it has been orphaned (active, with access, owner gone).
     pub orphan_since: Option<SimTime>,
 }
@@ -128,7 +129,7 @@ pub struct IdpIdentity {
     /// Assigned to the Atlassian app.
     pub in_scope: bool,
     /// Group memberships (role).
-    pub groups: Vec<GroupId>,
+    pub groups: SmallVec<[GroupId; 4]>,
     /// The record of the current object, once pushed.
     pub record: Option<RecordId>,
     /// A push of this user is queued.
@@ -145,7 +146,7 @@ pub struct ServerIdentity {
     /// Active on the server.
     pub active: bool,
     /// Server groups.
-    pub groups: Vec<GroupId>,
+    pub groups: SmallVec<[GroupId; 4]>,
     /// Owns content.
     pub owns_content: bool,
 }
@@ -176,7 +177,7 @@ pub struct Person {
     /// Number of active accounts they own.
     pub n_active_accounts: u32,
     /// Accounts they own.
-    pub accounts: Vec<AccountId>,
+    pub accounts: SmallVec<[AccountId; 2]>,
     /// Sign-ins scheduled so far (selects the uniform of the next one).
     pub n_sign_ins: u64,
     /// Operation in which they were last touched.
@@ -198,7 +199,7 @@ impl Person {
             former_user: false,
             has: ProductSet::EMPTY,
             n_active_accounts: 0,
-            accounts: Vec::new(),
+            accounts: SmallVec::new(),
             n_sign_ins: 0,
             touch_mark: 0,
         }
@@ -250,6 +251,19 @@ pub struct Counters {
     pub events_processed: u64,
 }
 
+/// The per-person random draws of a world (see [`crate::rng`]).
+#[derive(Debug, Clone)]
+pub struct PersonDraws {
+    /// Sign-in k of person p: stream k, index p.
+    pub sign_in: Draws,
+    /// Whether an admin reaches person p: stream 0, index p.
+    pub fix_emails: Draws,
+    /// Whether a `referenced` migration takes person p: stream 0, index p.
+    pub referenced: Draws,
+    /// Whether `move_domain` event k moves person p: stream k, index p.
+    pub move_domain: Draws,
+}
+
 /// `email_index` entry of an email no account holds.
 pub const NO_ACCOUNT: u32 = u32::MAX;
 
@@ -272,6 +286,9 @@ pub struct World<'s> {
     pub strategy: &'s Strategy,
     /// Random streams of this replication.
     pub streams: Streams,
+    /// Per-person draws of sign-in times (R14), email fixes (R13), `referenced` migrations
+    /// (R3) and domain moves.
+    pub draws: PersonDraws,
     /// Current time.
     pub now: SimTime,
     /// Pending events.
@@ -325,6 +342,12 @@ impl<'s> World<'s> {
             scenario,
             strategy,
             streams,
+            draws: PersonDraws {
+                sign_in: streams.draws(Purpose::SignIn),
+                fix_emails: streams.draws(Purpose::FixEmails),
+                referenced: streams.draws(Purpose::Referenced),
+                move_domain: streams.draws(Purpose::MoveDomain),
+            },
             now: SimTime(0),
             queue: EventQueue::default(),
             people: vec![Person::inert(); people.len() + input.n_joiners],
@@ -367,7 +390,7 @@ impl<'s> World<'s> {
                 object,
                 email,
                 in_scope: spec.in_idp_scope,
-                groups: spec.idp_groups.clone(),
+                groups: SmallVec::from_slice(&spec.idp_groups),
                 record: None,
                 pending: false,
             }
@@ -381,7 +404,7 @@ impl<'s> World<'s> {
             email,
             directory: spec.directory,
             active: spec.server_active,
-            groups: spec.server_groups.clone(),
+            groups: SmallVec::from_slice(&spec.server_groups),
             owns_content: spec.owns_content,
         });
         let person = &mut self.people[p.index()];
@@ -511,9 +534,9 @@ impl<'s> World<'s> {
             origin,
             owner,
             linked_record: None,
-            groups: Vec::new(),
+            groups: SmallVec::new(),
             n_granting: 0,
-            login_of: Vec::new(),
+            login_of: SmallVec::new(),
             orphan_since: None,
         });
         self.people[owner.index()].accounts.push(a);
@@ -620,7 +643,7 @@ impl<'s> World<'s> {
         }
         let grants = !group.grants.is_empty();
         let account = &mut self.accounts[a.index()];
-        account.groups.retain(|&x| x != g);
+        account.groups.retain(|x| *x != g);
         if grants {
             account.n_granting -= 1;
             self.update_orphan(a);
@@ -630,7 +653,7 @@ impl<'s> World<'s> {
 
     /// Removes an account from every SCIM group (R7 unlink, R9 deprovision).
     pub fn remove_from_scim_groups(&mut self, a: AccountId, cause: Cause) {
-        let scim_groups: Vec<GroupId> = self.accounts[a.index()]
+        let scim_groups: SmallVec<[GroupId; 4]> = self.accounts[a.index()]
             .groups
             .iter()
             .copied()
@@ -656,17 +679,20 @@ impl<'s> World<'s> {
 
     /// Schedules a sign-in for `p` within the cutover's spread (R14); nothing before cutover.
     pub fn schedule_sign_in(&mut self, p: PersonId) {
-        let Some(spread) = self.cutover else { return };
+        if self.cutover.is_some() {
+            let at = self.sign_in_time(p);
+            self.schedule(at, Event::SignIn { person: p });
+        }
+    }
+
+    /// When `p`'s next sign-in happens: now plus their k-th uniform share of the spread.
+    pub fn sign_in_time(&mut self, p: PersonId) -> SimTime {
+        let spread = self.cutover.unwrap_or(0);
         let person = &mut self.people[p.index()];
         let k = person.n_sign_ins;
         person.n_sign_ins += 1;
-        let offset = if spread > 0 {
-            let u = self.streams.uniform(crate::rng::Purpose::SignIn, p.0.into(), k);
-            (u * spread as f64).floor() as i64
-        } else {
-            0
-        };
-        self.schedule(self.now + offset, Event::SignIn { person: p });
+        let offset = if spread > 0 { (self.draws.sign_in.uniform(k, p.0.into()) * spread as f64).floor() as i64 } else { 0 };
+        self.now + offset
     }
 }
 
