@@ -52,8 +52,7 @@ impl World<'_> {
                 continue; // later runs migrate only the difference (keyed by username)
             }
             if options.users == UsersScope::Referenced
-                && !(server.owns_content
-                    && self.draws.referenced.uniform(0, p.0.into()) < options.share)
+                && !(server.owns_content && self.draws.referenced.uniform(0, p.0.into()) < options.share)
             {
                 continue;
             }

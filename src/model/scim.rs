@@ -346,8 +346,13 @@ impl World<'_> {
     /// Replaces the whole member list with the placed accounts of the IdP members.
     fn replace_members(&mut self, g: GroupId, cause: Cause) {
         let gi = g.index();
+        // Walk the members in person order: people, records and accounts are laid out in
+        // roughly that order, so a large group is read sequentially rather than at random.
+        let mut members: Vec<PersonId> = self.idp_groups[gi].members.iter().copied().collect();
+        members.sort_unstable();
         let mut placed = FxHashMap::default();
-        for &p in &self.idp_groups[gi].members {
+        placed.reserve(members.len());
+        for p in members {
             if let Some(a) = self.scim_account(p) {
                 placed.insert(p, a);
             }

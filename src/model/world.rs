@@ -691,7 +691,11 @@ impl<'s> World<'s> {
         let person = &mut self.people[p.index()];
         let k = person.n_sign_ins;
         person.n_sign_ins += 1;
-        let offset = if spread > 0 { (self.draws.sign_in.uniform(k, p.0.into()) * spread as f64).floor() as i64 } else { 0 };
+        let offset = if spread > 0 {
+            (self.draws.sign_in.uniform(k, p.0.into()) * spread as f64).floor() as i64
+        } else {
+            0
+        };
         self.now + offset
     }
 }
