@@ -595,6 +595,25 @@ fn thread_count_does_not_change_the_bytes() {
 }
 
 #[test]
+fn synthetic_runs_are_identical_for_any_thread_count() {
+    let tmp = temp_dir();
+    let scenario = crate_dir().join("scenarios").join("synthetic").join("okta-rebrand.json");
+    let (one, two) = (tmp.path().join("j1"), tmp.path().join("j2"));
+    run_quiet(&scenario, &one, &["-r", "6", "-j", "1"], tmp.path());
+    run_quiet(&scenario, &two, &["-r", "6", "-j", "2"], tmp.path());
+    for (name, bytes) in report_bytes(&one) {
+        assert!(bytes == report_bytes(&two)[name], "{name} differs between -j 1 and -j 2");
+    }
+    // The replications differ from each other (the organisation is drawn per replication).
+    let csv = String::from_utf8(report_bytes(&one)["replications.csv"].clone()).expect("utf-8");
+    let rows: Vec<&str> = csv.lines().skip(1).filter(|l| l.starts_with("old-domain-only,")).collect();
+    assert_eq!(rows.len(), 6);
+    let values: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r.split(',').skip(2).collect::<Vec<_>>().join(",")).collect();
+    assert!(values.len() > 1, "every replication gave the same metrics");
+}
+
+#[test]
 fn seed_flag_overrides_the_file() {
     // Quickstart spreads sign-ins over `login_spread_days`, so the sign-in draws move with the
     // seed: the daily series differs. (The end-of-horizon values in replications.csv happen
@@ -629,6 +648,21 @@ fn replications_flag_overrides_the_file() {
 // ---------------------------------------------------------------------------------------------
 // 4. `check`
 // ---------------------------------------------------------------------------------------------
+
+#[test]
+fn check_passes_on_every_bundled_scenario() {
+    let tmp = temp_dir();
+    let o = scimsim(&["check", arg(&crate_dir().join("scenarios"))], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let (passed, failed) = check_totals(&o.stdout);
+    assert!(passed > 300, "only {passed} expectations were checked");
+    assert_eq!(failed, 0);
+    for folder in
+        ["scenarios/rules/", "scenarios/synthetic/", "scenarios/regressions/", "scenarios/quickstart.json"]
+    {
+        assert!(o.stdout.contains(folder), "nothing checked in {folder}");
+    }
+}
 
 #[test]
 fn check_passes_on_the_rules_scenarios() {

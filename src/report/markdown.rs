@@ -105,10 +105,9 @@ impl Exporter for SummaryMarkdown {
                 );
                 let _ = writeln!(out, "| metric | difference | {} is |", other.name);
                 let _ = writeln!(out, "|---|---:|---|");
-                for p in result.paired.iter().filter(|p| p.strategy == s && p.metric.cause().is_none()) {
-                    if p.metric == MetricId::EVENTS_PROCESSED {
-                        continue;
-                    }
+                for p in
+                    result.paired.iter().filter(|p| p.strategy == s && p.metric != MetricId::EVENTS_PROCESSED)
+                {
                     let _ = writeln!(
                         out,
                         "| {} | {} | {} |",
