@@ -121,3 +121,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     result.map_err(write_err)
 }
+
+/// Reads a sweep file and its base scenario (relative to the sweep file), applies a
+/// replications override, and plans the grid: every problem is reported before anything runs.
+pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<crate::sweep::SweepPlan, Error> {
+    let text = read_text(path)?;
+    let mut value = parse_json(&text).map_err(|e| failure(path, e))?;
+    let invalid = |problems| Error::Invalid { file: path.to_path_buf(), problems };
+    let Some(base_name) = value.get("scenario").and_then(serde_json::Value::as_str) else {
+        // Let the reader say what is wrong with the file as a whole.
+        return Err(invalid(crate::sweep::plan(&value, &serde_json::Value::Null).err().unwrap_or_default()));
+    };
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(base_name);
+    let base_text = read_text(&base_path)?;
+    let base_value = parse_json(&base_text).map_err(|e| failure(&base_path, e))?;
+    scenario_from_value(&base_value)
+        .map_err(|problems| Error::Invalid { file: base_path.clone(), problems })?;
+    if let (Some(r), serde_json::Value::Object(map)) = (replications, &mut value) {
+        map.insert("replications".into(), r.into());
+    }
+    crate::sweep::plan(&value, &base_value).map_err(invalid)
+}

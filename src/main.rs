@@ -3,9 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use scimsim::error::Error;
 use scimsim::metrics::MetricId;
-use scimsim::report::{Exporter, run_exporters};
+use scimsim::report::{Exporter, run_exporters, sweep_exporters};
 use scimsim::runner::{self, RunConfig, RunResult, format_number};
 use scimsim::scenario::{Scenario, limits};
+use scimsim::sweep::{SweepFile, run_sweep};
 use scimsim::{io, json::FromJson, scenario::raw::ScenarioFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -43,9 +44,26 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
-    /// Check scenario files without running them.
+    /// Run a scenario over a grid of parameter values and write the sweep report.
+    Sweep {
+        /// Sweep file (`*.sweep.json`).
+        sweep: PathBuf,
+        /// Output folder [default: output/<sweep name>].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replications per grid point (overrides the file).
+        #[arg(short, long)]
+        replications: Option<u64>,
+        /// Worker threads [default: one per core].
+        #[arg(short = 'j', long = "jobs")]
+        jobs: Option<usize>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check scenario and sweep files (`*.sweep.json`) without running them.
     Validate {
-        /// Scenario files.
+        /// Scenario or sweep files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -69,6 +87,8 @@ enum Command {
 enum SchemaKind {
     /// The scenario file.
     Scenario,
+    /// The sweep file.
+    Sweep,
 }
 
 fn main() -> ExitCode {
@@ -80,6 +100,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { scenario, output, replications, seed, jobs, quiet } => {
             run(&scenario, output, replications, seed, jobs, quiet)
+        }
+        Command::Sweep { sweep: path, output, replications, jobs, quiet } => {
+            sweep(&path, output, replications, jobs, quiet)
         }
         Command::Validate { files } => validate(&files),
         Command::Schema { kind } => {
@@ -136,7 +159,7 @@ fn run(
     }
     let dir = output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
-    let progress = Progress::new(config.replications, quiet);
+    let progress = Progress::new(config.replications, quiet, "replications");
     let result = with_threads(jobs, || runner::run(&scenario, config, &|| progress.advance()))?;
     progress.finish();
     let exporters = run_exporters();
@@ -159,12 +182,12 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: u64, quiet: bool) -> Progress {
+    fn new(total: u64, quiet: bool, unit: &str) -> Progress {
         let bar =
             indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::hidden());
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{elapsed:>4} [{bar:30}] {pos}/{len} replications · {per_sec} · {eta} left",
-        ) {
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{{elapsed:>4}} [{{bar:30}}] {{pos}}/{{len}} {unit} · {{per_sec}} · {{eta}} left"
+        )) {
             bar.set_style(style.progress_chars("=> "));
         }
         Progress {
@@ -227,9 +250,65 @@ fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, export
     println!("\nmeans over replications; see summary.md for intervals and paired comparisons");
 }
 
+fn sweep(
+    path: &Path,
+    output: Option<PathBuf>,
+    replications: Option<u64>,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> Result<(), Error> {
+    if replications == Some(0) {
+        return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
+    }
+    if jobs == Some(0) {
+        return Err(Error::Usage("-j must be at least 1".to_string()));
+    }
+    let plan = io::load_sweep(path, replications)?;
+    let dir = output.unwrap_or_else(|| Path::new("output").join(&plan.name));
+    io::prepare_output_dir(&dir)?;
+    let total = plan.points.len() as u64 * plan.replications;
+    let progress = Progress::new(total, quiet, "replications");
+    let result = with_threads(jobs, || run_sweep(&plan, &|| progress.advance()))?;
+    progress.finish();
+    let exporters = sweep_exporters();
+    for exporter in &exporters {
+        io::write_atomic(&dir.join(exporter.file_name()), &exporter.render(&result))?;
+    }
+    if !quiet {
+        let files: Vec<&str> = exporters.iter().map(|e| e.file_name()).collect();
+        let axes: Vec<String> =
+            plan.axes.iter().map(|a| format!("{} ({} values)", a.path, a.values.len())).collect();
+        println!(
+            "{}: {} grid points × {} replications of {} strateg{} of {}",
+            plan.name,
+            plan.points.len(),
+            plan.replications,
+            plan.base.strategies.len(),
+            if plan.base.strategies.len() == 1 { "y" } else { "ies" },
+            plan.base.name
+        );
+        println!("axes: {}", axes.join(" × "));
+        println!("wrote {}/ ({})", dir.display(), files.join(", "));
+    }
+    Ok(())
+}
+
 fn validate(files: &[PathBuf]) -> Result<(), Error> {
     let mut errors = Vec::new();
     for file in files {
+        if file.to_string_lossy().ends_with(".sweep.json") {
+            match io::load_sweep(file, None) {
+                Ok(plan) => println!(
+                    "ok {} ({} grid points × {} replications of {})",
+                    file.display(),
+                    plan.points.len(),
+                    plan.replications,
+                    plan.base.name
+                ),
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
         match io::load_scenario(file) {
             Ok(s) => println!(
                 "ok {} ({} people, {} events, {} strategies)",
@@ -254,16 +333,14 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
 }
 
 fn schema(kind: SchemaKind) {
-    let value = match kind {
-        SchemaKind::Scenario => {
-            let mut s = ScenarioFile::schema();
-            if let serde_json::Value::Object(m) = &mut s {
-                m.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
-                m.insert("title".into(), "scimsim scenario".into());
-            }
-            s
-        }
+    let (mut value, title) = match kind {
+        SchemaKind::Scenario => (ScenarioFile::schema(), "scimsim scenario"),
+        SchemaKind::Sweep => (SweepFile::schema(), "scimsim sweep"),
     };
+    if let serde_json::Value::Object(m) = &mut value {
+        m.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+        m.insert("title".into(), title.into());
+    }
     println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
 }
 

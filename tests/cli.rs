@@ -1047,3 +1047,109 @@ fn successful_run_leaves_no_temporary_files() {
     }
     assert_eq!(fs::read(out.join("unrelated.txt")).expect("read"), b"left alone");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. `sweep`
+// ---------------------------------------------------------------------------------------------
+
+/// Writes a base scenario and a sweep over it into `dir`; returns the sweep file.
+fn write_sweep(dir: &Path, axes: Value) -> PathBuf {
+    let mut base = minimal_scenario();
+    base["replications"] = json!(2);
+    write_json(dir, "base.json", &base);
+    write_json(dir, "grid.sweep.json", &json!({"name": "grid", "scenario": "base.json", "axes": axes}))
+}
+
+#[test]
+fn sweep_writes_tidy_csv_and_json_for_the_full_grid() {
+    let tmp = temp_dir();
+    let file = write_sweep(
+        tmp.path(),
+        json!([
+            {"path": "strategies.0.group_conflicts", "values": ["accept", "reject"]},
+            {"path": "seed", "range": {"from": 1, "to": 3, "steps": 3}}
+        ]),
+    );
+    let out = tmp.path().join("out");
+    let o = scimsim(&["sweep", arg(&file), "-o", arg(&out), "-r", "2"], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert!(o.stdout.contains("6 grid points × 2 replications"), "{o:#?}");
+    let sweep = read_json(&out.join("sweep.json"));
+    let points = sweep["points"].as_array().expect("points");
+    assert_eq!(points.len(), 6);
+    assert_eq!(sweep["axes"][1]["values"], json!([1, 2, 3]));
+    assert_eq!(points[4]["values"], json!({"strategies.0.group_conflicts": "reject", "seed": 2}));
+    let n_strategies = minimal_scenario()["strategies"].as_array().map_or(0, Vec::len);
+    assert_eq!(points[0]["strategies"].as_array().map(Vec::len), Some(n_strategies));
+    for metric in METRICS {
+        assert!(points[0]["strategies"][0]["metrics"][metric]["ci95"].is_array(), "{metric}");
+    }
+    let (header, rows) = read_csv(&out.join("sweep.csv"));
+    assert_eq!(
+        header,
+        [
+            "point",
+            "strategies.0.group_conflicts",
+            "seed",
+            "strategy",
+            "metric",
+            "mean",
+            "std",
+            "ci95_lo",
+            "ci95_hi",
+            "min",
+            "p50",
+            "p90",
+            "max"
+        ]
+    );
+    assert_eq!(rows.len(), 6 * n_strategies * 22);
+    assert_eq!(rows[0][..3], ["0".to_string(), "accept".to_string(), "1".to_string()]);
+}
+
+#[test]
+fn sweep_bytes_do_not_depend_on_the_thread_count() {
+    let tmp = temp_dir();
+    let sweep = crate_dir().join("scenarios").join("sweeps").join("email-fix-coverage.sweep.json");
+    let (one, two) = (tmp.path().join("j1"), tmp.path().join("j2"));
+    for (dir, j) in [(&one, "1"), (&two, "2")] {
+        let o = scimsim(&["sweep", arg(&sweep), "-o", arg(dir), "-r", "3", "-j", j, "--quiet"], tmp.path());
+        assert_eq!(o.code, 0, "{o:#?}");
+    }
+    for name in ["sweep.json", "sweep.csv"] {
+        let a = std::fs::read(one.join(name)).expect("written");
+        assert!(a == std::fs::read(two.join(name)).expect("written"), "{name} differs between -j 1 and -j 2");
+    }
+}
+
+#[test]
+fn bad_sweeps_are_refused_naming_the_axis_before_anything_runs() {
+    let tmp = temp_dir();
+    let cases: [(Value, &[&str]); 4] = [
+        (
+            json!([{"path": "strategies.9.name", "values": ["x"]}]),
+            &["$.axes[0] (strategies.9.name)", "no index 9"],
+        ),
+        (
+            json!([{"path": "strategies.0.timeline.0.day", "values": [1, "two"]}]),
+            &["$.axes[0] (strategies.0.timeline.0.day)", "\"two\"", "expected a number"],
+        ),
+        (
+            json!([{"path": "seed", "range": {"from": 0, "to": 1000, "steps": 1001}},
+                   {"path": "horizon_days", "range": {"from": 10, "to": 30, "steps": 21}}]),
+            &["more than the 10000 allowed"],
+        ),
+        (
+            json!([{"path": "seeds", "values": [1]}]),
+            &["$.axes[0] (seeds)", "unknown field `seeds`", "did you mean `seed`?"],
+        ),
+    ];
+    for (axes, needles) in cases {
+        let file = write_sweep(tmp.path(), axes);
+        let out = tmp.path().join("never");
+        let o = scimsim(&["sweep", arg(&file), "-o", arg(&out)], tmp.path());
+        assert_bad_input(&o, tmp.path(), needles);
+        assert!(o.stderr.contains("grid.sweep.json"), "{o:#?}");
+        assert!(!out.exists(), "a refused sweep created its output folder");
+    }
+}

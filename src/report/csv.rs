@@ -13,7 +13,7 @@ pub struct ReplicationsCsv;
 pub struct TimelineCsv;
 
 /// Writes rows of strings as CSV (quoting where needed).
-fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = writer.write_record(&header);

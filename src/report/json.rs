@@ -11,11 +11,13 @@ use serde_json::{Map, Value, json};
 /// `report.json`.
 pub struct ReportJson;
 
-fn summary_value(s: &Summary) -> Value {
+/// A summary as `{mean, std, ci95, min, p50, p90, max}`.
+pub fn summary_value(s: &Summary) -> Value {
     json!({"mean": s.mean, "std": s.std, "ci95": s.ci95, "min": s.min, "p50": s.p50, "p90": s.p90, "max": s.max})
 }
 
-fn interval_value(m: &MeanInterval) -> Value {
+/// A mean and interval as `{mean, ci95}`.
+pub fn interval_value(m: &MeanInterval) -> Value {
     json!({"mean": m.mean, "ci95": m.ci95})
 }
 

@@ -4,10 +4,12 @@
 mod csv;
 mod json;
 mod markdown;
+mod sweep;
 
 pub use csv::{ReplicationsCsv, TimelineCsv};
 pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
+pub use sweep::{SweepCsv, SweepExporter, SweepJson, sweep_exporters, sweep_value};
 
 use crate::runner::RunResult;
 use crate::scenario::Scenario;

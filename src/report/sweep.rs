@@ -1,0 +1,137 @@
+//! `sweep.json` (per point: axis values, per strategy and metric the statistics, paired
+//! differences) and `sweep.csv` (tidy: one row per point × strategy × metric).
+
+use super::csv::csv_bytes;
+use super::json::{interval_value, summary_value};
+use crate::metrics::{COLUMNS, Cause, MetricId};
+use crate::sweep::SweepResult;
+use serde_json::{Map, Value, json};
+
+/// A sweep report format.
+pub trait SweepExporter {
+    /// File name inside the output folder.
+    fn file_name(&self) -> &'static str;
+    /// The file's bytes.
+    fn render(&self, sweep: &SweepResult) -> Vec<u8>;
+}
+
+/// `sweep.json`.
+pub struct SweepJson;
+
+/// `sweep.csv`.
+pub struct SweepCsv;
+
+/// Every report `sweep` writes (charts aside).
+pub fn sweep_exporters() -> Vec<Box<dyn SweepExporter>> {
+    vec![Box::new(SweepJson), Box::new(SweepCsv)]
+}
+
+/// An axis value as a CSV cell: numbers and booleans as written, strings bare.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The sweep as a JSON value.
+pub fn sweep_value(sweep: &SweepResult) -> Value {
+    let points: Vec<Value> = sweep
+        .points
+        .iter()
+        .map(|p| {
+            let mut values = Map::new();
+            for (axis, &c) in sweep.axes.iter().zip(&p.coords) {
+                values.insert(axis.path.clone(), axis.values[c].clone());
+            }
+            let strategies: Vec<Value> = sweep
+                .strategies
+                .iter()
+                .zip(&p.summaries)
+                .map(|(name, summaries)| {
+                    let mut metrics = Map::new();
+                    for m in MetricId::headline() {
+                        metrics.insert(m.name().to_string(), summary_value(&summaries[m.0]));
+                    }
+                    let mut causes = Map::new();
+                    for c in Cause::ALL {
+                        causes.insert(c.name().to_string(), summary_value(&summaries[c.column().0]));
+                    }
+                    json!({"name": name, "metrics": metrics, "lost_access_by_cause": causes})
+                })
+                .collect();
+            let paired: Vec<Value> = p
+                .paired
+                .iter()
+                .map(|d| {
+                    let mut v = json!({
+                        "baseline": sweep.strategies[d.baseline],
+                        "strategy": sweep.strategies[d.strategy],
+                        "metric": d.metric.name(),
+                    });
+                    if let (Value::Object(m), Value::Object(i)) = (&mut v, interval_value(&d.difference)) {
+                        m.extend(i);
+                    }
+                    v
+                })
+                .collect();
+            json!({"index": p.index, "values": values, "strategies": strategies, "paired_differences": paired})
+        })
+        .collect();
+    let axes: Vec<Value> = sweep.axes.iter().map(|a| json!({"path": a.path, "values": a.values})).collect();
+    json!({
+        "scimsim_version": env!("CARGO_PKG_VERSION"),
+        "sweep": sweep.name,
+        "description": sweep.description,
+        "scenario": sweep.scenario,
+        "replications": sweep.replications,
+        "horizon_days": sweep.horizon_days,
+        "axes": axes,
+        "strategies": sweep.strategies,
+        "points": points,
+    })
+}
+
+impl SweepExporter for SweepJson {
+    fn file_name(&self) -> &'static str {
+        "sweep.json"
+    }
+
+    fn render(&self, sweep: &SweepResult) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(&sweep_value(sweep)).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+impl SweepExporter for SweepCsv {
+    fn file_name(&self) -> &'static str {
+        "sweep.csv"
+    }
+
+    fn render(&self, sweep: &SweepResult) -> Vec<u8> {
+        let mut header = vec!["point".to_string()];
+        header.extend(sweep.axes.iter().map(|a| a.path.clone()));
+        header.extend(
+            ["strategy", "metric", "mean", "std", "ci95_lo", "ci95_hi", "min", "p50", "p90", "max"]
+                .map(String::from),
+        );
+        let rows = sweep.points.iter().flat_map(|p| {
+            sweep.strategies.iter().zip(&p.summaries).flat_map(move |(name, summaries)| {
+                COLUMNS.iter().enumerate().map(move |(c, metric)| {
+                    let s = &summaries[c];
+                    let mut row = vec![p.index.to_string()];
+                    row.extend(sweep.axes.iter().zip(&p.coords).map(|(a, &k)| cell(&a.values[k])));
+                    row.push(name.clone());
+                    row.push(metric.to_string());
+                    row.extend(
+                        [s.mean, s.std, s.ci95[0], s.ci95[1], s.min, s.p50, s.p90, s.max]
+                            .map(|x| x.to_string()),
+                    );
+                    row
+                })
+            })
+        });
+        csv_bytes(header, rows)
+    }
+}

@@ -1,0 +1,520 @@
+//! Reading a sweep file and planning its grid: every point is the base scenario with the axes'
+//! values patched in at their dotted paths, validated like any scenario before anything runs.
+
+use super::Axis;
+use crate::json::{FromJson, JsonPath, Problem, Problems};
+use crate::json_object;
+use crate::scenario::{Scenario, scenario_from_value};
+use serde_json::{Value, json};
+
+/// Most grid points a sweep may have.
+pub const MAX_GRID_POINTS: usize = 10_000;
+/// Most simulated replications (points × replications) a sweep may ask for.
+pub const MAX_SWEEP_RUNS: u64 = 10_000_000;
+
+json_object! {
+    /// A parameter sweep: a base scenario and axes along which it is varied.
+    "sweep" pub struct SweepFile {
+        /// Short name; the default output folder is output/<name>/.
+        req name: String,
+        /// What the sweep explores.
+        opt description: String,
+        /// Path of the base scenario, relative to the sweep file.
+        req scenario: String,
+        /// Replications per grid point (default: the scenario's).
+        opt replications: u64,
+        /// The axes; the grid is their full product, the first axis varying slowest.
+        req axes: Vec<AxisFile>,
+    }
+}
+
+json_object! {
+    /// One axis: a dotted path into the scenario and either `values` or a `range`.
+    "axis" pub struct AxisFile {
+        /// Dotted path into the scenario; numbers index arrays, e.g. `strategies.1.timeline.3.day`.
+        req path: String,
+        /// The values the path takes.
+        opt values: Vec<Value>,
+        /// Evenly spaced numbers from `from` to `to`.
+        opt range: RangeFile,
+    }
+}
+
+json_object! {
+    /// `steps` evenly spaced numbers from `from` to `to`, both included; value i is
+    /// from + (to − from) × i / (steps − 1), computed from the index, never accumulated.
+    "range" pub struct RangeFile {
+        /// First value.
+        req from: f64,
+        /// Last value.
+        req to: f64,
+        /// Number of values (at least 2).
+        req steps: u64,
+    }
+}
+
+/// A validated sweep, ready to run.
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    /// Sweep name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The base scenario, as read.
+    pub base: Scenario,
+    /// Replications per point.
+    pub replications: u64,
+    /// The axes.
+    pub axes: Vec<Axis>,
+    /// Every grid point: its coordinates and its patched, validated scenario.
+    pub points: Vec<(Vec<usize>, Scenario)>,
+}
+
+/// The values of a range, computed by index (never by accumulating a step) and rounded to
+/// 12 significant digits, so that 0 to 0.3 in 4 steps gives 0.1, not 0.09999999999999999.
+pub fn range_values(from: f64, to: f64, steps: u64) -> Vec<f64> {
+    let n = steps.max(2);
+    (0..n)
+        .map(|i| {
+            if i == n - 1 {
+                to
+            } else {
+                let x = from + (to - from) * (i as f64) / ((n - 1) as f64);
+                format!("{x:.11e}").parse().unwrap_or(x)
+            }
+        })
+        .collect()
+}
+
+/// A float as a JSON number: whole numbers as integers (so integer fields accept them).
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 { json!(x as i64) } else { json!(x) }
+}
+
+/// Reads and checks the axes of a sweep file (not yet against the scenario).
+fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
+    let at = JsonPath::root().key("axes");
+    if file.axes.is_empty() {
+        problems.push_hint(
+            &at,
+            "a sweep needs at least one axis",
+            "add `{\"path\": \"...\", \"values\": [...]}`",
+        );
+    }
+    let mut axes: Vec<Axis> = Vec::new();
+    for (k, axis) in file.axes.iter().enumerate() {
+        let here = at.index(k);
+        if axis.path.is_empty() || axis.path.split('.').any(str::is_empty) {
+            problems.push_hint(
+                &here.key("path"),
+                format!("`{}` is not a dotted path", axis.path),
+                "write the fields from the top of the scenario, e.g. `drift.idp_email_changes_per_person_year`",
+            );
+        }
+        if axes.iter().any(|a| a.path == axis.path) {
+            problems.push(&here.key("path"), format!("`{}` is already an axis", axis.path));
+        }
+        let values = match (&axis.values, &axis.range) {
+            (Some(_), Some(_)) | (None, None) => {
+                problems.push_hint(
+                    &here,
+                    "an axis has either `values` or `range`",
+                    "keep exactly one of them",
+                );
+                Vec::new()
+            }
+            (Some(values), None) => {
+                if values.is_empty() {
+                    problems.push(&here.key("values"), "the axis has no values");
+                }
+                for (i, v) in values.iter().enumerate() {
+                    if v.is_object() || v.is_array() || v.is_null() {
+                        problems.push(
+                            &here.key("values").index(i),
+                            format!(
+                                "axis values are numbers, strings or booleans, found {}",
+                                crate::json::kind_of(v)
+                            ),
+                        );
+                    }
+                }
+                values.clone()
+            }
+            (None, Some(range)) => {
+                let r = here.key("range");
+                if range.steps < 2 {
+                    problems.push_hint(
+                        &r.key("steps"),
+                        format!("a range needs at least 2 steps, found {}", range.steps),
+                        "steps counts the values, both ends included: from 0 to 1 in 5 steps is 0, 0.25, 0.5, 0.75, 1",
+                    );
+                    Vec::new()
+                } else if range.steps as usize > MAX_GRID_POINTS {
+                    problems.push(&r.key("steps"), format!("at most {MAX_GRID_POINTS} steps"));
+                    Vec::new()
+                } else {
+                    range_values(range.from, range.to, range.steps).into_iter().map(number).collect()
+                }
+            }
+        };
+        axes.push(Axis { path: axis.path.clone(), values });
+    }
+    axes
+}
+
+/// The grid size, or a problem when it is too large.
+fn grid_size(axes: &[Axis], replications: u64, problems: &mut Problems) -> Option<usize> {
+    let mut points: usize = 1;
+    for a in axes {
+        points = points.checked_mul(a.values.len()).filter(|&n| n <= MAX_GRID_POINTS).or_else(|| {
+            let sizes: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
+            problems.push_hint(
+                &JsonPath::root().key("axes"),
+                format!("the grid has {} points, more than the {MAX_GRID_POINTS} allowed", sizes.join(" × ")),
+                "use fewer values per axis, or split the sweep",
+            );
+            None
+        })?;
+    }
+    if points as u64 * replications > MAX_SWEEP_RUNS {
+        problems.push_hint(
+            &JsonPath::root().key("replications"),
+            format!(
+                "{points} points × {replications} replications is more than the {MAX_SWEEP_RUNS} replications a sweep may run"
+            ),
+            "lower `replications` or the number of grid points",
+        );
+        return None;
+    }
+    Some(points)
+}
+
+/// One segment of a dotted path.
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+/// Finds the value at `path` for patching: every segment but the last must exist; the last
+/// must exist in an array, and may be new in an object (the scenario reader then says whether
+/// that field is known). Returns where it stopped when it does not exist.
+fn locate<'v>(root: &'v mut Value, path: &str) -> Result<(&'v mut Value, String), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut node = root;
+    let mut walked = Vec::new();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        let step = match node {
+            Value::Array(_) => match seg.parse::<usize>() {
+                Ok(n) => Step::Index(n),
+                Err(_) => return Err(format!("`{}` is a list; `{seg}` is not an index", walked.join("."))),
+            },
+            Value::Object(_) => Step::Key(seg),
+            _ => {
+                return Err(format!("`{}` is a value, it has no `{seg}`", walked.join(".")));
+            }
+        };
+        match step {
+            Step::Index(n) => {
+                let Value::Array(items) = node else { unreachable!() };
+                let len = items.len();
+                if n >= len {
+                    return Err(format!("`{}` has {len} entries, there is no index {n}", walked.join(".")));
+                }
+                node = &mut items[n];
+            }
+            Step::Key(key) => {
+                let Value::Object(map) = node else { unreachable!() };
+                if !map.contains_key(key) {
+                    if last {
+                        map.insert(key.to_string(), Value::Null);
+                    } else {
+                        let at = if walked.is_empty() {
+                            "the scenario".to_string()
+                        } else {
+                            format!("`{}`", walked.join("."))
+                        };
+                        let known: Vec<&str> = map.keys().map(String::as_str).collect();
+                        let hint = crate::json::did_you_mean(key, &known)
+                            .map(|k| format!(" (did you mean `{k}`?)"))
+                            .unwrap_or_default();
+                        return Err(format!("{at} has no `{key}`{hint}"));
+                    }
+                }
+                node = map.get_mut(key).expect("present or just inserted");
+            }
+        }
+        walked.push(*seg);
+    }
+    Ok((node, walked.join(".")))
+}
+
+/// The JSON path (`$.a[1].b`) of a dotted axis path, for matching the reader's problems.
+fn json_path_of(path: &str) -> String {
+    let mut out = String::from("$");
+    for seg in path.split('.') {
+        if seg.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            out.push('.');
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+/// A sweep file's problem: axis-level problems name the axis.
+fn axis_problem(k: usize, axis: &Axis, message: String, hint: Option<String>) -> Problem {
+    Problem { path: format!("$.axes[{k}] ({})", axis.path), message, hint }
+}
+
+/// Plans a sweep from its parsed file and the parsed base scenario document.
+pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Problem>> {
+    let mut problems = Problems::default();
+    let Some(file) = SweepFile::from_json(file_value, &JsonPath::root(), &mut problems) else {
+        return Err(problems.into_vec());
+    };
+    let axes = check_axes(&file, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems.into_vec());
+    }
+    let base = scenario_from_value(base_value).map_err(|p| {
+        p.into_iter()
+            .map(|p| Problem {
+                path: format!("scenario {}", p.path),
+                message: p.message,
+                hint: Some(p.hint.unwrap_or_else(|| "fix the base scenario (`scimsim validate` it)".into())),
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let replications = file.replications.unwrap_or(base.replications);
+    if replications == 0 || replications > crate::scenario::limits::MAX_REPLICATIONS {
+        problems.push(
+            &JsonPath::root().key("replications"),
+            format!("replications must be between 1 and {}", crate::scenario::limits::MAX_REPLICATIONS),
+        );
+    }
+    // Every path must exist in the base scenario (its last field may be one the file omits).
+    let mut all: Vec<Problem> = Vec::new();
+    for (k, axis) in axes.iter().enumerate() {
+        let mut probe = base_value.clone();
+        if let Err(e) = locate(&mut probe, &axis.path) {
+            all.push(axis_problem(k, axis, format!("path does not exist: {e}"), None));
+        }
+    }
+    let Some(n_points) = grid_size(&axes, replications, &mut problems) else {
+        all.extend(problems.into_vec());
+        return Err(all);
+    };
+    all.extend(problems.into_vec());
+    if !all.is_empty() {
+        return Err(all);
+    }
+    // Every point, validated before anything runs. A problem at an axis' path is the axis'
+    // (a value of the wrong type or range); any other is reported with the point.
+    let mut points = Vec::with_capacity(n_points);
+    let mut reported: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    for index in 0..n_points {
+        let coords = coords_of(index, &axes);
+        let mut doc = base_value.clone();
+        for (k, axis) in axes.iter().enumerate() {
+            if let Ok((slot, _)) = locate(&mut doc, &axis.path) {
+                *slot = axis.values[coords[k]].clone();
+            }
+        }
+        match scenario_from_value(&doc) {
+            Ok(s) => points.push((coords, s)),
+            Err(found) => {
+                for p in found {
+                    let owner = axes.iter().enumerate().find(|(_, a)| {
+                        let jp = json_path_of(&a.path);
+                        p.path == jp
+                            || p.path.starts_with(&format!("{jp}."))
+                            || p.path.starts_with(&format!("{jp}["))
+                    });
+                    let problem = match owner {
+                        Some((k, axis)) => axis_problem(
+                            k,
+                            axis,
+                            format!("value {} does not fit: {}", axis.values[coords[k]], p.message),
+                            p.hint,
+                        ),
+                        None => {
+                            let at: Vec<String> = axes
+                                .iter()
+                                .zip(&coords)
+                                .map(|(a, &c)| format!("{} = {}", a.path, a.values[c]))
+                                .collect();
+                            Problem {
+                                path: format!("grid point {index} ({}): scenario {}", at.join(", "), p.path),
+                                message: p.message,
+                                hint: p.hint,
+                            }
+                        }
+                    };
+                    if reported.insert((problem.path.clone(), problem.message.clone())) && all.len() < 50 {
+                        all.push(problem);
+                    }
+                }
+            }
+        }
+    }
+    if !all.is_empty() {
+        return Err(all);
+    }
+    Ok(SweepPlan {
+        name: file.name.clone(),
+        description: file.description.clone().unwrap_or_default(),
+        base,
+        replications,
+        axes,
+        points,
+    })
+}
+
+/// Coordinates of grid point `index` (the first axis varies slowest).
+pub fn coords_of(index: usize, axes: &[Axis]) -> Vec<usize> {
+    let mut coords = vec![0; axes.len()];
+    let mut rest = index;
+    for k in (0..axes.len()).rev() {
+        let n = axes[k].values.len().max(1);
+        coords[k] = rest % n;
+        rest /= n;
+    }
+    coords
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Value {
+        json!({
+            "name": "base", "replications": 2, "horizon_days": 30, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "population": {"people": [{"id": "a", "idp_email": "a@acme.com", "server_email": "a@old.com"}]},
+            "drift": {"server_sync_lag_hours": 24},
+            "strategies": [
+                {"name": "s0", "timeline": [{"day": 1, "do": "migrate"}, {"day": 2, "do": "fix_emails", "coverage": 0.5}]},
+                {"name": "s1", "timeline": [{"day": 3, "do": "enable_scim"}]}
+            ]
+        })
+    }
+
+    fn sweep(axes: Value) -> Value {
+        json!({"name": "sw", "scenario": "base.json", "axes": axes})
+    }
+
+    fn messages(r: Result<SweepPlan, Vec<Problem>>) -> Vec<String> {
+        match r {
+            Ok(_) => Vec::new(),
+            Err(p) => p.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn ranges_are_computed_by_index() {
+        assert_eq!(range_values(0.0, 1.0, 5), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+        let tenths = range_values(0.0, 0.3, 4);
+        assert_eq!(tenths[3], 0.3, "the last value is exactly `to`");
+        assert_eq!(tenths[1], 0.1, "0.1 by index, not 0.1 accumulated");
+        assert_eq!(range_values(30.0, 90.0, 3), vec![30.0, 60.0, 90.0]);
+    }
+
+    #[test]
+    fn the_grid_is_the_full_product_first_axis_slowest() {
+        let p = plan(
+            &sweep(json!([
+                {"path": "strategies.0.timeline.1.coverage", "values": [0.2, 0.8]},
+                {"path": "strategies.1.timeline.0.day", "range": {"from": 3, "to": 9, "steps": 3}}
+            ])),
+            &base(),
+        )
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(p.points.len(), 6);
+        let coords: Vec<Vec<usize>> = p.points.iter().map(|(c, _)| c.clone()).collect();
+        assert_eq!(coords, vec![vec![0, 0], vec![0, 1], vec![0, 2], vec![1, 0], vec![1, 1], vec![1, 2]]);
+        assert_eq!(p.axes[1].values, vec![json!(3), json!(6), json!(9)]);
+        let (_, s) = &p.points[4];
+        assert_eq!(s.strategies[1].actions[0].at.0, 6 * 86_400);
+        assert!(
+            matches!(s.strategies[0].actions[1].kind, crate::scenario::ActionKind::FixEmails { coverage } if coverage == 0.8)
+        );
+        assert_eq!(p.replications, 2);
+    }
+
+    #[test]
+    fn missing_fields_may_be_set_but_unknown_paths_are_refused() {
+        let ok = plan(
+            &sweep(json!([{"path": "drift.idp_email_changes_per_person_year", "values": [0, 0.1]}])),
+            &base(),
+        );
+        assert!(ok.is_ok(), "{:?}", messages(ok));
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "drfit.server_sync_lag_hours", "values": [1]},
+                {"path": "strategies.5.name", "values": ["x"]},
+                {"path": "strategies.0.name.first", "values": ["x"]}
+            ])),
+            &base(),
+        ));
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with("$.axes[0] (drfit.server_sync_lag_hours): path does not exist: the scenario has no `drfit` (did you mean `drift`?)"), "{found:#?}");
+        assert!(found[1].contains("`strategies` has 2 entries, there is no index 5"), "{found:#?}");
+        assert!(found[2].contains("`strategies.0.name` is a value, it has no `first`"), "{found:#?}");
+        // A field the file omits may be set, but only if the scenario format knows it.
+        let found =
+            messages(plan(&sweep(json!([{"path": "strategies.0.timeline.0.dya", "values": [1]}])), &base()));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].starts_with("$.axes[0] (strategies.0.timeline.0.dya): value 1 does not fit: unknown field `dya` (hint: did you mean `day`?)"), "{found:#?}");
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_or_range_name_the_axis() {
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "strategies.0.timeline.1.coverage", "values": [0.5, 1.5, "high"]},
+                {"path": "replications", "values": [1, 2.5]}
+            ])),
+            &base(),
+        ));
+        assert!(found.iter().any(|m| m.starts_with("$.axes[0] (strategies.0.timeline.1.coverage): value 1.5 does not fit: a share must be between 0 and 1")), "{found:#?}");
+        assert!(found.iter().any(|m| m.starts_with("$.axes[0] (strategies.0.timeline.1.coverage): value \"high\" does not fit: expected a number, found a string")), "{found:#?}");
+        assert!(
+            found.iter().any(|m| m
+                .starts_with("$.axes[1] (replications): value 2.5 does not fit: expected a whole number")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn oversize_grids_and_bad_axes_are_refused_before_anything_runs() {
+        let values: Vec<u64> = (0..200).collect();
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "seed", "values": values},
+                {"path": "horizon_days", "range": {"from": 30, "to": 60, "steps": 100}}
+            ])),
+            &base(),
+        ));
+        assert_eq!(
+            found,
+            vec![
+                "$.axes: the grid has 200 × 100 points, more than the 10000 allowed (hint: use fewer values per axis, or split the sweep)"
+            ]
+        );
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "seed", "values": []},
+                {"path": "seed", "range": {"from": 1, "to": 2, "steps": 1}},
+                {"path": "horizon_days"}
+            ])),
+            &base(),
+        ));
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with("$.axes[0].values: the axis has no values"));
+        assert!(found[1].starts_with("$.axes[1].path: `seed` is already an axis"));
+        assert!(found[2].starts_with("$.axes[1].range.steps: a range needs at least 2 steps, found 1"));
+        assert!(found[3].starts_with("$.axes[2]: an axis has either `values` or `range`"));
+    }
+}

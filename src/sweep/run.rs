@@ -1,0 +1,125 @@
+//! Running a sweep: every (grid point × replication) on rayon with the same stream derivation
+//! as `run`, so a point's statistics equal a `run` of its patched scenario. Points are run in
+//! chunks of bounded size, in grid order, and only their statistics are kept, so memory does
+//! not grow with the number of replications.
+
+use super::plan::SweepPlan;
+use super::result::{PointResult, SweepResult};
+use crate::runner::{RunConfig, aggregate, run_replication};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Most replications run together in one chunk.
+pub const CHUNK_REPLICATIONS: u64 = 4096;
+
+/// The chunks of a sweep: consecutive points whose replications add up to at most
+/// [`CHUNK_REPLICATIONS`] (at least one point each). Independent of the thread count.
+pub fn chunks(plan: &SweepPlan) -> Vec<Range<usize>> {
+    let per_chunk = (CHUNK_REPLICATIONS / plan.replications.max(1)).max(1) as usize;
+    (0..plan.points.len())
+        .step_by(per_chunk)
+        .map(|start| start..(start + per_chunk).min(plan.points.len()))
+        .collect()
+}
+
+/// Runs the points in `range`, calling `progress` after each replication.
+pub fn run_points(plan: &SweepPlan, range: Range<usize>, progress: &(dyn Fn() + Sync)) -> Vec<PointResult> {
+    let reps = plan.replications;
+    let jobs: Vec<(usize, u64)> = range.clone().flat_map(|p| (0..reps).map(move |r| (p, r))).collect();
+    let mut outcomes = jobs
+        .into_par_iter()
+        .map(|(p, r)| {
+            let scenario = &plan.points[p].1;
+            let o = run_replication(scenario, scenario.seed, r);
+            progress();
+            o
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    range
+        .map(|p| {
+            let (coords, scenario) = &plan.points[p];
+            let per_replication: Vec<_> = outcomes.by_ref().take(reps as usize).collect();
+            let config = RunConfig { replications: reps, seed: scenario.seed };
+            let result = aggregate(scenario, config, per_replication);
+            PointResult {
+                index: p,
+                coords: coords.clone(),
+                summaries: result.strategies.into_iter().map(|s| s.summaries).collect(),
+                paired: result.paired,
+            }
+        })
+        .collect()
+}
+
+/// The result of a sweep from its points (all of them, in grid order).
+pub fn assemble(plan: &SweepPlan, points: Vec<PointResult>) -> SweepResult {
+    SweepResult {
+        name: plan.name.clone(),
+        description: plan.description.clone(),
+        scenario: plan.base.name.clone(),
+        replications: plan.replications,
+        horizon_days: plan.base.horizon_days,
+        axes: plan.axes.clone(),
+        strategies: plan.base.strategies.iter().map(|s| s.name.clone()).collect(),
+        points,
+    }
+}
+
+/// Runs a whole sweep.
+pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult {
+    let points = chunks(plan).into_iter().flat_map(|c| run_points(plan, c, progress)).collect();
+    assemble(plan, points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner;
+    use crate::sweep::plan;
+    use serde_json::json;
+
+    /// A point's statistics equal a `run` of the patched scenario, whatever the chunking.
+    #[test]
+    fn a_sweep_point_equals_a_run_of_the_patched_scenario() {
+        let base = json!({
+            "name": "base", "seed": 4, "replications": 3, "horizon_days": 40, "products": ["jira"],
+            "domains": [{"name": "acme.com", "share": 1}, {"name": "old.com", "share": 0}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true, "members_share": 0.8}],
+            "population": {"synthetic": {"people": 300, "initial_email_mismatch_share": 0.2}},
+            "churn": {"joiners_per_day": 1, "leavers_per_day": 1},
+            "strategies": [
+                {"name": "first", "timeline": [{"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "claim_accounts", "auto": true}, {"day": 1, "do": "enable_scim"},
+                    {"day": 5, "do": "migrate"}, {"day": 6, "do": "cutover", "login_spread_days": 2}]},
+                {"name": "last", "timeline": [{"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "verify_domain", "domain": "old.com"}, {"day": 0, "do": "claim_accounts", "auto": true},
+                    {"day": 5, "do": "migrate"}, {"day": 5.5, "do": "fix_emails", "coverage": 0.5},
+                    {"day": 6, "do": "cutover", "login_spread_days": 2}, {"day": 20, "do": "enable_scim"}]}
+            ]
+        });
+        let sweep = json!({"name": "s", "scenario": "base.json", "replications": 4, "axes": [
+            {"path": "population.synthetic.initial_email_mismatch_share", "values": [0, 0.3]},
+            {"path": "strategies.1.timeline.4.coverage", "range": {"from": 0, "to": 1, "steps": 3}}
+        ]});
+        let plan = plan::plan(&sweep, &base).unwrap_or_else(|p| panic!("{p:?}"));
+        let result = run_sweep(&plan, &|| {});
+        assert_eq!(result.points.len(), 6);
+        for point in &result.points {
+            let mut patched = base.clone();
+            patched["population"]["synthetic"]["initial_email_mismatch_share"] =
+                plan.axes[0].values[point.coords[0]].clone();
+            patched["strategies"][1]["timeline"][4]["coverage"] =
+                plan.axes[1].values[point.coords[1]].clone();
+            patched["replications"] = json!(4);
+            let scenario = crate::scenario::scenario_from_value(&patched).unwrap_or_else(|p| panic!("{p:?}"));
+            let run = runner::run(&scenario, RunConfig::of(&scenario), &|| {});
+            let summaries: Vec<_> = run.strategies.iter().map(|s| s.summaries.clone()).collect();
+            assert_eq!(point.summaries, summaries, "point {}", point.index);
+            assert_eq!(point.paired, run.paired);
+        }
+        // The mismatch axis matters: more mismatch, more duplicates under SCIM first.
+        let dup = |i: usize| result.points[i].summaries[0][0].mean;
+        assert!(dup(3) > dup(0));
+    }
+}
