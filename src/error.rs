@@ -45,6 +45,8 @@ pub enum Error {
     },
     /// Expectations failed (`check`).
     ExpectationsFailed(usize),
+    /// Stopped by Ctrl-C; what is finished is kept.
+    Interrupted(String),
 }
 
 impl Error {
@@ -52,7 +54,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid { .. } | Error::Syntax { .. } | Error::Read { .. } | Error::Usage(_) => 2,
-            Error::Write { .. } | Error::ExpectationsFailed(_) => 1,
+            Error::Write { .. } | Error::ExpectationsFailed(_) | Error::Interrupted(_) => 1,
         }
     }
 }
@@ -77,6 +79,7 @@ impl fmt::Display for Error {
             Error::ExpectationsFailed(n) => {
                 write!(f, "{n} expectation{} failed", if *n == 1 { "" } else { "s" })
             }
+            Error::Interrupted(message) => f.write_str(message),
         }
     }
 }

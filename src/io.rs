@@ -124,7 +124,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// Reads a sweep file and its base scenario (relative to the sweep file), applies a
 /// replications override, and plans the grid: every problem is reported before anything runs.
-pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<crate::sweep::SweepPlan, Error> {
+///
+/// Also returns the sweep's checkpoint fingerprint (see [`crate::sweep::checkpoint`]).
+pub fn load_sweep(
+    path: &Path,
+    replications: Option<u64>,
+) -> Result<(crate::sweep::SweepPlan, String), Error> {
     let text = read_text(path)?;
     let mut value = parse_json(&text).map_err(|e| failure(path, e))?;
     let invalid = |problems| Error::Invalid { file: path.to_path_buf(), problems };
@@ -140,5 +145,7 @@ pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<crate::sweep
     if let (Some(r), serde_json::Value::Object(map)) = (replications, &mut value) {
         map.insert("replications".into(), r.into());
     }
-    crate::sweep::plan(&value, &base_value).map_err(invalid)
+    let plan = crate::sweep::plan(&value, &base_value).map_err(invalid)?;
+    let fingerprint = crate::sweep::checkpoint::fingerprint(&text, &base_text, plan.replications);
+    Ok((plan, fingerprint))
 }

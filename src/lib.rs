@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod model;
 pub mod population;
 pub mod report;
+pub mod resume;
 pub mod rng;
 pub mod runner;
 pub mod scenario;

@@ -4,12 +4,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use scimsim::error::Error;
 use scimsim::metrics::MetricId;
 use scimsim::report::{Exporter, run_exporters, sweep_exporters};
+use scimsim::resume::{Checkpointed, SweepOutcome, run_checkpointed};
 use scimsim::runner::{self, RunConfig, RunResult, format_number};
 use scimsim::scenario::{Scenario, limits};
-use scimsim::sweep::{SweepFile, run_sweep};
+use scimsim::sweep::SweepFile;
 use scimsim::{io, json::FromJson, scenario::raw::ScenarioFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Parser)]
 #[command(
@@ -60,6 +62,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Continue an interrupted sweep from the points its output folder already holds.
+        #[arg(long)]
+        resume: bool,
     },
     /// Check scenario and sweep files (`*.sweep.json`) without running them.
     Validate {
@@ -101,8 +106,8 @@ fn main() -> ExitCode {
         Command::Run { scenario, output, replications, seed, jobs, quiet } => {
             run(&scenario, output, replications, seed, jobs, quiet)
         }
-        Command::Sweep { sweep: path, output, replications, jobs, quiet } => {
-            sweep(&path, output, replications, jobs, quiet)
+        Command::Sweep { sweep: path, output, replications, jobs, quiet, resume } => {
+            sweep(&path, SweepOptions { output, replications, jobs, quiet, resume })
         }
         Command::Validate { files } => validate(&files),
         Command::Schema { kind } => {
@@ -172,6 +177,15 @@ fn run(
     Ok(())
 }
 
+/// Options of `sweep`.
+struct SweepOptions {
+    output: Option<PathBuf>,
+    replications: Option<u64>,
+    jobs: Option<usize>,
+    quiet: bool,
+    resume: bool,
+}
+
 /// A progress bar on stderr for runs longer than a moment: hidden at first, shown once the
 /// run has taken half a second; never drawn when stderr is not a terminal or with `--quiet`.
 struct Progress {
@@ -208,6 +222,12 @@ impl Progress {
             self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         self.bar.inc(1);
+    }
+
+    /// Counts work already done (a resumed sweep's points).
+    fn skip(&self, n: u64) {
+        self.bar.inc(n);
+        self.bar.reset_eta();
     }
 
     fn finish(&self) {
@@ -250,31 +270,57 @@ fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, export
     println!("\nmeans over replications; see summary.md for intervals and paired comparisons");
 }
 
-fn sweep(
-    path: &Path,
-    output: Option<PathBuf>,
-    replications: Option<u64>,
-    jobs: Option<usize>,
-    quiet: bool,
-) -> Result<(), Error> {
-    if replications == Some(0) {
+/// Raised by the first Ctrl-C; a second one ends the process at once.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
+    if options.replications == Some(0) {
         return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
     }
-    if jobs == Some(0) {
+    if options.jobs == Some(0) {
         return Err(Error::Usage("-j must be at least 1".to_string()));
     }
-    let plan = io::load_sweep(path, replications)?;
-    let dir = output.unwrap_or_else(|| Path::new("output").join(&plan.name));
+    let (plan, fingerprint) = io::load_sweep(path, options.replications)?;
+    let dir = options.output.unwrap_or_else(|| Path::new("output").join(&plan.name));
     io::prepare_output_dir(&dir)?;
+    // Ctrl-C stops at the next replication and keeps the finished points.
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    let stop_after_points =
+        std::env::var("SCIMSIM_TEST_INTERRUPT_AFTER_POINTS").ok().and_then(|v| v.parse::<usize>().ok());
     let total = plan.points.len() as u64 * plan.replications;
-    let progress = Progress::new(total, quiet, "replications");
-    let result = with_threads(jobs, || run_sweep(&plan, &|| progress.advance()))?;
+    let progress = Progress::new(total, options.quiet, "replications");
+    let run = Checkpointed {
+        plan: &plan,
+        fingerprint: &fingerprint,
+        dir: &dir,
+        resume: options.resume,
+        stop: &STOP,
+        stop_after_points,
+    };
+    let outcome = with_threads(options.jobs, || {
+        run_checkpointed(&run, &|| progress.advance(), &|n| progress.skip(n as u64 * plan.replications))
+    })??;
     progress.finish();
+    let result = match outcome {
+        SweepOutcome::Finished(result) => result,
+        SweepOutcome::Interrupted { done, total, checkpoint } => {
+            return Err(Error::Interrupted(format!(
+                "interrupted after {done} of {total} grid points; the finished points are kept in {} \
+                 (run the same command with --resume to continue)",
+                checkpoint.display()
+            )));
+        }
+    };
     let exporters = sweep_exporters();
     for exporter in &exporters {
         io::write_atomic(&dir.join(exporter.file_name()), &exporter.render(&result))?;
     }
-    if !quiet {
+    scimsim::resume::remove_checkpoint(&dir)?;
+    if !options.quiet {
         let files: Vec<&str> = exporters.iter().map(|e| e.file_name()).collect();
         let axes: Vec<String> =
             plan.axes.iter().map(|a| format!("{} ({} values)", a.path, a.values.len())).collect();
@@ -298,7 +344,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
     for file in files {
         if file.to_string_lossy().ends_with(".sweep.json") {
             match io::load_sweep(file, None) {
-                Ok(plan) => println!(
+                Ok((plan, _)) => println!(
                     "ok {} ({} grid points × {} replications of {})",
                     file.display(),
                     plan.points.len(),

@@ -1153,3 +1153,95 @@ fn bad_sweeps_are_refused_naming_the_axis_before_anything_runs() {
         assert!(!out.exists(), "a refused sweep created its output folder");
     }
 }
+
+/// The fixed sweep used by the interruption tests: 11 points over the bundled base scenario.
+fn coverage_sweep() -> PathBuf {
+    crate_dir().join("scenarios").join("sweeps").join("email-fix-coverage.sweep.json")
+}
+
+#[test]
+fn an_interrupted_sweep_resumes_to_the_same_bytes() {
+    let tmp = temp_dir();
+    let (whole, parts) = (tmp.path().join("whole"), tmp.path().join("parts"));
+    let args = |dir: &Path| {
+        vec![
+            "sweep".to_string(),
+            arg(&coverage_sweep()).to_string(),
+            "-o".into(),
+            arg(dir).to_string(),
+            "-r".into(),
+            "4".into(),
+            "--quiet".into(),
+        ]
+    };
+    let run = |dir: &Path, extra: &[&str], interrupt: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_scimsim"));
+        cmd.args(args(dir)).args(extra).current_dir(tmp.path());
+        if let Some(n) = interrupt {
+            cmd.env("SCIMSIM_TEST_INTERRUPT_AFTER_POINTS", n);
+        }
+        cmd.output().expect("scimsim runs")
+    };
+    assert!(run(&whole, &[], None).status.success());
+    let o = run(&parts, &[], Some("1"));
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.starts_with("Error: interrupted after ") && stderr.contains("--resume"), "{stderr}");
+    assert!(!parts.join("sweep.json").exists(), "an interrupted sweep wrote its final files");
+    let checkpoint = parts.join(".scimsim-sweep-checkpoint.jsonl");
+    let kept = std::fs::read_to_string(&checkpoint).expect("checkpoint kept");
+    assert!(kept.lines().count() >= 2, "no point was kept");
+    // Cut the last line in half, as a crash in the middle of a write would.
+    let cut = &kept[..kept.len() - kept.lines().last().map_or(0, |l| l.len() / 2 + 1)];
+    std::fs::write(&checkpoint, cut).expect("rewrite checkpoint");
+    // A checkpoint of another sweep (other replications) is refused, not mixed in.
+    let mut other = args(&parts);
+    other[5] = "5".into();
+    let o = Command::new(env!("CARGO_BIN_EXE_scimsim"))
+        .args(&other)
+        .arg("--resume")
+        .current_dir(tmp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("belongs to another sweep"));
+    let o = run(&parts, &["--resume"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for name in ["sweep.json", "sweep.csv"] {
+        let a = std::fs::read(whole.join(name)).expect("written");
+        assert!(a == std::fs::read(parts.join(name)).expect("written"), "{name} differs after resuming");
+    }
+    assert!(!checkpoint.exists(), "the checkpoint is removed once the sweep is written");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_the_finished_points() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scimsim"))
+        .args(["sweep", arg(&coverage_sweep()), "-o", arg(&out), "-r", "300", "-j", "1", "--quiet"])
+        .current_dir(tmp.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("scimsim starts");
+    let checkpoint = out.join(".scimsim-sweep-checkpoint.jsonl");
+    // Wait until a chunk of points is on disk, then press Ctrl-C.
+    let mut waited = 0;
+    while std::fs::read_to_string(&checkpoint).map_or(0, |t| t.lines().count()) < 2 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        waited += 1;
+        assert!(waited < 6000, "no point finished within two minutes");
+    }
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let status = child.wait().expect("scimsim ends");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().expect("piped"), &mut stderr).expect("stderr");
+    if status.success() {
+        return; // it finished before the signal arrived: nothing to check
+    }
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted after") && stderr.contains("--resume"), "{stderr}");
+    assert!(std::fs::read_to_string(&checkpoint).expect("kept").lines().count() >= 2);
+    assert!(!out.join("sweep.json").exists());
+}

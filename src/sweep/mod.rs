@@ -1,6 +1,7 @@
 //! Parameter sweeps: a base scenario patched along one or more axes, every grid point run like
 //! `scimsim run` would run the patched scenario.
 
+pub mod checkpoint;
 mod plan;
 mod result;
 mod run;

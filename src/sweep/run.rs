@@ -8,9 +8,10 @@ use super::result::{PointResult, SweepResult};
 use crate::runner::{RunConfig, aggregate, run_replication};
 use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Most replications run together in one chunk.
-pub const CHUNK_REPLICATIONS: u64 = 4096;
+pub const CHUNK_REPLICATIONS: u64 = 256;
 
 /// The chunks of a sweep: consecutive points whose replications add up to at most
 /// [`CHUNK_REPLICATIONS`] (at least one point each). Independent of the thread count.
@@ -22,22 +23,33 @@ pub fn chunks(plan: &SweepPlan) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Runs the points in `range`, calling `progress` after each replication.
-pub fn run_points(plan: &SweepPlan, range: Range<usize>, progress: &(dyn Fn() + Sync)) -> Vec<PointResult> {
+/// Runs the given points (indices into the grid), calling `progress` after each replication.
+/// When `stop` is raised (Ctrl-C) the remaining replications are skipped and `None` is
+/// returned: a point is kept whole or not at all.
+pub fn run_points(
+    plan: &SweepPlan,
+    points: &[usize],
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Option<Vec<PointResult>> {
     let reps = plan.replications;
-    let jobs: Vec<(usize, u64)> = range.clone().flat_map(|p| (0..reps).map(move |r| (p, r))).collect();
-    let mut outcomes = jobs
+    let jobs: Vec<(usize, u64)> = points.iter().flat_map(|&p| (0..reps).map(move |r| (p, r))).collect();
+    let outcomes: Vec<Option<_>> = jobs
         .into_par_iter()
         .map(|(p, r)| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let scenario = &plan.points[p].1;
             let o = run_replication(scenario, scenario.seed, r);
             progress();
-            o
+            Some(o)
         })
-        .collect::<Vec<_>>()
-        .into_iter();
-    range
-        .map(|p| {
+        .collect();
+    let mut outcomes = outcomes.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
+    let results = points
+        .iter()
+        .map(|&p| {
             let (coords, scenario) = &plan.points[p];
             let per_replication: Vec<_> = outcomes.by_ref().take(reps as usize).collect();
             let config = RunConfig { replications: reps, seed: scenario.seed };
@@ -49,7 +61,8 @@ pub fn run_points(plan: &SweepPlan, range: Range<usize>, progress: &(dyn Fn() + 
                 paired: result.paired,
             }
         })
-        .collect()
+        .collect();
+    Some(results)
 }
 
 /// The result of a sweep from its points (all of them, in grid order).
@@ -66,9 +79,13 @@ pub fn assemble(plan: &SweepPlan, points: Vec<PointResult>) -> SweepResult {
     }
 }
 
-/// Runs a whole sweep.
+/// Runs a whole sweep (without interruption or checkpoints).
 pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult {
-    let points = chunks(plan).into_iter().flat_map(|c| run_points(plan, c, progress)).collect();
+    let never = AtomicBool::new(false);
+    let points = chunks(plan)
+        .into_iter()
+        .flat_map(|c| run_points(plan, &c.collect::<Vec<_>>(), progress, &never).unwrap_or_default())
+        .collect();
     assemble(plan, points)
 }
 

@@ -1,0 +1,199 @@
+//! Sweep checkpoints: the points already finished, so that an interrupted sweep can continue
+//! (`--resume`) to the same final bytes as an uninterrupted run.
+//!
+//! The checkpoint is a JSON-lines file in the output folder: a header line with the sweep's
+//! fingerprint, then one line per finished point. Lines are appended and flushed after every
+//! chunk; a line cut short by an interruption is ignored on resume. Floats are written with
+//! serde_json's shortest round-trip representation, so a resumed point is bit-for-bit the
+//! point that was computed.
+
+use super::result::PointResult;
+use crate::metrics::MetricId;
+use crate::runner::PairedDifference;
+use crate::stats::{MeanInterval, Summary};
+use serde_json::{Value, json};
+
+/// File name of the checkpoint inside the output folder.
+pub const CHECKPOINT_FILE: &str = ".scimsim-sweep-checkpoint.jsonl";
+
+/// A fingerprint of everything that decides a sweep's numbers: the sweep and base scenario
+/// texts, the replications and the program version. FNV-1a, 64 bits, as hex.
+pub fn fingerprint(sweep_text: &str, base_text: &str, replications: u64) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let version = env!("CARGO_PKG_VERSION");
+    for part in [
+        sweep_text.as_bytes(),
+        &[0],
+        base_text.as_bytes(),
+        &[0],
+        &replications.to_le_bytes(),
+        version.as_bytes(),
+    ] {
+        for &b in part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The header line.
+pub fn header(fingerprint: &str) -> String {
+    json!({"scimsim_checkpoint": 1, "fingerprint": fingerprint}).to_string()
+}
+
+fn summary_array(s: &Summary) -> Value {
+    json!([s.mean, s.std, s.ci95[0], s.ci95[1], s.min, s.p50, s.p90, s.max])
+}
+
+/// One finished point as a line.
+pub fn point_line(p: &PointResult) -> String {
+    let summaries: Vec<Vec<Value>> =
+        p.summaries.iter().map(|s| s.iter().map(summary_array).collect()).collect();
+    let paired: Vec<Value> = p
+        .paired
+        .iter()
+        .map(|d| {
+            json!([
+                d.baseline,
+                d.strategy,
+                d.metric.0,
+                d.difference.mean,
+                d.difference.ci95[0],
+                d.difference.ci95[1]
+            ])
+        })
+        .collect();
+    json!({"index": p.index, "coords": p.coords, "summaries": summaries, "paired": paired}).to_string()
+}
+
+fn f(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn parse_point(line: &str) -> Option<PointResult> {
+    let v: Value = serde_json::from_str(line).ok()?;
+    let index = usize::try_from(v["index"].as_u64()?).ok()?;
+    let coords = v["coords"]
+        .as_array()?
+        .iter()
+        .map(|c| c.as_u64().and_then(|c| usize::try_from(c).ok()))
+        .collect::<Option<Vec<_>>>()?;
+    let summaries = v["summaries"]
+        .as_array()?
+        .iter()
+        .map(|s| {
+            s.as_array()?
+                .iter()
+                .map(|x| {
+                    let a = x.as_array()?;
+                    Some(Summary {
+                        mean: f(a.first()?)?,
+                        std: f(a.get(1)?)?,
+                        ci95: [f(a.get(2)?)?, f(a.get(3)?)?],
+                        min: f(a.get(4)?)?,
+                        p50: f(a.get(5)?)?,
+                        p90: f(a.get(6)?)?,
+                        max: f(a.get(7)?)?,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let paired = v["paired"]
+        .as_array()?
+        .iter()
+        .map(|d| {
+            let a = d.as_array()?;
+            Some(PairedDifference {
+                baseline: usize::try_from(a.first()?.as_u64()?).ok()?,
+                strategy: usize::try_from(a.get(1)?.as_u64()?).ok()?,
+                metric: MetricId(
+                    usize::try_from(a.get(2)?.as_u64()?).ok().filter(|&m| m < crate::metrics::N_COLUMNS)?,
+                ),
+                difference: MeanInterval { mean: f(a.get(3)?)?, ci95: [f(a.get(4)?)?, f(a.get(5)?)?] },
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(PointResult { index, coords, summaries, paired })
+}
+
+/// What a checkpoint file holds.
+#[derive(Debug, PartialEq)]
+pub enum Loaded {
+    /// It belongs to this sweep: the points finished so far (in grid order, no duplicates).
+    Points(Vec<PointResult>),
+    /// It belongs to another sweep (or another version of this one).
+    Foreign,
+}
+
+/// Reads a checkpoint's text for the sweep with `fingerprint`; a last line cut short is
+/// ignored, as is any point outside `0..n_points` or seen twice.
+pub fn load(text: &str, fingerprint: &str, n_points: usize) -> Loaded {
+    let mut lines = text.lines();
+    let ok = lines
+        .next()
+        .and_then(|h| serde_json::from_str::<Value>(h).ok())
+        .is_some_and(|h| h["scimsim_checkpoint"] == json!(1) && h["fingerprint"] == json!(fingerprint));
+    if !ok {
+        return Loaded::Foreign;
+    }
+    let mut points: Vec<PointResult> = lines.filter_map(parse_point).filter(|p| p.index < n_points).collect();
+    points.sort_by_key(|p| p.index);
+    points.dedup_by_key(|p| p.index);
+    Loaded::Points(points)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(index: usize) -> PointResult {
+        let s = Summary {
+            mean: 0.1 + index as f64,
+            std: 1.0 / 3.0,
+            ci95: [-1e-300, 2.5e10],
+            min: 0.0,
+            p50: 7.0,
+            p90: 186.60000000000002,
+            max: 9.0,
+        };
+        PointResult {
+            index,
+            coords: vec![index, 0],
+            summaries: vec![vec![s; 22], vec![s; 22]],
+            paired: vec![PairedDifference {
+                baseline: 0,
+                strategy: 1,
+                metric: MetricId(3),
+                difference: MeanInterval { mean: -0.30000000000000004, ci95: [-1.0, 0.4] },
+            }],
+        }
+    }
+
+    #[test]
+    fn points_round_trip_bit_for_bit() {
+        let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(1)), point_line(&point(0)));
+        assert_eq!(load(&text, "abc", 5), Loaded::Points(vec![point(0), point(1)]));
+    }
+
+    #[test]
+    fn a_cut_line_another_sweep_and_strays_are_ignored_or_refused() {
+        let full = point_line(&point(2));
+        let text = format!("{}\n{}\n{}", header("abc"), point_line(&point(0)), &full[..full.len() / 2]);
+        assert_eq!(load(&text, "abc", 5), Loaded::Points(vec![point(0)]));
+        assert_eq!(load(&text, "other", 5), Loaded::Foreign);
+        assert_eq!(load("garbage", "abc", 5), Loaded::Foreign);
+        let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(7)), point_line(&point(0)));
+        assert_eq!(load(&text, "abc", 5), Loaded::Points(vec![point(0)]));
+    }
+
+    #[test]
+    fn fingerprints_change_with_any_input() {
+        let a = fingerprint("s", "b", 10);
+        assert_eq!(a, fingerprint("s", "b", 10));
+        assert_ne!(a, fingerprint("s ", "b", 10));
+        assert_ne!(a, fingerprint("s", "b ", 10));
+        assert_ne!(a, fingerprint("s", "b", 11));
+    }
+}
