@@ -11,6 +11,7 @@ mod ids;
 mod invariants;
 mod measure;
 pub mod migration;
+mod properties;
 pub mod run;
 mod scim;
 mod signin;
