@@ -86,9 +86,14 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// An io::Error's message in lower case ("No such file" → "no such file").
+/// An io::Error's message in lower case, without the OS error number ("No such file or
+/// directory (os error 2)" → "no such file or directory").
 fn lower(e: &std::io::Error) -> String {
     let s = e.to_string();
+    let s = match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
+    };
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),

@@ -1245,3 +1245,194 @@ fn ctrl_c_keeps_the_finished_points() {
     assert!(std::fs::read_to_string(&checkpoint).expect("kept").lines().count() >= 2);
     assert!(!out.join("sweep.json").exists());
 }
+
+// ---------------------------------------------------------------------------------------------
+// 9. Every kind of bad input, with a snapshot of its message (tests/snapshots/): a message
+//    never degrades silently. Temporary paths are replaced by `TMP`.
+// ---------------------------------------------------------------------------------------------
+
+/// Runs scimsim in a fresh folder holding `files`, returning (exit code, stderr with the
+/// folder's path replaced by `TMP`).
+fn message_of(files: &[(&str, &[u8])], args: &[&str]) -> (i32, String) {
+    let tmp = temp_dir();
+    for (name, bytes) in files {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("has a folder")).expect("create folder");
+        std::fs::write(&path, bytes).expect("write input");
+    }
+    let o = scimsim(args, tmp.path());
+    let root = tmp.path().to_string_lossy().to_string();
+    (o.code, o.stderr.replace(&root, "TMP"))
+}
+
+fn scenario_bytes(change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut s = minimal_scenario();
+    change(&mut s);
+    serde_json::to_vec_pretty(&s).expect("serialisable")
+}
+
+/// Asserts exit `code` and snapshots the message under `name`.
+fn snapshot(name: &str, code: i32, (got, message): (i32, String)) {
+    assert_eq!(got, code, "{name}: {message}");
+    assert!(message.starts_with("Error: "), "{name}: {message}");
+    insta::assert_snapshot!(name, message);
+}
+
+#[test]
+fn messages_for_every_kind_of_bad_scenario() {
+    let run = |bytes: &[u8]| message_of(&[("s.json", bytes)], &["run", "s.json", "-o", "out", "--quiet"]);
+    snapshot(
+        "syntax_truncated",
+        2,
+        run(b"{\"name\": \"x\",\n  \"horizon_days\": 3,\n  \"products\": [\"jira\""),
+    );
+    snapshot("syntax_empty", 2, run(b""));
+    snapshot("not_utf8", 2, run(&[0xff, 0xfe, 0x00, 0x41]));
+    snapshot("not_an_object", 2, run(b"[1, 2, 3]"));
+    snapshot(
+        "missing_field",
+        2,
+        run(&scenario_bytes(|s| {
+            s.as_object_mut().map(|m| m.remove("horizon_days"));
+        })),
+    );
+    snapshot(
+        "misspelt_field",
+        2,
+        run(&scenario_bytes(|s| s["population"]["people"][0]["idp_emial"] = json!("x@acme.com"))),
+    );
+    snapshot("wrong_type", 2, run(&scenario_bytes(|s| s["replications"] = json!("many"))));
+    snapshot(
+        "unknown_enum_value",
+        2,
+        run(&scenario_bytes(|s| s["strategies"][0]["timeline"][3]["invalid_emails"] = json!("formeruser"))),
+    );
+    snapshot("unknown_event", 2, run(&scenario_bytes(|s| s["events"][0]["do"] = json!("leeve"))));
+    snapshot("unknown_reference", 2, run(&scenario_bytes(|s| s["events"][0]["person"] = json!("bob"))));
+    snapshot(
+        "out_of_range",
+        2,
+        run(&scenario_bytes(|s| s["strategies"][0]["timeline"][4]["login_spread_days"] = json!(-2))),
+    );
+    snapshot("day_beyond_horizon", 2, run(&scenario_bytes(|s| s["events"][0]["day"] = json!(11))));
+    snapshot("duplicate_ids", 2, run(&scenario_bytes(|s| s["population"]["people"][2]["id"] = json!("ann"))));
+    snapshot(
+        "duplicate_idp_email",
+        2,
+        run(&scenario_bytes(|s| s["population"]["people"][1]["idp_email"] = json!("ANN@acme.com"))),
+    );
+    snapshot(
+        "timeline_out_of_order",
+        2,
+        run(&scenario_bytes(|s| s["strategies"][1]["timeline"][1]["day"] = json!(0))),
+    );
+    snapshot(
+        "scim_enabled_twice",
+        2,
+        run(&scenario_bytes(|s| {
+            if let Some(t) = s["strategies"][0]["timeline"].as_array_mut() {
+                t.push(json!({"day": 4, "do": "enable_scim"}));
+            }
+        })),
+    );
+    snapshot("unknown_metric", 2, run(&scenario_bytes(|s| s["expect"][0]["metric"] = json!("duplicates"))));
+    snapshot("too_many_replications", 2, run(&scenario_bytes(|s| s["replications"] = json!(1_000_000))));
+    snapshot(
+        "synthetic_with_named_people",
+        2,
+        run(&scenario_bytes(|s| {
+            s["population"] =
+                json!({"synthetic": {"people": 50, "idp_only_share": 0.8, "server_only_share": 0.4}});
+        })),
+    );
+    snapshot(
+        "several_problems",
+        2,
+        run(&scenario_bytes(|s| {
+            s["events"][0]["do"] = json!("leeve");
+            s["population"]["people"][0]["idp_groups"] = json!(["payroll"]);
+            s["strategies"][1]["name"] = json!("scim-first");
+        })),
+    );
+    snapshot("deep_nesting", 2, run("[".repeat(100_000).as_bytes()));
+}
+
+#[test]
+fn messages_for_every_kind_of_bad_command_line_and_output() {
+    let good = scenario_bytes(|_| {});
+    let files: &[(&str, &[u8])] = &[("s.json", &good), ("a-file", b"not a folder")];
+    snapshot("missing_file", 2, message_of(files, &["run", "nope.json"]));
+    snapshot("folder_as_scenario", 2, message_of(&[("dir/x.json", &good)], &["run", "dir"]));
+    snapshot("zero_replications", 2, message_of(files, &["run", "s.json", "-r", "0"]));
+    snapshot("zero_threads", 2, message_of(files, &["run", "s.json", "-j", "0"]));
+    snapshot("output_is_a_file", 1, message_of(files, &["run", "s.json", "-o", "a-file", "--quiet"]));
+    #[cfg(target_os = "linux")]
+    snapshot(
+        "output_cannot_be_created",
+        1,
+        message_of(files, &["run", "s.json", "-o", "/proc/scimsim-out", "--quiet"]),
+    );
+    snapshot(
+        "validate_several",
+        2,
+        message_of(&[("s.json", &good), ("t.json", b"{")], &["validate", "s.json", "t.json"]),
+    );
+}
+
+#[test]
+fn messages_for_every_kind_of_bad_sweep() {
+    let base = scenario_bytes(|_| {});
+    let sweep = |axes: Value| {
+        serde_json::to_vec(&json!({"name": "g", "scenario": "base.json", "axes": axes})).expect("json")
+    };
+    let run = |bytes: &[u8]| {
+        message_of(
+            &[("base.json", &base), ("g.sweep.json", bytes)],
+            &["sweep", "g.sweep.json", "-o", "out", "--quiet"],
+        )
+    };
+    snapshot(
+        "sweep_path_missing",
+        2,
+        run(&sweep(json!([{"path": "strategies.7.timeline.0.day", "values": [1]}]))),
+    );
+    snapshot(
+        "sweep_path_typo",
+        2,
+        run(&sweep(json!([{"path": "drfit.server_sync_lag_hours", "values": [1]}]))),
+    );
+    snapshot(
+        "sweep_wrong_type",
+        2,
+        run(&sweep(json!([{"path": "strategies.0.timeline.2.day", "values": [1, "two", 99]}]))),
+    );
+    snapshot(
+        "sweep_grid_too_large",
+        2,
+        run(&sweep(json!([
+            {"path": "seed", "range": {"from": 0, "to": 200, "steps": 201}},
+            {"path": "horizon_days", "range": {"from": 10, "to": 60, "steps": 51}}
+        ]))),
+    );
+    snapshot(
+        "sweep_bad_range",
+        2,
+        run(&sweep(json!([{"path": "seed", "range": {"from": 0, "to": 1, "steps": 1}}]))),
+    );
+    snapshot(
+        "sweep_base_missing",
+        2,
+        message_of(&[("g.sweep.json", &sweep(json!([])))], &["sweep", "g.sweep.json"]),
+    );
+    snapshot(
+        "sweep_base_invalid",
+        2,
+        message_of(
+            &[
+                ("base.json", b"{\"name\": 1}"),
+                ("g.sweep.json", &sweep(json!([{"path": "seed", "values": [1]}]))),
+            ],
+            &["sweep", "g.sweep.json"],
+        ),
+    );
+}

@@ -53,6 +53,9 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     };
     let mut checker = Checker::new(&mut problems);
     checker.horizon_given = value.get("horizon_days").is_some_and(|h| h.is_number());
+    checker.name_given = value.get("name").is_some_and(|n| n.is_string());
+    checker.population_given = value.get("population").is_some_and(|p| p.is_object());
+    checker.strategies_given = value.get("strategies").is_some_and(|s| s.is_array());
     let scenario = checker.check(&file);
     if problems.is_empty() { Ok(scenario) } else { Err(problems.into_vec()) }
 }
@@ -117,6 +120,12 @@ struct Checker<'p> {
     /// The file gives a numeric horizon (else its problem is already reported and days are
     /// not checked against it).
     horizon_given: bool,
+    /// The file gives a string name (else its problem is already reported).
+    name_given: bool,
+    /// The file gives a population object (else its problem is already reported).
+    population_given: bool,
+    /// The file gives a strategies list (else its problem is already reported).
+    strategies_given: bool,
     /// How emails compare (R1), for the uniqueness checks below.
     email_match: EmailMatch,
     /// IdP emails seen so far → person id.
@@ -137,6 +146,9 @@ impl<'p> Checker<'p> {
             horizon: SimTime(0),
             group_has_cloud_grants: HashSet::new(),
             horizon_given: false,
+            name_given: false,
+            population_given: false,
+            strategies_given: false,
             email_match: EmailMatch::default(),
             idp_emails: HashMap::new(),
             cloud_emails: HashMap::new(),
@@ -210,6 +222,9 @@ impl<'p> Checker<'p> {
     }
 
     fn check_name(&mut self, name: &str, at: &JsonPath) {
+        if !self.name_given {
+            return;
+        }
         let ok = !name.is_empty()
             && name != "."
             && name != ".."
@@ -263,7 +278,7 @@ impl<'p> Checker<'p> {
         if domains.iter().any(|d| d.share.is_some()) && (total - 1.0).abs() > 1e-9 {
             self.problems.push_hint(
                 &at,
-                format!("domain shares add up to {total}, not 1"),
+                format!("domain shares add up to {}, not 1", crate::runner::format_number(total)),
                 "give every domain that holds IdP emails a share so that they add up to 1",
             );
         }
@@ -338,6 +353,7 @@ impl<'p> Checker<'p> {
                 Population::Explicit(Vec::new())
             }
             (None, Some(synthetic)) => Population::Synthetic(self.check_synthetic(synthetic, domains)),
+            (None, None) if !self.population_given => Population::Explicit(Vec::new()),
             (None, None) => {
                 self.problems.push_hint(
                     &at,
@@ -418,7 +434,10 @@ impl<'p> Checker<'p> {
         if kinds > 1.0 + 1e-9 {
             self.problems.push_hint(
                 &at,
-                format!("idp_only_share + server_only_share + inactive_server_share is {kinds}, more than 1"),
+                format!(
+                    "idp_only_share + server_only_share + inactive_server_share is {}, more than 1",
+                    crate::runner::format_number(kinds)
+                ),
                 "these are exclusive kinds of people; the rest are in both the IdP and on the server",
             );
         }
@@ -436,7 +455,10 @@ impl<'p> Checker<'p> {
         if bad > 1.0 + 1e-9 {
             self.problems.push_hint(
                 &at,
-                format!("invalid_server_email_share + duplicate_server_email_share is {bad}, more than 1"),
+                format!(
+                    "invalid_server_email_share + duplicate_server_email_share is {}, more than 1",
+                    crate::runner::format_number(bad)
+                ),
                 "a server email is either invalid or a duplicate",
             );
         }
@@ -808,7 +830,7 @@ impl Checker<'_> {
 impl Checker<'_> {
     fn check_strategies(&mut self, strategies: &[raw::StrategyFile]) -> Vec<Strategy> {
         let at = JsonPath::root().key("strategies");
-        if strategies.is_empty() {
+        if strategies.is_empty() && self.strategies_given {
             self.problems.push_hint(
                 &at,
                 "there are no strategies",

@@ -195,9 +195,10 @@ enum Step<'p> {
     Index(usize),
 }
 
-/// Finds the value at `path` for patching: every segment but the last must exist; the last
-/// must exist in an array, and may be new in an object (the scenario reader then says whether
-/// that field is known). Returns where it stopped when it does not exist.
+/// Finds the value at `path` for patching. Array indices must exist. Object fields the file
+/// omits are created (so `drift.idp_email_changes_per_person_year` works on a scenario without
+/// `drift`); the scenario reader then says whether such a field is known. Returns where it
+/// stopped when the path cannot exist.
 fn locate<'v>(root: &'v mut Value, path: &str) -> Result<(&'v mut Value, String), String> {
     let segments: Vec<&str> = path.split('.').collect();
     let mut node = root;
@@ -226,20 +227,10 @@ fn locate<'v>(root: &'v mut Value, path: &str) -> Result<(&'v mut Value, String)
             Step::Key(key) => {
                 let Value::Object(map) = node else { unreachable!() };
                 if !map.contains_key(key) {
-                    if last {
-                        map.insert(key.to_string(), Value::Null);
-                    } else {
-                        let at = if walked.is_empty() {
-                            "the scenario".to_string()
-                        } else {
-                            format!("`{}`", walked.join("."))
-                        };
-                        let known: Vec<&str> = map.keys().map(String::as_str).collect();
-                        let hint = crate::json::did_you_mean(key, &known)
-                            .map(|k| format!(" (did you mean `{k}`?)"))
-                            .unwrap_or_default();
-                        return Err(format!("{at} has no `{key}`{hint}"));
-                    }
+                    map.insert(
+                        key.to_string(),
+                        if last { Value::Null } else { Value::Object(Default::default()) },
+                    );
                 }
                 node = map.get_mut(key).expect("present or just inserted");
             }
@@ -328,11 +319,21 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
                 for p in found {
                     let owner = axes.iter().enumerate().find(|(_, a)| {
                         let jp = json_path_of(&a.path);
-                        p.path == jp
+                        let under = p.path == jp
                             || p.path.starts_with(&format!("{jp}."))
-                            || p.path.starts_with(&format!("{jp}["))
+                            || p.path.starts_with(&format!("{jp}["));
+                        // `unknown field` is reported at the field itself, which may be any
+                        // segment of the axis' path (a misspelt parent).
+                        let on_path = p.message.starts_with("unknown field")
+                            && (jp.starts_with(&format!("{}.", p.path))
+                                || jp.starts_with(&format!("{}[", p.path)));
+                        under || on_path
                     });
                     let problem = match owner {
+                        // An unknown field on the axis' path: the path does not exist.
+                        Some((k, axis)) if p.message.starts_with("unknown field") => {
+                            axis_problem(k, axis, format!("path does not exist: {}", p.message), p.hint)
+                        }
                         Some((k, axis)) => axis_problem(
                             k,
                             axis,
@@ -445,28 +446,34 @@ mod tests {
 
     #[test]
     fn missing_fields_may_be_set_but_unknown_paths_are_refused() {
-        let ok = plan(
-            &sweep(json!([{"path": "drift.idp_email_changes_per_person_year", "values": [0, 0.1]}])),
-            &base(),
-        );
-        assert!(ok.is_ok(), "{:?}", messages(ok));
+        for path in ["drift.idp_email_changes_per_person_year", "churn.joiners_per_day"] {
+            let ok = plan(&sweep(json!([{"path": path, "values": [0, 0.1]}])), &base());
+            assert!(ok.is_ok(), "{path}: {:?}", messages(ok));
+        }
         let found = messages(plan(
             &sweep(json!([
-                {"path": "drfit.server_sync_lag_hours", "values": [1]},
                 {"path": "strategies.5.name", "values": ["x"]},
                 {"path": "strategies.0.name.first", "values": ["x"]}
             ])),
             &base(),
         ));
-        assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].starts_with("$.axes[0] (drfit.server_sync_lag_hours): path does not exist: the scenario has no `drfit` (did you mean `drift`?)"), "{found:#?}");
-        assert!(found[1].contains("`strategies` has 2 entries, there is no index 5"), "{found:#?}");
-        assert!(found[2].contains("`strategies.0.name` is a value, it has no `first`"), "{found:#?}");
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("$.axes[0] (strategies.5.name): path does not exist: `strategies` has 2 entries, there is no index 5"), "{found:#?}");
+        assert!(found[1].contains("`strategies.0.name` is a value, it has no `first`"), "{found:#?}");
         // A field the file omits may be set, but only if the scenario format knows it.
-        let found =
-            messages(plan(&sweep(json!([{"path": "strategies.0.timeline.0.dya", "values": [1]}])), &base()));
-        assert_eq!(found.len(), 1, "{found:#?}");
-        assert!(found[0].starts_with("$.axes[0] (strategies.0.timeline.0.dya): value 1 does not fit: unknown field `dya` (hint: did you mean `day`?)"), "{found:#?}");
+        for (path, wanted) in [
+            (
+                "strategies.0.timeline.0.dya",
+                "$.axes[0] (strategies.0.timeline.0.dya): path does not exist: unknown field `dya` (hint: did you mean `day`?)",
+            ),
+            (
+                "drfit.server_sync_lag_hours",
+                "$.axes[0] (drfit.server_sync_lag_hours): path does not exist: unknown field `drfit` (hint: did you mean `drift`?)",
+            ),
+        ] {
+            let found = messages(plan(&sweep(json!([{"path": path, "values": [1]}])), &base()));
+            assert_eq!(found, vec![wanted.to_string()]);
+        }
     }
 
     #[test]
