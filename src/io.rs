@@ -149,3 +149,77 @@ pub fn load_sweep(
     let fingerprint = crate::sweep::checkpoint::fingerprint(&text, &base_text, plan.replications);
     Ok((plan, fingerprint))
 }
+
+/// Memory the system can give now (Linux `MemAvailable`), if known.
+pub fn available_memory() -> Option<u64> {
+    let text = fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Bytes for people: `1.5 GiB`, `800 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+    let b = bytes as f64;
+    if b >= GIB {
+        format!("{:.1} GiB", b / GIB)
+    } else {
+        format!("{:.0} MiB", (b / (1024.0 * 1024.0)).max(1.0))
+    }
+}
+
+/// Refuses a run whose estimated memory (one replication per thread in flight) exceeds what
+/// the system has available, saying what to change.
+pub fn check_memory(scenario: &Scenario, replications: u64, threads: usize) -> Result<(), Error> {
+    memory_verdict(scenario, replications, threads, available_memory())
+}
+
+/// [`check_memory`] against a given amount of available memory.
+pub fn memory_verdict(
+    scenario: &Scenario,
+    replications: u64,
+    threads: usize,
+    available: Option<u64>,
+) -> Result<(), Error> {
+    let in_flight = replications.min(threads.max(1) as u64).max(1);
+    let need = scenario.estimated_bytes_per_replication().saturating_mul(in_flight);
+    match available {
+        Some(have) if need > have => Err(Error::Usage(format!(
+            "{} needs about {} ({} per replication, {in_flight} replications at once) but only {} is available; \
+             run with fewer threads (-j 1 holds one replication at a time) or fewer people",
+            scenario.name,
+            human_bytes(need),
+            human_bytes(scenario.estimated_bytes_per_replication()),
+            human_bytes(have)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_that_would_not_fit_are_refused_with_an_estimate() {
+        let scenario = crate::scenario::scenario_from_value(&serde_json::json!({
+            "name": "big", "horizon_days": 30, "products": ["jira"], "domains": [{"name": "a.com"}],
+            "population": {"synthetic": {"people": 1_000_000}},
+            "strategies": [{"name": "s", "timeline": []}]
+        }))
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        let per = scenario.estimated_bytes_per_replication();
+        assert!((1_000_000_000..1_200_000_000).contains(&per), "{per}");
+        assert!(memory_verdict(&scenario, 10, 2, Some(4 << 30)).is_ok());
+        assert!(memory_verdict(&scenario, 10, 2, None).is_ok());
+        let err = memory_verdict(&scenario, 10, 8, Some(4 << 30)).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "big needs about 7.6 GiB (978 MiB per replication, 8 replications at once) but only 4.0 GiB is available; \
+             run with fewer threads (-j 1 holds one replication at a time) or fewer people"
+        );
+        assert!(memory_verdict(&scenario, 1, 8, Some(2 << 30)).is_ok(), "one replication is one in flight");
+        assert_eq!(human_bytes(10), "1 MiB");
+    }
+}

@@ -127,6 +127,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The number of worker threads a run will use.
+fn threads(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// Runs `work` on a pool of `jobs` threads (rayon's default when `None`).
 fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
     let mut builder = rayon::ThreadPoolBuilder::new();
@@ -162,6 +167,7 @@ fn run(
     if jobs == Some(0) {
         return Err(Error::Usage("-j must be at least 1".to_string()));
     }
+    io::check_memory(&scenario, config.replications, threads(jobs))?;
     let dir = output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
     let progress = Progress::new(config.replications, quiet, "replications");
@@ -281,6 +287,11 @@ fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         return Err(Error::Usage("-j must be at least 1".to_string()));
     }
     let (plan, fingerprint) = io::load_sweep(path, options.replications)?;
+    if let Some(largest) =
+        plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication())
+    {
+        io::check_memory(largest, plan.replications * plan.points.len() as u64, threads(options.jobs))?;
+    }
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&plan.name));
     io::prepare_output_dir(&dir)?;
     // Ctrl-C stops at the next replication and keeps the finished points.

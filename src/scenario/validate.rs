@@ -382,7 +382,11 @@ impl<'p> Checker<'p> {
             self.problems.push_hint(
                 &at.key("people"),
                 format!("people must be between 1 and {}, found {}", limits::MAX_PEOPLE, s.people),
-                "a 1,000,000-person replication needs about 1 GB of memory",
+                format!(
+                    "each person needs about 1 KiB per replication in flight: {} people would need about {}",
+                    s.people,
+                    crate::io::human_bytes((s.people as f64 * BYTES_PER_PERSON) as u64)
+                ),
             );
         }
         if domains.is_empty() {
