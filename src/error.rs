@@ -47,6 +47,8 @@ pub enum Error {
     ExpectationsFailed(usize),
     /// Stopped by Ctrl-C; what is finished is kept.
     Interrupted(String),
+    /// A chart could not be drawn (the data files are written).
+    Chart(String),
 }
 
 impl Error {
@@ -54,7 +56,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid { .. } | Error::Syntax { .. } | Error::Read { .. } | Error::Usage(_) => 2,
-            Error::Write { .. } | Error::ExpectationsFailed(_) | Error::Interrupted(_) => 1,
+            Error::Write { .. } | Error::ExpectationsFailed(_) | Error::Interrupted(_) | Error::Chart(_) => 1,
         }
     }
 }
@@ -79,7 +81,7 @@ impl fmt::Display for Error {
             Error::ExpectationsFailed(n) => {
                 write!(f, "{n} expectation{} failed", if *n == 1 { "" } else { "s" })
             }
-            Error::Interrupted(message) => f.write_str(message),
+            Error::Interrupted(message) | Error::Chart(message) => f.write_str(message),
         }
     }
 }

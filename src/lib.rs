@@ -6,6 +6,7 @@
 //! rules, engine, metrics, statistics) takes values and returns values: no files, no stdout,
 //! no clock. Files are read and written only by [`io`].
 
+pub mod charts;
 pub mod engine;
 pub mod error;
 pub mod io;

@@ -1,9 +1,10 @@
 //! The `scimsim` command line: parses flags, calls the library, prints, picks the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use scimsim::charts;
 use scimsim::error::Error;
 use scimsim::metrics::MetricId;
-use scimsim::report::{Exporter, run_exporters, sweep_exporters};
+use scimsim::report::{run_exporters, sweep_exporters};
 use scimsim::resume::{Checkpointed, SweepOutcome, run_checkpointed};
 use scimsim::runner::{self, RunConfig, RunResult, format_number};
 use scimsim::scenario::{Scenario, limits};
@@ -45,6 +46,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_charts: bool,
     },
     /// Run a scenario over a grid of parameter values and write the sweep report.
     Sweep {
@@ -65,6 +69,9 @@ enum Command {
         /// Continue an interrupted sweep from the points its output folder already holds.
         #[arg(long)]
         resume: bool,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_charts: bool,
     },
     /// Check scenario and sweep files (`*.sweep.json`) without running them.
     Validate {
@@ -103,11 +110,11 @@ fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { scenario, output, replications, seed, jobs, quiet } => {
-            run(&scenario, output, replications, seed, jobs, quiet)
+        Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts } => {
+            run(&scenario, RunOptions { output, replications, seed, jobs, quiet, no_charts })
         }
-        Command::Sweep { sweep: path, output, replications, jobs, quiet, resume } => {
-            sweep(&path, SweepOptions { output, replications, jobs, quiet, resume })
+        Command::Sweep { sweep: path, output, replications, jobs, quiet, resume, no_charts } => {
+            sweep(&path, SweepOptions { output, replications, jobs, quiet, resume, no_charts })
         }
         Command::Validate { files } => validate(&files),
         Command::Schema { kind } => {
@@ -145,42 +152,70 @@ fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -
     Ok(pool.install(work))
 }
 
-fn run(
-    path: &Path,
+/// Options of `run`.
+struct RunOptions {
     output: Option<PathBuf>,
     replications: Option<u64>,
     seed: Option<u64>,
     jobs: Option<usize>,
     quiet: bool,
-) -> Result<(), Error> {
+    no_charts: bool,
+}
+
+fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let scenario = io::load_scenario(path)?;
     let mut config = RunConfig::of(&scenario);
-    if let Some(r) = replications {
+    if let Some(r) = options.replications {
         if r == 0 || r > limits::MAX_REPLICATIONS {
             return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
         }
         config.replications = r;
     }
-    if let Some(s) = seed {
+    if let Some(s) = options.seed {
         config.seed = s;
     }
-    if jobs == Some(0) {
+    if options.jobs == Some(0) {
         return Err(Error::Usage("-j must be at least 1".to_string()));
     }
-    io::check_memory(&scenario, config.replications, threads(jobs))?;
-    let dir = output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    io::check_memory(&scenario, config.replications, threads(options.jobs))?;
+    let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
-    let progress = Progress::new(config.replications, quiet, "replications");
-    let result = with_threads(jobs, || runner::run(&scenario, config, &|| progress.advance()))?;
+    let progress = Progress::new(config.replications, options.quiet, "replications");
+    let result = with_threads(options.jobs, || runner::run(&scenario, config, &|| progress.advance()))?;
     progress.finish();
-    let exporters = run_exporters();
-    for exporter in &exporters {
+    let mut written: Vec<String> = Vec::new();
+    for exporter in run_exporters() {
         io::write_atomic(&dir.join(exporter.file_name()), &exporter.render(&scenario, &result))?;
+        written.push(exporter.file_name().to_string());
     }
-    if !quiet {
-        print_run_summary(&scenario, &result, &dir, &exporters);
+    // The reports are on disk before any chart is drawn: a chart failure loses no data.
+    let charts = if options.no_charts { Ok(Vec::new()) } else { charts::run_charts(&scenario, &result) };
+    let chart_error = write_charts(&dir, charts, &mut written)?;
+    if !options.quiet {
+        print_run_summary(&scenario, &result, &dir, &written);
     }
-    Ok(())
+    chart_error.map_or(Ok(()), Err)
+}
+
+/// Writes the charts; a chart that could not be drawn is returned (after the others are
+/// written) as the error to end with.
+fn write_charts(
+    dir: &Path,
+    charts: Result<Vec<charts::ChartFile>, charts::ChartError>,
+    written: &mut Vec<String>,
+) -> Result<Option<Error>, Error> {
+    match charts {
+        Ok(files) => {
+            for file in files {
+                io::write_atomic(&dir.join(&file.name), &file.bytes)?;
+                written.push(file.name);
+            }
+            Ok(None)
+        }
+        Err(e) => {
+            Ok(Some(Error::Chart(format!("the charts were not drawn: {e} (the data files are written)"))))
+        }
+    }
 }
 
 /// Options of `sweep`.
@@ -190,6 +225,7 @@ struct SweepOptions {
     jobs: Option<usize>,
     quiet: bool,
     resume: bool,
+    no_charts: bool,
 }
 
 /// A progress bar on stderr for runs longer than a moment: hidden at first, shown once the
@@ -241,8 +277,7 @@ impl Progress {
     }
 }
 
-fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, exporters: &[Box<dyn Exporter>]) {
-    let files: Vec<&str> = exporters.iter().map(|e| e.file_name()).collect();
+fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &[String]) {
     println!(
         "{}: {} replication{} of {} strateg{}, seed {}",
         scenario.name,
@@ -252,7 +287,7 @@ fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, export
         if result.strategies.len() == 1 { "y" } else { "ies" },
         result.seed
     );
-    println!("wrote {}/ ({})\n", dir.display(), files.join(", "));
+    println!("wrote {}/ ({})\n", dir.display(), summarise_files(written));
     let metrics = [
         ("duplicates", MetricId::DUPLICATE_PEOPLE),
         ("lost access", MetricId::LOST_ACCESS_INCIDENTS),
@@ -326,13 +361,15 @@ fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
             )));
         }
     };
-    let exporters = sweep_exporters();
-    for exporter in &exporters {
+    let mut written: Vec<String> = Vec::new();
+    for exporter in sweep_exporters() {
         io::write_atomic(&dir.join(exporter.file_name()), &exporter.render(&result))?;
+        written.push(exporter.file_name().to_string());
     }
     scimsim::resume::remove_checkpoint(&dir)?;
+    let charts = if options.no_charts { Ok(Vec::new()) } else { charts::sweep_charts(&result) };
+    let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {
-        let files: Vec<&str> = exporters.iter().map(|e| e.file_name()).collect();
         let axes: Vec<String> =
             plan.axes.iter().map(|a| format!("{} ({} values)", a.path, a.values.len())).collect();
         println!(
@@ -345,9 +382,25 @@ fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
             plan.base.name
         );
         println!("axes: {}", axes.join(" × "));
-        println!("wrote {}/ ({})", dir.display(), files.join(", "));
+        println!("wrote {}/ ({})", dir.display(), summarise_files(&written));
     }
-    Ok(())
+    chart_error.map_or(Ok(()), Err)
+}
+
+/// `a.json, b.csv, 21 charts (SVG and PNG)` — the files written, charts counted.
+fn summarise_files(written: &[String]) -> String {
+    let (charts, data): (Vec<&String>, Vec<&String>) =
+        written.iter().partition(|f| f.ends_with(".svg") || f.ends_with(".png"));
+    let mut parts: Vec<String> = data.iter().map(|f| f.to_string()).collect();
+    match charts.len() / 2 {
+        0 => {}
+        1 => parts.push("1 chart (SVG and PNG)".to_string()),
+        2 if charts.iter().any(|f| f.starts_with("timeline")) => {
+            parts.push("strategies and timeline charts (SVG and PNG)".to_string())
+        }
+        n => parts.push(format!("{n} charts (SVG and PNG)")),
+    }
+    parts.join(", ")
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Error> {

@@ -1436,3 +1436,59 @@ fn messages_for_every_kind_of_bad_sweep() {
         ),
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 10. Charts
+// ---------------------------------------------------------------------------------------------
+
+/// Asserts `dir/<stem>.svg` parses as XML with text and `dir/<stem>.png` decodes at the
+/// stated size.
+fn assert_chart(dir: &Path, stem: &str) {
+    let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg")))
+        .unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{stem}.svg is not XML: {e}"));
+    let texts = doc.descendants().filter(|n| n.has_tag_name("text")).count();
+    assert!(texts > 5, "{stem}.svg has {texts} text elements");
+    let file =
+        std::fs::File::open(dir.join(format!("{stem}.png"))).unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("PNG header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    assert_eq!((info.width, info.height), scimsim::charts::PNG_SIZE, "{stem}.png size");
+}
+
+#[test]
+fn run_draws_both_charts_unless_told_not_to() {
+    let tmp = temp_dir();
+    let (with, without) = (tmp.path().join("with"), tmp.path().join("without"));
+    run_quiet(&quickstart_path(), &with, &["-r", "3"], tmp.path());
+    for stem in ["strategies", "timeline"] {
+        assert_chart(&with, stem);
+    }
+    run_quiet(&quickstart_path(), &without, &["-r", "3", "--no-charts"], tmp.path());
+    let files = listing(&without);
+    assert!(files.iter().all(|f| !f.ends_with(".svg") && !f.ends_with(".png")), "{files:?}");
+    assert_eq!(files.len(), REPORT_FILES.len(), "{files:?}");
+}
+
+#[test]
+fn sweep_draws_one_chart_per_metric() {
+    let tmp = temp_dir();
+    let file = write_sweep(
+        tmp.path(),
+        json!([
+            {"path": "strategies.0.timeline.4.login_spread_days", "values": [0, 1, 2]},
+            {"path": "idp.profile", "values": ["okta", "google"]}
+        ]),
+    );
+    let out = tmp.path().join("out");
+    let o = scimsim(&["sweep", arg(&file), "-o", arg(&out), "-r", "2", "--quiet"], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let metrics: Vec<String> = columns().into_iter().filter(|c| c != "events_processed").collect();
+    assert_eq!(metrics.len(), 21);
+    for metric in &metrics {
+        assert_chart(&out, &metric.replace('.', "_"));
+    }
+    let charts = listing(&out).into_iter().filter(|f| f.ends_with(".svg") || f.ends_with(".png")).count();
+    assert_eq!(charts, 42);
+}

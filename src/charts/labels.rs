@@ -1,0 +1,147 @@
+//! Words on the charts: human labels and units of metrics, short names of strategy actions,
+//! and the palette, marker and dash that identify a strategy on every chart.
+
+use super::canvas::{Colour, Dash, Shape};
+use crate::metrics::{Cause, MetricId};
+use crate::scenario::ActionKind;
+
+/// The Okabe–Ito palette, safe for the common colour-vision deficiencies.
+pub const PALETTE: [Colour; 8] = [
+    Colour::hex(0x0072B2),
+    Colour::hex(0xE69F00),
+    Colour::hex(0x009E73),
+    Colour::hex(0xD55E00),
+    Colour::hex(0xCC79A7),
+    Colour::hex(0x56B4E9),
+    Colour::hex(0xF0E442),
+    Colour::hex(0x000000),
+];
+
+/// How strategy `s` (scenario order) is drawn on every chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Look {
+    /// Line, marker and band colour.
+    pub colour: Colour,
+    /// Marker shape.
+    pub shape: Shape,
+    /// Line dash.
+    pub dash: Dash,
+}
+
+/// The look of strategy `s`: colours cycle through the palette, shapes through five, dashes
+/// through three.
+pub fn look(s: usize) -> Look {
+    const SHAPES: [Shape; 5] =
+        [Shape::Circle, Shape::Square, Shape::TriangleUp, Shape::Diamond, Shape::TriangleDown];
+    const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
+    Look {
+        colour: PALETTE[s % PALETTE.len()],
+        shape: SHAPES[s % SHAPES.len()],
+        dash: DASHES[s % DASHES.len()],
+    }
+}
+
+/// Human label of a column, for panel and chart titles.
+pub fn metric_label(metric: MetricId) -> String {
+    if let Some(cause) = metric.cause() {
+        let why = match cause {
+            Cause::GroupDeleted => "group deleted",
+            Cause::ConflictAccepted => "group conflict accepted",
+            Cause::EmailUpdateUnlinked => "email update unlinked account",
+            Cause::ScimGroupOverwritten => "SCIM group overwritten",
+            Cause::SignedIntoNewAccount => "signed into new account",
+            Cause::DeprovisionedInUse => "deprovisioned while in use",
+            Cause::Other => "other causes",
+        };
+        return format!("Lost access: {why}");
+    }
+    match metric.name() {
+        "duplicate_people" => "Duplicate people",
+        "surplus_accounts" => "Surplus accounts",
+        "split_identity_people" => "Split-identity people",
+        "lost_access_incidents" => "Lost-access incidents",
+        "missing_access_people" => "People missing access",
+        "orphaned_accounts" => "Orphaned accounts",
+        "orphaned_account_days" => "Orphaned account-days",
+        "group_conflicts" => "Group conflicts",
+        "scim_errors" => "SCIM errors",
+        "unlinked_scim_records" => "Unlinked SCIM records",
+        "former_users" => "Former users",
+        "blocked_users" => "Blocked users",
+        "admin_fix_failures" => "Admin email-fix failures",
+        "billable_accounts" => "Billable accounts",
+        "events_processed" => "Events processed",
+        other => other,
+    }
+    .to_string()
+}
+
+/// Unit of a column, for the y axis.
+pub fn metric_unit(metric: MetricId) -> &'static str {
+    if metric.cause().is_some() {
+        return "incidents";
+    }
+    match metric.name() {
+        "duplicate_people" | "split_identity_people" | "missing_access_people" => "people",
+        "surplus_accounts" | "orphaned_accounts" | "billable_accounts" => "accounts",
+        "lost_access_incidents" => "incidents",
+        "orphaned_account_days" => "account-days",
+        "group_conflicts" => "conflicts",
+        "scim_errors" => "errors",
+        "unlinked_scim_records" => "records",
+        "former_users" | "blocked_users" => "users",
+        "admin_fix_failures" => "failures",
+        "events_processed" => "events",
+        _ => "count",
+    }
+}
+
+/// Short label of a strategy action on the timeline.
+pub fn action_label(kind: &ActionKind) -> &'static str {
+    match kind {
+        ActionKind::VerifyDomain(_) => "verify",
+        ActionKind::ClaimAccounts { .. } => "claim",
+        ActionKind::EnableScim => "SCIM on",
+        ActionKind::Migrate(_) => "migrate",
+        ActionKind::FixEmails { .. } => "fix emails",
+        ActionKind::Cutover { .. } => "cutover",
+        ActionKind::DisableScim(_) => "SCIM off",
+    }
+}
+
+/// One label for actions at the same instant, in order: repeats are counted ("verify ×2"),
+/// different actions joined ("verify + claim").
+pub fn merged_label(labels: &[&str]) -> String {
+    let mut parts: Vec<(&str, usize)> = Vec::new();
+    for &label in labels {
+        match parts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => parts.push((label, 1)),
+        }
+    }
+    parts
+        .iter()
+        .map(|&(l, n)| if n == 1 { l.to_string() } else { format!("{l} ×{n}") })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_a_label_and_a_unit() {
+        for metric in MetricId::all() {
+            assert!(!metric_label(metric).contains('_'), "{}", metric.name());
+            assert_ne!(metric_unit(metric), "count", "{}", metric.name());
+        }
+    }
+
+    #[test]
+    fn same_instant_actions_merge() {
+        assert_eq!(merged_label(&["verify", "verify"]), "verify ×2");
+        assert_eq!(merged_label(&["verify", "claim"]), "verify + claim");
+        assert_eq!(merged_label(&["migrate"]), "migrate");
+    }
+}

@@ -1,0 +1,331 @@
+//! Chart files exist, parse and decode at the stated size, carry their titles, and are
+//! byte-identical when drawn twice.
+
+use super::*;
+use crate::io::load_scenario;
+use crate::runner::{RunConfig, run};
+use crate::scenario::ActionKind;
+use crate::sweep::{Axis, PointResult};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn load(relative: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    load_scenario(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run_with(scenario: &Scenario, replications: u64) -> RunResult {
+    run(scenario, RunConfig { replications, seed: scenario.seed }, &|| {})
+}
+
+/// Sets the coverage of every `fix_emails` action.
+fn set_coverage(scenario: &mut Scenario, coverage: f64) {
+    for strategy in &mut scenario.strategies {
+        for action in &mut strategy.actions {
+            if let ActionKind::FixEmails { coverage: c } = &mut action.kind {
+                *c = coverage;
+            }
+        }
+    }
+}
+
+/// Seconds between syncs of an IdP profile named on a sweep axis.
+fn sync_interval(profile: &Value) -> i64 {
+    match profile.as_str() {
+        Some("okta") => 60,
+        Some("google") => 4 * 3600,
+        _ => 40 * 60,
+    }
+}
+
+/// A sweep of quickstart over `axes` (coverage of `fix_emails` and/or the IdP profile; other
+/// paths are labels only), run like `sweep` would: every grid point, first axis slowest.
+fn quickstart_sweep(axes: Vec<Axis>, replications: u64) -> SweepResult {
+    let base = load("scenarios/quickstart.json");
+    let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
+    let n: usize = sizes.iter().product();
+    let points = (0..n)
+        .map(|index| {
+            let mut rest = index;
+            let mut coords = vec![0; sizes.len()];
+            for k in (0..sizes.len()).rev() {
+                coords[k] = rest % sizes[k];
+                rest /= sizes[k];
+            }
+            let mut scenario = base.clone();
+            for (axis, &i) in axes.iter().zip(&coords) {
+                let value = &axis.values[i];
+                match axis.path.as_str() {
+                    "idp.profile" => scenario.idp.sync_interval = sync_interval(value),
+                    path if path.ends_with(".coverage") => {
+                        set_coverage(&mut scenario, value.as_f64().unwrap_or(1.0))
+                    }
+                    _ => {} // a label only
+                }
+            }
+            let result = run_with(&scenario, replications);
+            PointResult {
+                index,
+                coords,
+                summaries: result.strategies.iter().map(|s| s.summaries.clone()).collect(),
+                paired: result.paired,
+            }
+        })
+        .collect();
+    SweepResult {
+        name: "quickstart-coverage".to_string(),
+        description: String::new(),
+        scenario: base.name.clone(),
+        replications,
+        horizon_days: base.horizon_days,
+        axes,
+        strategies: base.strategies.iter().map(|s| s.name.clone()).collect(),
+        points,
+    }
+}
+
+fn coverage_axis() -> Axis {
+    Axis {
+        path: "strategies.2.timeline.4.coverage".to_string(),
+        values: vec![json!(0), json!(0.25), json!(0.5), json!(0.75), json!(1)],
+    }
+}
+
+fn profile_axis() -> Axis {
+    Axis { path: "idp.profile".to_string(), values: vec![json!("entra_id"), json!("okta"), json!("google")] }
+}
+
+/// Every file of `stems` is there as SVG and PNG, in that order; each SVG is XML with a
+/// `<text>` holding its title, each PNG decodes at [`PNG_SIZE`] as 8-bit RGB.
+fn check(files: &[ChartFile], stems: &[(String, String)]) {
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let expected: Vec<String> =
+        stems.iter().flat_map(|(s, _)| [format!("{s}.svg"), format!("{s}.png")]).collect();
+    assert_eq!(names, expected);
+    for (pair, (stem, title)) in files.chunks(2).zip(stems) {
+        let svg = std::str::from_utf8(&pair[0].bytes).expect("SVG is UTF-8");
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .map(str::trim)
+            .collect();
+        assert!(texts.contains(&title.as_str()), "{stem}.svg has no title {title:?}: {texts:?}");
+
+        let decoder = png::Decoder::new(std::io::Cursor::new(&pair[1].bytes));
+        let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+        let info = reader.info();
+        assert_eq!((info.width, info.height), PNG_SIZE, "{stem}.png");
+        assert_eq!((info.color_type, info.bit_depth), (png::ColorType::Rgb, png::BitDepth::Eight));
+        let mut pixels = vec![0; reader.output_buffer_size().expect("size fits")];
+        reader.next_frame(&mut pixels).unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+        assert!(pixels.iter().any(|&b| b < 128), "{stem}.png is blank");
+    }
+}
+
+#[test]
+fn run_charts_of_quickstart() {
+    let scenario = load("scenarios/quickstart.json");
+    let result = run_with(&scenario, 3);
+    let files = run_charts(&scenario, &result).unwrap();
+    check(
+        &files,
+        &[
+            (
+                "strategies".to_string(),
+                "quickstart: strategies compared (mean and 95% interval over 3 replications)".to_string(),
+            ),
+            (
+                "timeline".to_string(),
+                "quickstart: timeline (mean and 95% interval over 3 replications)".to_string(),
+            ),
+        ],
+    );
+    assert_eq!(run_charts(&scenario, &result).unwrap(), files, "drawing twice gives the same bytes");
+}
+
+#[test]
+fn run_charts_of_one_replication_and_one_strategy() {
+    let mut scenario = load("scenarios/quickstart.json");
+    scenario.strategies.truncate(1);
+    let result = run_with(&scenario, 1);
+    let files = run_charts(&scenario, &result).unwrap();
+    assert_eq!(files.len(), 4);
+}
+
+fn sweep_stems(sweep: &SweepResult) -> Vec<(String, String)> {
+    sweep::charted_metrics()
+        .into_iter()
+        .map(|m| {
+            (m.name().replace('.', "_"), format!("{} by {}", labels::metric_label(m), sweep.axes[0].path))
+        })
+        .collect()
+}
+
+#[test]
+fn sweep_charts_with_one_axis() {
+    let sweep = quickstart_sweep(vec![coverage_axis()], 2);
+    let files = sweep_charts(&sweep).unwrap();
+    let stems = sweep_stems(&sweep);
+    assert_eq!(stems.len(), 21);
+    assert!(stems.iter().any(|(s, _)| s == "lost_access_by_cause_group_deleted"));
+    check(&files, &stems);
+    assert_eq!(sweep_charts(&sweep).unwrap(), files, "drawing twice gives the same bytes");
+}
+
+#[test]
+fn sweep_charts_with_two_axes() {
+    let sweep = quickstart_sweep(vec![coverage_axis(), profile_axis()], 2);
+    let files = sweep_charts(&sweep).unwrap();
+    check(&files, &sweep_stems(&sweep));
+    let svg = String::from_utf8(files[0].bytes.clone()).unwrap();
+    assert!(svg.contains("idp.profile = okta"), "one panel per value of the second axis");
+}
+
+#[test]
+fn sweep_charts_with_a_categorical_first_axis_and_a_missing_point() {
+    let mut sweep = quickstart_sweep(vec![profile_axis(), coverage_axis()], 1);
+    sweep.points.remove(4);
+    let files = sweep_charts(&sweep).unwrap();
+    check(&files, &sweep_stems(&sweep));
+}
+
+/// A sweep over `axes` whose every point repeats one quickstart run (for layouts only).
+fn repeated_sweep(axes: Vec<Axis>) -> SweepResult {
+    let base = load("scenarios/quickstart.json");
+    let result = run_with(&base, 2);
+    let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
+    let n: usize = sizes.iter().product();
+    let points = (0..n)
+        .map(|index| {
+            let mut rest = index;
+            let mut coords = vec![0; sizes.len()];
+            for k in (0..sizes.len()).rev() {
+                coords[k] = rest % sizes[k];
+                rest /= sizes[k];
+            }
+            let summaries = result.strategies.iter().map(|s| s.summaries.clone()).collect();
+            PointResult { index, coords, summaries, paired: Vec::new() }
+        })
+        .collect();
+    SweepResult {
+        name: "layout".to_string(),
+        description: String::new(),
+        scenario: base.name.clone(),
+        replications: 2,
+        horizon_days: base.horizon_days,
+        strategies: base.strategies.iter().map(|s| s.name.clone()).collect(),
+        axes,
+        points,
+    }
+}
+
+fn axis(path: &str, values: impl IntoIterator<Item = Value>) -> Axis {
+    Axis { path: path.to_string(), values: values.into_iter().collect() }
+}
+
+#[test]
+fn sweep_charts_with_many_panels_and_dense_axes() {
+    let names = (0..40).map(|i| json!(format!("profile-number-{i}")));
+    let sweep = repeated_sweep(vec![
+        axis("idp.profile", names),
+        axis("a", (0..6).map(|i| json!(i))),
+        axis("b", (0..6).map(|i| json!(i))),
+    ]);
+    check(&sweep_charts(&sweep).unwrap(), &sweep_stems(&sweep));
+    let sweep = repeated_sweep(vec![axis("x", (0..500).map(|i| json!(f64::from(i) / 7.0)))]);
+    check(&sweep_charts(&sweep).unwrap(), &sweep_stems(&sweep));
+}
+
+#[test]
+fn too_many_panels_are_an_error() {
+    let sweep = repeated_sweep(vec![axis("x", [json!(1), json!(2)]), axis("a", (0..37).map(|i| json!(i)))]);
+    let error = sweep_charts(&sweep).unwrap_err();
+    assert!(error.to_string().contains("37 combinations"), "{error}");
+}
+
+#[test]
+fn a_sweep_without_axes_is_an_error() {
+    let mut sweep = quickstart_sweep(vec![profile_axis()], 1);
+    sweep.axes.clear();
+    let error = sweep_charts(&sweep).unwrap_err();
+    assert!(error.to_string().contains("no axis"), "{error}");
+}
+
+/// Renders sample charts for a look (not part of the suite):
+/// `CHART_SAMPLES=/tmp/charts cargo test --release charts::tests::samples -- --ignored`.
+#[test]
+#[ignore]
+fn samples() {
+    let dir =
+        std::path::PathBuf::from(std::env::var("CHART_SAMPLES").unwrap_or("/tmp/scimsim-charts".into()));
+    let write = |sub: &str, files: Vec<ChartFile>| {
+        let folder = dir.join(sub);
+        std::fs::create_dir_all(&folder).unwrap();
+        for f in files {
+            std::fs::write(folder.join(&f.name), &f.bytes).unwrap();
+        }
+    };
+    for (name, path, replications) in [
+        ("quickstart", "scenarios/quickstart.json", 20),
+        ("okta", "scenarios/synthetic/okta-rebrand.json", 20),
+        ("google", "scenarios/synthetic/google-heavy-churn.json", 10),
+    ] {
+        let scenario = load(path);
+        let result = run_with(&scenario, replications);
+        let started = std::time::Instant::now();
+        let files = run_charts(&scenario, &result).unwrap();
+        eprintln!("{name}: run charts in {:?}", started.elapsed());
+        write(name, files);
+    }
+    // Stress: nine strategies with long names, a long scenario name, crowded actions.
+    let mut scenario = load("scenarios/quickstart.json");
+    scenario.name = "a-very-long-scenario-name-for-a-customer-with-many-subsidiaries".to_string();
+    let base = scenario.strategies.clone();
+    scenario.strategies = (0..9)
+        .map(|i| {
+            let mut s = base[i % base.len()].clone();
+            s.name = format!("{}-variant-number-{i}", s.name);
+            s
+        })
+        .collect();
+    let result = run_with(&scenario, 5);
+    write("stress", run_charts(&scenario, &result).unwrap());
+    let mut sweep = quickstart_sweep(
+        vec![
+            profile_axis(),
+            coverage_axis(),
+            Axis {
+                path: "assumptions.email_match".to_string(),
+                values: vec![json!("exact"), json!("case_insensitive")],
+            },
+        ],
+        2,
+    );
+    sweep.name = "three-axes".to_string();
+    write("sweep3", sweep_charts(&sweep).unwrap());
+    write(
+        "sweep-single",
+        sweep_charts(&quickstart_sweep(vec![Axis { path: "x".into(), values: vec![json!(0.5)] }], 3))
+            .unwrap(),
+    );
+    let names = (0..40).map(|i| json!(format!("profile-number-{i}")));
+    let many = vec![
+        axis("idp.profile", names),
+        axis("a", (0..6).map(|i| json!(i))),
+        axis("b", (0..6).map(|i| json!(i))),
+    ];
+    write("sweep-many", sweep_charts(&repeated_sweep(many)).unwrap());
+    write(
+        "sweep-dense",
+        sweep_charts(&repeated_sweep(vec![axis("x", (0..500).map(|i| json!(f64::from(i) / 7.0)))])).unwrap(),
+    );
+    let sweep = quickstart_sweep(vec![coverage_axis()], 20);
+    let started = std::time::Instant::now();
+    let files = sweep_charts(&sweep).unwrap();
+    eprintln!("sweep1: {} sweep charts in {:?}", files.len() / 2, started.elapsed());
+    write("sweep1", files);
+    write("sweep2", sweep_charts(&quickstart_sweep(vec![coverage_axis(), profile_axis()], 20)).unwrap());
+    write("sweep-cat", sweep_charts(&quickstart_sweep(vec![profile_axis(), coverage_axis()], 10)).unwrap());
+}
