@@ -82,7 +82,7 @@ impl SweepGrid {
             let titles = others
                 .iter()
                 .zip(&combo)
-                .map(|(a, &i)| format!("{} = {}", a.path, value_text(&a.values[i])))
+                .map(|(a, &i)| format!("{} = {}", a.name(), value_text(&a.values[i])))
                 .collect();
             let points = (0..first.values.len())
                 .map(|i| {
@@ -179,7 +179,7 @@ impl SweepChart<'_> {
 impl Chart for SweepChart<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<DB>) -> Result<(), ChartError> {
         let sweep = self.sweep;
-        let path = sweep.axes.first().map_or("", |a| a.path.as_str());
+        let path = sweep.axes.first().map_or("", |a| a.name());
         let title = format!("{} by {}", metric_label(self.metric), path);
         let subtitle = format!(
             "Scenario {}, sweep {}: mean and 95% interval over {} per point; lower is better.",

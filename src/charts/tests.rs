@@ -88,11 +88,16 @@ fn coverage_axis() -> Axis {
     Axis {
         path: "strategies.2.timeline.4.coverage".to_string(),
         values: vec![json!(0), json!(0.25), json!(0.5), json!(0.75), json!(1)],
+        label: None,
     }
 }
 
 fn profile_axis() -> Axis {
-    Axis { path: "idp.profile".to_string(), values: vec![json!("entra_id"), json!("okta"), json!("google")] }
+    Axis {
+        path: "idp.profile".to_string(),
+        values: vec![json!("entra_id"), json!("okta"), json!("google")],
+        label: Some("IdP profile".to_string()),
+    }
 }
 
 /// Every file of `stems` is there as SVG and PNG, in that order; each SVG is XML with a
@@ -158,7 +163,7 @@ fn sweep_stems(sweep: &SweepResult) -> Vec<(String, String)> {
     sweep::charted_metrics()
         .into_iter()
         .map(|m| {
-            (m.name().replace('.', "_"), format!("{} by {}", labels::metric_label(m), sweep.axes[0].path))
+            (m.name().replace('.', "_"), format!("{} by {}", labels::metric_label(m), sweep.axes[0].name()))
         })
         .collect()
 }
@@ -180,7 +185,7 @@ fn sweep_charts_with_two_axes() {
     let files = sweep_charts(&sweep).unwrap();
     check(&files, &sweep_stems(&sweep));
     let svg = String::from_utf8(files[0].bytes.clone()).unwrap();
-    assert!(svg.contains("idp.profile = okta"), "one panel per value of the second axis");
+    assert!(svg.contains("IdP profile = okta"), "one panel per value of the second axis");
 }
 
 #[test]
@@ -222,7 +227,7 @@ fn repeated_sweep(axes: Vec<Axis>) -> SweepResult {
 }
 
 fn axis(path: &str, values: impl IntoIterator<Item = Value>) -> Axis {
-    Axis { path: path.to_string(), values: values.into_iter().collect() }
+    Axis { path: path.to_string(), values: values.into_iter().collect(), label: None }
 }
 
 #[test]
@@ -299,6 +304,7 @@ fn samples() {
             Axis {
                 path: "assumptions.email_match".to_string(),
                 values: vec![json!("exact"), json!("case_insensitive")],
+                label: None,
             },
         ],
         2,
@@ -307,7 +313,7 @@ fn samples() {
     write("sweep3", sweep_charts(&sweep).unwrap());
     write(
         "sweep-single",
-        sweep_charts(&quickstart_sweep(vec![Axis { path: "x".into(), values: vec![json!(0.5)] }], 3))
+        sweep_charts(&quickstart_sweep(vec![Axis { path: "x".into(), values: vec![json!(0.5)], label: None }], 3))
             .unwrap(),
     );
     let names = (0..40).map(|i| json!(format!("profile-number-{i}")));

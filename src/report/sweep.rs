@@ -78,7 +78,17 @@ pub fn sweep_value(sweep: &SweepResult) -> Value {
             json!({"index": p.index, "values": values, "strategies": strategies, "paired_differences": paired})
         })
         .collect();
-    let axes: Vec<Value> = sweep.axes.iter().map(|a| json!({"path": a.path, "values": a.values})).collect();
+    let axes: Vec<Value> = sweep
+        .axes
+        .iter()
+        .map(|a| {
+            let mut v = json!({"path": a.path, "values": a.values});
+            if let (Some(label), Value::Object(m)) = (&a.label, &mut v) {
+                m.insert("label".into(), json!(label));
+            }
+            v
+        })
+        .collect();
     json!({
         "scimsim_version": env!("CARGO_PKG_VERSION"),
         "sweep": sweep.name,

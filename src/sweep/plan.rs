@@ -37,6 +37,8 @@ json_object! {
         opt values: Vec<Value>,
         /// Evenly spaced numbers from `from` to `to`.
         opt range: RangeFile,
+        /// What to call the axis in charts, e.g. "Share of mismatched server emails" (default: the path).
+        opt label: String,
     }
 }
 
@@ -157,7 +159,7 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
                 }
             }
         };
-        axes.push(Axis { path: axis.path.clone(), values });
+        axes.push(Axis { path: axis.path.clone(), values, label: axis.label.clone().filter(|l| !l.trim().is_empty()) });
     }
     axes
 }

@@ -11,6 +11,15 @@ pub struct Axis {
     pub path: String,
     /// The values, in order (JSON numbers, strings or booleans).
     pub values: Vec<Value>,
+    /// What to call the axis in charts (default: the path).
+    pub label: Option<String>,
+}
+
+impl Axis {
+    /// The axis' name for people: its label, else its path.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.path)
+    }
 }
 
 /// The statistics of one grid point.
