@@ -313,8 +313,11 @@ fn samples() {
     write("sweep3", sweep_charts(&sweep).unwrap());
     write(
         "sweep-single",
-        sweep_charts(&quickstart_sweep(vec![Axis { path: "x".into(), values: vec![json!(0.5)], label: None }], 3))
-            .unwrap(),
+        sweep_charts(&quickstart_sweep(
+            vec![Axis { path: "x".into(), values: vec![json!(0.5)], label: None }],
+            3,
+        ))
+        .unwrap(),
     );
     let names = (0..40).map(|i| json!(format!("profile-number-{i}")));
     let many = vec![

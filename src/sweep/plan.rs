@@ -159,7 +159,11 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
                 }
             }
         };
-        axes.push(Axis { path: axis.path.clone(), values, label: axis.label.clone().filter(|l| !l.trim().is_empty()) });
+        axes.push(Axis {
+            path: axis.path.clone(),
+            values,
+            label: axis.label.clone().filter(|l| !l.trim().is_empty()),
+        });
     }
     axes
 }
