@@ -46,12 +46,7 @@ fn quickstart_sweep(axes: Vec<Axis>, replications: u64) -> SweepResult {
     let n: usize = sizes.iter().product();
     let points = (0..n)
         .map(|index| {
-            let mut rest = index;
-            let mut coords = vec![0; sizes.len()];
-            for k in (0..sizes.len()).rev() {
-                coords[k] = rest % sizes[k];
-                rest /= sizes[k];
-            }
+            let coords = crate::sweep::coords_of(index, &axes);
             let mut scenario = base.clone();
             for (axis, &i) in axes.iter().zip(&coords) {
                 let value = &axis.values[i];
@@ -204,12 +199,7 @@ fn repeated_sweep(axes: Vec<Axis>) -> SweepResult {
     let n: usize = sizes.iter().product();
     let points = (0..n)
         .map(|index| {
-            let mut rest = index;
-            let mut coords = vec![0; sizes.len()];
-            for k in (0..sizes.len()).rev() {
-                coords[k] = rest % sizes[k];
-                rest /= sizes[k];
-            }
+            let coords = crate::sweep::coords_of(index, &axes);
             let summaries = result.strategies.iter().map(|s| s.summaries.clone()).collect();
             PointResult { index, coords, summaries, paired: Vec::new() }
         })

@@ -3,7 +3,7 @@
 
 use super::Exporter;
 use crate::metrics::{Cause, MetricId, TIMELINE_METRICS};
-use crate::runner::RunResult;
+use crate::runner::{PairedDifference, RunResult};
 use crate::scenario::Scenario;
 use crate::stats::{MeanInterval, Summary};
 use serde_json::{Map, Value, json};
@@ -21,20 +21,37 @@ pub fn interval_value(m: &MeanInterval) -> Value {
     json!({"mean": m.mean, "ci95": m.ci95})
 }
 
+/// `(metrics, lost_access_by_cause)` objects of one strategy from its column summaries.
+pub fn metrics_and_causes(summaries: &[Summary]) -> (Value, Value) {
+    let mut metrics = Map::new();
+    for m in MetricId::headline() {
+        metrics.insert(m.name().to_string(), summary_value(&summaries[m.0]));
+    }
+    let mut causes = Map::new();
+    for c in Cause::ALL {
+        causes.insert(c.name().to_string(), summary_value(&summaries[c.column().0]));
+    }
+    (Value::Object(metrics), Value::Object(causes))
+}
+
+/// A paired difference as `{baseline, strategy, metric, mean, ci95}`.
+pub fn paired_value(strategy_names: &[&str], d: &PairedDifference) -> Value {
+    json!({
+        "baseline": strategy_names[d.baseline],
+        "strategy": strategy_names[d.strategy],
+        "metric": d.metric.name(),
+        "mean": d.difference.mean,
+        "ci95": d.difference.ci95,
+    })
+}
+
 /// The report as a JSON value.
 pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
     let strategies: Vec<Value> = result
         .strategies
         .iter()
         .map(|s| {
-            let mut metrics = Map::new();
-            for m in MetricId::headline() {
-                metrics.insert(m.name().to_string(), summary_value(s.summary(m)));
-            }
-            let mut causes = Map::new();
-            for c in Cause::ALL {
-                causes.insert(c.name().to_string(), summary_value(s.summary(c.column())));
-            }
+            let (metrics, causes) = metrics_and_causes(&s.summaries);
             let timeline: Vec<Value> = s
                 .timeline
                 .iter()
@@ -51,19 +68,8 @@ pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
             json!({"name": s.name, "metrics": metrics, "lost_access_by_cause": causes, "timeline": timeline})
         })
         .collect();
-    let paired: Vec<Value> = result
-        .paired
-        .iter()
-        .map(|p| {
-            json!({
-                "baseline": result.strategies[p.baseline].name,
-                "strategy": result.strategies[p.strategy].name,
-                "metric": p.metric.name(),
-                "mean": p.difference.mean,
-                "ci95": p.difference.ci95,
-            })
-        })
-        .collect();
+    let names: Vec<&str> = result.strategies.iter().map(|s| s.name.as_str()).collect();
+    let paired: Vec<Value> = result.paired.iter().map(|p| paired_value(&names, p)).collect();
     json!({
         "scimsim_version": env!("CARGO_PKG_VERSION"),
         "scenario": scenario.name,

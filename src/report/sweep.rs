@@ -2,8 +2,8 @@
 //! differences) and `sweep.csv` (tidy: one row per point × strategy × metric).
 
 use super::csv::csv_bytes;
-use super::json::{interval_value, summary_value};
-use crate::metrics::{COLUMNS, Cause, MetricId};
+use super::json::{metrics_and_causes, paired_value};
+use crate::metrics::COLUMNS;
 use crate::sweep::SweepResult;
 use serde_json::{Map, Value, json};
 
@@ -49,32 +49,12 @@ pub fn sweep_value(sweep: &SweepResult) -> Value {
                 .iter()
                 .zip(&p.summaries)
                 .map(|(name, summaries)| {
-                    let mut metrics = Map::new();
-                    for m in MetricId::headline() {
-                        metrics.insert(m.name().to_string(), summary_value(&summaries[m.0]));
-                    }
-                    let mut causes = Map::new();
-                    for c in Cause::ALL {
-                        causes.insert(c.name().to_string(), summary_value(&summaries[c.column().0]));
-                    }
+                    let (metrics, causes) = metrics_and_causes(summaries);
                     json!({"name": name, "metrics": metrics, "lost_access_by_cause": causes})
                 })
                 .collect();
-            let paired: Vec<Value> = p
-                .paired
-                .iter()
-                .map(|d| {
-                    let mut v = json!({
-                        "baseline": sweep.strategies[d.baseline],
-                        "strategy": sweep.strategies[d.strategy],
-                        "metric": d.metric.name(),
-                    });
-                    if let (Value::Object(m), Value::Object(i)) = (&mut v, interval_value(&d.difference)) {
-                        m.extend(i);
-                    }
-                    v
-                })
-                .collect();
+            let names: Vec<&str> = sweep.strategies.iter().map(String::as_str).collect();
+            let paired: Vec<Value> = p.paired.iter().map(|d| paired_value(&names, d)).collect();
             json!({"index": p.index, "values": values, "strategies": strategies, "paired_differences": paired})
         })
         .collect();
