@@ -101,15 +101,28 @@ pub fn prepare_output_dir(dir: &Path) -> Result<(), Error> {
     let probe = dir.join(format!(".scimsim-write-test-{}", std::process::id()));
     fs::File::create(&probe).map_err(write_err)?;
     let _ = fs::remove_file(&probe);
+    // Temporary files a killed run left behind (see `write_atomic`) are never whole: remove them.
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') && name.contains(TMP_MARK) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
     Ok(())
 }
+
+/// Marks the temporary files of [`write_atomic`].
+const TMP_MARK: &str = ".tmp-scimsim-";
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file next to it, flushed, then
 /// renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let write_err = |source| Error::Write { path: path.to_path_buf(), source };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(format!(".{name}{TMP_MARK}{}", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
@@ -221,5 +234,29 @@ mod tests {
         );
         assert!(memory_verdict(&scenario, 1, 8, Some(2 << 30)).is_ok(), "one replication is one in flight");
         assert_eq!(human_bytes(10), "1 MiB");
+    }
+
+    #[test]
+    fn atomic_writes_leave_no_temporary_file_and_stale_ones_are_removed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("report.json");
+        write_atomic(&target, b"{}").expect("written");
+        assert_eq!(fs::read(&target).expect("read"), b"{}");
+        let stale = dir.path().join(format!(".report.json{TMP_MARK}12345"));
+        fs::write(&stale, b"half").expect("stale file");
+        let mine = dir.path().join("notes.txt");
+        fs::write(&mine, b"keep").expect("user file");
+        prepare_output_dir(dir.path()).expect("prepared");
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into())
+            .collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, ["notes.txt", "report.json"]);
+        let file = dir.path().join("a-file");
+        fs::write(&file, b"x").expect("file");
+        assert!(prepare_output_dir(&file).is_err(), "a file is not an output folder");
     }
 }
