@@ -589,8 +589,13 @@ fn thread_count_does_not_change_the_bytes() {
     let (one, two) = (tmp.path().join("j1"), tmp.path().join("j2"));
     run_quiet(&quickstart_path(), &one, &["-r", "5", "-j", "1"], tmp.path());
     run_quiet(&quickstart_path(), &two, &["-r", "5", "-j", "2"], tmp.path());
-    for (name, bytes) in report_bytes(&one) {
-        assert!(bytes == report_bytes(&two)[name], "{name} differs between -j 1 and -j 2");
+    // Every file, the charts included.
+    let files = listing(&one);
+    assert_eq!(files.len(), REPORT_FILES.len() + 4, "{files:?}");
+    assert_eq!(files, listing(&two));
+    for name in files {
+        let a = fs::read(one.join(&name)).expect("written");
+        assert!(a == fs::read(two.join(&name)).expect("written"), "{name} differs between -j 1 and -j 2");
     }
 }
 
@@ -1116,9 +1121,15 @@ fn sweep_bytes_do_not_depend_on_the_thread_count() {
         let o = scimsim(&["sweep", arg(&sweep), "-o", arg(dir), "-r", "3", "-j", j, "--quiet"], tmp.path());
         assert_eq!(o.code, 0, "{o:#?}");
     }
-    for name in ["sweep.json", "sweep.csv"] {
-        let a = std::fs::read(one.join(name)).expect("written");
-        assert!(a == std::fs::read(two.join(name)).expect("written"), "{name} differs between -j 1 and -j 2");
+    let files = listing(&one);
+    assert!(files.len() > 40, "data and charts written: {files:?}");
+    assert_eq!(files, listing(&two));
+    for name in files {
+        let a = std::fs::read(one.join(&name)).expect("written");
+        assert!(
+            a == std::fs::read(two.join(&name)).expect("written"),
+            "{name} differs between -j 1 and -j 2"
+        );
     }
 }
 
