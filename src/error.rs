@@ -90,7 +90,7 @@ impl std::error::Error for Error {}
 
 /// An io::Error's message in lower case, without the OS error number ("No such file or
 /// directory (os error 2)" → "no such file or directory").
-fn lower(e: &std::io::Error) -> String {
+pub(crate) fn lower(e: &std::io::Error) -> String {
     let s = e.to_string();
     let s = match s.rfind(" (os error ") {
         Some(i) if s.ends_with(')') => s[..i].to_string(),

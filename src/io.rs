@@ -151,7 +151,22 @@ pub fn load_sweep(
         return Err(invalid(crate::sweep::plan(&value, &serde_json::Value::Null).err().unwrap_or_default()));
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base_name);
-    let base_text = read_text(&base_path)?;
+    let base_text = read_text(&base_path).map_err(|e| {
+        invalid(vec![crate::json::Problem {
+            path: "$.scenario".into(),
+            message: match e {
+                Error::Read { source, .. } => {
+                    format!(
+                        "cannot read the base scenario {}: {}",
+                        base_path.display(),
+                        crate::error::lower(&source)
+                    )
+                }
+                other => other.to_string(),
+            },
+            hint: Some("the path is relative to the folder of the sweep file".into()),
+        }])
+    })?;
     let base_value = parse_json(&base_text).map_err(|e| failure(&base_path, e))?;
     scenario_from_value(&base_value)
         .map_err(|problems| Error::Invalid { file: base_path.clone(), problems })?;

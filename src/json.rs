@@ -65,6 +65,14 @@ impl Problems {
         }
     }
 
+    /// True when a problem was recorded at `at` or inside it.
+    pub fn any_within(&self, at: &JsonPath) -> bool {
+        let at = at.to_string();
+        self.list.iter().any(|p| {
+            p.path == at || p.path.starts_with(&format!("{at}.")) || p.path.starts_with(&format!("{at}["))
+        })
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
@@ -138,6 +146,12 @@ pub trait FromJson: Sized {
     fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self>;
     /// JSON Schema of the accepted values.
     fn schema() -> Value;
+}
+
+/// A number from a file as it was written (shortest round-trip form), huge ones in scientific
+/// notation so that `1e308` does not print 309 digits.
+pub fn show_number(x: f64) -> String {
+    if x.abs() >= 1e15 || !x.is_finite() { format!("{x:e}") } else { x.to_string() }
 }
 
 /// A short description of a JSON value's type for "expected X, found Y" messages.
@@ -560,9 +574,92 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Parses JSON text like `serde_json::from_str::<Value>`, but refuses an object that names the
+/// same key twice (serde_json would silently keep the last), with the line and column.
+pub fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    struct Strict(Value);
+
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(StrictVisitor).map(Strict)
+        }
+    }
+
+    struct StrictVisitor;
+
+    impl<'de> Visitor<'de> for StrictVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            Strict::deserialize(d).map(|s| s.0)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Strict(v)) = seq.next_element()? {
+                items.push(v);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!("the key `{key}` appears twice in one object")));
+                }
+                let Strict(v) = map.next_value()?;
+                out.insert(key, v);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+
+    serde_json::from_str::<Strict>(text).map(|s| s.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strict_parsing_refuses_duplicate_keys_and_keeps_everything_else() {
+        let text = r#"{"a": [1, -2, 2.5, true, null, "x", {"b": {}}], "c": 18446744073709551615}"#;
+        assert_eq!(parse_strict(text).expect("valid"), serde_json::from_str::<Value>(text).expect("valid"));
+        let err = parse_strict("{\"seed\": 0,\n \"seed\": 5}").unwrap_err();
+        assert_eq!(err.to_string(), "the key `seed` appears twice in one object at line 2 column 7");
+        assert!(
+            parse_strict("[{\"x\": 1, \"y\": {\"x\": 2}}]").is_ok(),
+            "the same key in different objects is fine"
+        );
+    }
 
     #[test]
     fn paths_render_like_jsonpath() {

@@ -104,6 +104,13 @@ enum SchemaKind {
 }
 
 fn main() -> ExitCode {
+    // `scimsim check | head`: when the pipe closes, end quietly as other tools do, instead of
+    // failing on the next write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // A bug must still end with one clean line, never a backtrace.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("Error: internal error ({info}); please report it with the input that caused it");

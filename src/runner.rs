@@ -164,11 +164,12 @@ pub fn evaluate(scenario: &Scenario, result: &RunResult, expectation: &Expectati
             };
             Verdict {
                 passed,
+                // The mean in full (shortest round-trip form): `equals` compares to 1e-9.
                 description: format!(
                     "{} {}: mean {} (expected {wanted})",
                     scenario.strategies[strategy].name,
                     metric.name(),
-                    format_number(mean)
+                    if mean == 0.0 { "0".to_string() } else { mean.to_string() }
                 ),
             }
         }
@@ -193,10 +194,14 @@ pub fn evaluate(scenario: &Scenario, result: &RunResult, expectation: &Expectati
     }
 }
 
-/// A number for people: integers without decimals, others with up to 4 significant decimals.
+/// A number for people: integers without decimals, others with up to 4 decimals, huge ones
+/// in scientific notation.
 pub fn format_number(x: f64) -> String {
     if x == 0.0 {
         return "0".to_string();
+    }
+    if x.abs() >= 1e15 || !x.is_finite() {
+        return format!("{x:e}");
     }
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
@@ -216,5 +221,6 @@ mod tests {
         assert_eq!(format_number(-0.0), "0");
         assert_eq!(format_number(2.5), "2.5");
         assert_eq!(format_number(1.0 / 3.0), "0.3333");
+        assert_eq!(format_number(1e308), "1e308");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::raw::{self, ActionFile, EventFile, ExpectationFile, PersonFile, ScenarioFile};
 use super::*;
-use crate::json::{FromJson, JsonPath, Problem, Problems};
+use crate::json::{FromJson, JsonPath, Problem, Problems, show_number as show};
 use crate::metrics::{COLUMNS, MetricId};
 use crate::model::email::email_key;
 use serde_json::Value;
@@ -33,7 +33,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, ParseFailure> {
 
 /// Parses JSON text, mapping serde_json's error to line and column.
 pub fn parse_json(text: &str) -> Result<Value, ParseFailure> {
-    serde_json::from_str(text).map_err(|e| {
+    crate::json::parse_strict(text).map_err(|e| {
         let message = e.to_string();
         // serde_json appends " at line L column C"; keep only the description.
         let message = match message.rfind(" at line ") {
@@ -247,8 +247,9 @@ impl<'p> Checker<'p> {
             self.problems.push_hint(
                 at,
                 format!(
-                    "horizon_days must be a whole number of days from 1 to {}, found {days}",
-                    limits::MAX_HORIZON_DAYS
+                    "horizon_days must be a whole number of days from 1 to {}, found {}",
+                    limits::MAX_HORIZON_DAYS,
+                    show(days)
                 ),
                 "a migration window is typically 60–365 days",
             );
@@ -510,21 +511,24 @@ impl<'p> Checker<'p> {
             self.group_list(p.server_groups.as_deref().unwrap_or_default(), &at.key("server_groups"));
         let cloud_groups =
             self.group_list(p.cloud_groups.as_deref().unwrap_or_default(), &at.key("cloud_groups"));
-        if p.idp_email.is_none() && !idp_groups.is_empty() {
+        // A person whose fields already have problems (say a misspelt `idp_emial`) gets no
+        // follow-on complaints about what those fields would have said.
+        let consistent = !self.problems.any_within(at);
+        if consistent && p.idp_email.is_none() && !idp_groups.is_empty() {
             self.problems.push_hint(
                 &at.key("idp_groups"),
                 "a person without `idp_email` has no IdP identity and cannot be in IdP groups",
                 "add `idp_email` or remove `idp_groups`",
             );
         }
-        if p.server_email.is_none() && !server_groups.is_empty() {
+        if consistent && p.server_email.is_none() && !server_groups.is_empty() {
             self.problems.push_hint(
                 &at.key("server_groups"),
                 "a person without `server_email` has no server identity and cannot be in server groups",
                 "add `server_email` or remove `server_groups`",
             );
         }
-        if !cloud_groups.is_empty() && p.cloud_email.is_none() {
+        if consistent && !cloud_groups.is_empty() && p.cloud_email.is_none() {
             self.problems.push_hint(
                 &at.key("cloud_groups"),
                 "a person without `cloud_email` has no pre-existing account to put in cloud groups",
@@ -568,7 +572,10 @@ impl Checker<'_> {
             if !(seconds >= limits::MIN_SYNC_INTERVAL_SECONDS as f64 && minutes <= 7.0 * 24.0 * 60.0) {
                 self.problems.push_hint(
                     &at.key("sync_interval_minutes"),
-                    format!("sync interval must be between 1 second and 7 days, found {minutes} minutes"),
+                    format!(
+                        "sync interval must be between 1 second and 7 days, found {} minutes",
+                        show(minutes)
+                    ),
                     "Entra ID syncs every 40 minutes, Google every 240, Okta within a minute",
                 );
             } else {
@@ -584,7 +591,7 @@ impl Checker<'_> {
         if !(0.0..=max).contains(&r) {
             self.problems.push_hint(
                 at,
-                format!("the rate must be between 0 and {max} {unit}, found {r}"),
+                format!("the rate must be between 0 and {} {unit}, found {}", show(max), show(r)),
                 "0.05 per person and year means one person in twenty each year",
             );
             return 0.0;
@@ -613,7 +620,7 @@ impl Checker<'_> {
         if !(0.0..=24.0 * 365.0).contains(&hours) {
             self.problems.push(
                 &at.key("server_sync_lag_hours"),
-                format!("the lag must be between 0 and 8760 hours, found {hours}"),
+                format!("the lag must be between 0 and 8760 hours, found {}", show(hours)),
             );
             return (24 * 3600, spec);
         }
@@ -649,7 +656,7 @@ impl Checker<'_> {
         if day < 0.0 || (self.horizon_given && t > self.horizon) {
             self.problems.push_hint(
                 at,
-                format!("day {day} is outside the horizon [0, {}]", self.horizon.0 / SECONDS_PER_DAY),
+                format!("day {} is outside the horizon [0, {}]", show(day), self.horizon.0 / SECONDS_PER_DAY),
                 "move it within the horizon or lengthen `horizon_days`",
             );
         }
@@ -660,7 +667,7 @@ impl Checker<'_> {
         if !(0.0..=1.0).contains(&share) {
             self.problems.push_hint(
                 at,
-                format!("a share must be between 0 and 1, found {share}"),
+                format!("a share must be between 0 and 1, found {}", show(share)),
                 "write 0.25 for 25%",
             );
             return share.clamp(0.0, 1.0);
@@ -875,7 +882,11 @@ impl Checker<'_> {
                 if t < pt {
                     self.problems.push_hint(
                         &here.key("day"),
-                        format!("actions must be in time order: day {} comes after day {pday}", a.day()),
+                        format!(
+                            "actions must be in time order: day {} comes after day {}",
+                            show(a.day()),
+                            show(pday)
+                        ),
                         "sort the timeline by day",
                     );
                 }
@@ -961,8 +972,9 @@ impl Checker<'_> {
                         self.problems.push(
                             &here.key("login_spread_days"),
                             format!(
-                                "the spread must be between 0 and {} days, found {days}",
-                                limits::MAX_HORIZON_DAYS
+                                "the spread must be between 0 and {} days, found {}",
+                                limits::MAX_HORIZON_DAYS,
+                                show(days)
                             ),
                         );
                     }

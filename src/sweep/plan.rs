@@ -272,9 +272,17 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         return Err(problems.into_vec());
     };
     let axes = check_axes(&file, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems.into_vec());
-    }
+    // An axis with a problem of its own takes no part in the checks below (as if it had one
+    // value that patches nothing), so that the other axes' problems are reported too.
+    let usable: Vec<bool> = (0..axes.len())
+        .map(|k| !problems.as_slice().iter().any(|p| p.path.starts_with(&format!("$.axes[{k}]"))))
+        .collect();
+    let grid_axes: Vec<Axis> = axes
+        .iter()
+        .zip(&usable)
+        .map(|(a, &ok)| if ok { a.clone() } else { Axis { values: vec![Value::Null], ..a.clone() } })
+        .collect();
+    let mut all: Vec<Problem> = std::mem::take(&mut problems).into_vec();
     let base = scenario_from_value(base_value).map_err(|p| {
         p.into_iter()
             .map(|p| Problem {
@@ -292,29 +300,26 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         );
     }
     // Every path must exist in the base scenario (its last field may be one the file omits).
-    let mut all: Vec<Problem> = Vec::new();
-    for (k, axis) in axes.iter().enumerate() {
+    for (k, axis) in axes.iter().enumerate().filter(|(k, _)| usable[*k]) {
         let mut probe = base_value.clone();
         if let Err(e) = locate(&mut probe, &axis.path) {
             all.push(axis_problem(k, axis, format!("path does not exist: {e}"), None));
         }
     }
-    let Some(n_points) = grid_size(&axes, replications, &mut problems) else {
+    let Some(n_points) = grid_size(&grid_axes, replications, &mut problems) else {
         all.extend(problems.into_vec());
         return Err(all);
     };
     all.extend(problems.into_vec());
-    if !all.is_empty() {
-        return Err(all);
-    }
-    // Every point, validated before anything runs. A problem at an axis' path is the axis'
+    // Every point, validated before anything runs (axes with a problem of their own, or a path
+    // that does not exist, patch nothing). A problem at an axis' path is the axis'
     // (a value of the wrong type or range); any other is reported with the point.
     let mut points = Vec::with_capacity(n_points);
     let mut reported: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
     for index in 0..n_points {
-        let coords = coords_of(index, &axes);
+        let coords = coords_of(index, &grid_axes);
         let mut doc = base_value.clone();
-        for (k, axis) in axes.iter().enumerate() {
+        for (k, axis) in axes.iter().enumerate().filter(|(k, _)| usable[*k]) {
             if let Ok((slot, _)) = locate(&mut doc, &axis.path) {
                 *slot = axis.values[coords[k]].clone();
             }
@@ -480,6 +485,22 @@ mod tests {
             let found = messages(plan(&sweep(json!([{"path": path, "values": [1]}])), &base()));
             assert_eq!(found, vec![wanted.to_string()]);
         }
+    }
+
+    #[test]
+    fn a_broken_axis_does_not_hide_the_problems_of_the_others() {
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "", "values": [1]},
+                {"path": "strategies.1.group_conflicts", "values": ["accept", "rejct"]},
+                {"path": "strategies.9.name", "values": ["x"]}
+            ])),
+            &base(),
+        ));
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(found[0].starts_with("$.axes[0].path: `` is not a dotted path"), "{found:#?}");
+        assert!(found[1].starts_with("$.axes[2] (strategies.9.name): path does not exist"), "{found:#?}");
+        assert!(found[2].starts_with("$.axes[1] (strategies.1.group_conflicts): value \"rejct\" does not fit: unknown group_conflicts option `rejct` (hint: did you mean `reject`?)"), "{found:#?}");
     }
 
     #[test]
