@@ -248,16 +248,60 @@ impl FromJson for Value {
     }
 }
 
+/// A list of plain values. One that holds a bad item is dropped whole (its problems are
+/// reported), so that later checks never see a list whose positions have shifted.
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        Items::<T>::from_json(value, at, problems)?.0.into_iter().collect()
+    }
+    fn schema() -> Value {
+        json!({"type": "array", "items": T::schema()})
+    }
+}
+
+/// A list of objects whose items keep their positions in the file even when some could not be
+/// read, so that every later problem names the right `[i]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Items<T>(pub Vec<Option<T>>);
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items(Vec::new())
+    }
+}
+
+impl<T> Items<T> {
+    /// The items that could be read, with their positions in the file.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.0.iter().enumerate().filter_map(|(i, x)| x.as_ref().map(|x| (i, x)))
+    }
+
+    /// Number of items in the file (read or not).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when the file lists none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Item `i`, if it could be read.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.0.get(i).and_then(Option::as_ref)
+    }
+}
+
+impl<T: FromJson> FromJson for Items<T> {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
         match value {
-            Value::Array(items) => Some(
+            Value::Array(items) => Some(Items(
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, item)| T::from_json(item, &at.index(i), problems))
+                    .map(|(i, item)| T::from_json(item, &at.index(i), problems))
                     .collect(),
-            ),
+            )),
             other => {
                 expected(at, problems, "an array", other);
                 None
@@ -714,7 +758,7 @@ mod tests {
                 "$.flags[1]: expected true or false, found a number",
             ]
         );
-        assert_eq!(s.flags, Some(vec![true]));
+        assert_eq!(s.flags, None, "a list with a bad item is dropped whole, never shifted");
     }
 
     #[test]

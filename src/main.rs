@@ -184,7 +184,7 @@ fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     if options.jobs == Some(0) {
         return Err(Error::Usage("-j must be at least 1".to_string()));
     }
-    io::check_memory(&scenario, config.replications, threads(options.jobs))?;
+    io::check_memory(&scenario, io::MemoryUse::run(config.replications, threads(options.jobs)))?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
     let progress = Progress::new(config.replications, options.quiet, "replications");
@@ -329,10 +329,27 @@ fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         return Err(Error::Usage("-j must be at least 1".to_string()));
     }
     let (plan, fingerprint) = io::load_sweep(path, options.replications)?;
+    // Say now, not after the run, when the charts could not show the grid.
+    let panels: usize = plan.axes.iter().skip(1).map(|a| a.values.len()).product();
+    if !options.no_charts && panels > charts::MAX_PANELS {
+        return Err(Error::Usage(format!(
+            "{}: the axes after the first make {panels} combinations, but a chart shows at most {} panels; \
+             put the axis with the most values first, sweep fewer combinations, or run with --no-charts",
+            path.display(),
+            charts::MAX_PANELS
+        )));
+    }
     if let Some(largest) =
         plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication())
     {
-        io::check_memory(largest, plan.replications * plan.points.len() as u64, threads(options.jobs))?;
+        let total = plan.replications.saturating_mul(plan.points.len() as u64);
+        let usage = io::MemoryUse::sweep(
+            total,
+            plan.replications,
+            scimsim::sweep::CHUNK_REPLICATIONS,
+            threads(options.jobs),
+        );
+        io::check_memory(largest, usage)?;
     }
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&plan.name));
     io::prepare_output_dir(&dir)?;

@@ -1138,8 +1138,8 @@ fn bad_sweeps_are_refused_naming_the_axis_before_anything_runs() {
     let tmp = temp_dir();
     let cases: [(Value, &[&str]); 4] = [
         (
-            json!([{"path": "strategies.9.name", "values": ["x"]}]),
-            &["$.axes[0] (strategies.9.name)", "no index 9"],
+            json!([{"path": "strategies.9.group_conflicts", "values": ["accept"]}]),
+            &["$.axes[0] (strategies.9.group_conflicts)", "no index 9"],
         ),
         (
             json!([{"path": "strategies.0.timeline.0.day", "values": [1, "two"]}]),

@@ -22,6 +22,8 @@ mod labels;
 mod layout;
 mod strategies;
 mod sweep;
+
+pub use sweep::MAX_PANELS;
 mod timeline;
 
 #[cfg(test)]

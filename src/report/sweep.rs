@@ -75,7 +75,6 @@ pub fn sweep_value(sweep: &SweepResult) -> Value {
         "description": sweep.description,
         "scenario": sweep.scenario,
         "replications": sweep.replications,
-        "horizon_days": sweep.horizon_days,
         "axes": axes,
         "strategies": sweep.strategies,
         "points": points,

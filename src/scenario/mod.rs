@@ -102,9 +102,11 @@ impl Scenario {
         (people * BYTES_PER_PERSON + series + 1.0e6) as u64
     }
 
-    /// Index of a strategy by name.
-    pub fn strategy_index(&self, name: &str) -> Option<usize> {
-        self.strategies.iter().position(|s| s.name == name)
+    /// Bytes one replication's outcomes take until aggregated: every metric and the daily
+    /// series of every strategy.
+    pub fn outcome_bytes(&self) -> u64 {
+        let per_strategy = (u64::from(self.horizon_days) + 1) * 3 * 8 + 22 * 8 + 64;
+        per_strategy * self.strategies.len() as u64
     }
 }
 

@@ -2,7 +2,7 @@
 //! rejected. Nothing here is checked beyond types; [`super::validate`] turns these into the
 //! checked [`super::Scenario`].
 
-use crate::json::{FromJson, JsonPath, ObjectReader, Problems, read_tag, tagged_schema};
+use crate::json::{FromJson, Items, JsonPath, ObjectReader, Problems, read_tag, tagged_schema};
 use crate::{json_enum, json_object};
 use serde_json::{Value, json};
 
@@ -23,9 +23,9 @@ json_object! {
         /// Product names, e.g. ["jira", "confluence"].
         req products: Vec<String>,
         /// Email domains the organisation can verify.
-        opt domains: Vec<DomainFile>,
+        opt domains: Items<DomainFile>,
         /// Group names used on the server, in the IdP and in cloud, with the products they grant.
-        opt groups: Vec<GroupFile>,
+        opt groups: Items<GroupFile>,
         /// The people: explicit (`people`) or generated (`synthetic`).
         req population: PopulationFile,
         /// Identity provider profile or sync interval (default entra_id).
@@ -37,11 +37,11 @@ json_object! {
         /// Switches for behaviour the sources leave open.
         opt assumptions: AssumptionsFile,
         /// Exogenous events, the same for every strategy.
-        opt events: Vec<EventFile>,
+        opt events: Items<EventFile>,
         /// The strategies to compare; the first is the baseline of paired differences.
-        req strategies: Vec<StrategyFile>,
+        req strategies: Items<StrategyFile>,
         /// Expectations checked by `scimsim check`.
-        opt expect: Vec<ExpectationFile>,
+        opt expect: Items<ExpectationFile>,
     }
 }
 
@@ -79,7 +79,7 @@ json_object! {
     /// The population: exactly one of `people` or `synthetic`.
     "population" pub struct PopulationFile {
         /// Explicit people.
-        opt people: Vec<PersonFile>,
+        opt people: Items<PersonFile>,
         /// Shares from which a population is generated.
         opt synthetic: SyntheticFile,
     }
@@ -426,7 +426,7 @@ json_object! {
         /// accept or reject (default).
         opt group_conflicts: ConflictPolicy,
         /// Admin actions in time order.
-        req timeline: Vec<ActionFile>,
+        req timeline: Items<ActionFile>,
     }
 }
 
@@ -723,8 +723,11 @@ mod tests {
         );
         let file = file.unwrap();
         let events = file.events.unwrap();
-        assert_eq!(events.len(), 2);
-        assert_eq!(events[0].kind(), "leave");
+        // The unreadable event keeps its place, so later problems name the right index.
+        assert_eq!(events.len(), 3);
+        assert!(events.get(1).is_none());
+        assert_eq!(events.get(0).map(EventFile::kind), Some("leave"));
+        assert_eq!(events.get(2).map(EventFile::kind), Some("join"));
     }
 
     #[test]
@@ -736,7 +739,7 @@ mod tests {
         );
         assert!(problems.is_empty(), "{problems:?}");
         let expect = file.unwrap().expect.unwrap();
-        assert!(matches!(expect[0], ExpectationFile::Bound(_)));
-        assert!(matches!(expect[1], ExpectationFile::Better(_)));
+        assert!(matches!(expect.get(0), Some(ExpectationFile::Bound(_))));
+        assert!(matches!(expect.get(1), Some(ExpectationFile::Better(_))));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::raw::{self, ActionFile, EventFile, ExpectationFile, PersonFile, ScenarioFile};
 use super::*;
-use crate::json::{FromJson, JsonPath, Problem, Problems, show_number as show};
+use crate::json::{FromJson, Items, JsonPath, Problem, Problems, show_number as show};
 use crate::metrics::{COLUMNS, MetricId};
 use crate::model::email::email_key;
 use serde_json::Value;
@@ -58,6 +58,22 @@ pub fn scenario_from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     checker.strategies_given = value.get("strategies").is_some_and(|s| s.is_array());
     let scenario = checker.check(&file);
     if problems.is_empty() { Ok(scenario) } else { Err(problems.into_vec()) }
+}
+
+/// A scenario's or sweep's name becomes its output folder under `output/`: letters, digits,
+/// `-`, `_` and `.` only, and not `.` or `..`.
+pub fn check_folder_name(what: &str, name: &str, at: &JsonPath, problems: &mut Problems) {
+    let ok = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        problems.push_hint(
+            at,
+            format!("{what} name `{name}` cannot be used as a folder name"),
+            "use letters, digits, `-`, `_` and `.` only, e.g. `acme-jira-dc`",
+        );
+    }
 }
 
 /// Name → index table with did-you-mean on misses.
@@ -175,12 +191,12 @@ impl<'p> Checker<'p> {
                 format!("at most {} products are supported", limits::MAX_PRODUCTS),
             );
         }
-        for (i, p) in file.products.iter().enumerate() {
+        for (i, p) in file.products.iter().enumerate().take(limits::MAX_PRODUCTS) {
             self.products.add(p, &root.key("products").index(i), self.problems);
         }
 
-        let domains = self.check_domains(file.domains.as_deref().unwrap_or_default());
-        let groups = self.check_groups(file.groups.as_deref().unwrap_or_default());
+        let domains = self.check_domains(file.domains.as_ref().unwrap_or(&Items::default()));
+        let groups = self.check_groups(file.groups.as_ref().unwrap_or(&Items::default()));
         let assumptions = file
             .assumptions
             .as_ref()
@@ -194,10 +210,10 @@ impl<'p> Checker<'p> {
         let idp = self.check_idp(file.idp.as_ref());
         let (server_sync_lag, drift) = self.check_drift(file.drift.as_ref());
         let churn = self.check_churn(file.churn.as_ref(), &domains, horizon_days);
-        let events = self.check_events(file.events.as_deref().unwrap_or_default(), &population);
+        let events = self.check_events(file.events.as_ref().unwrap_or(&Items::default()), &population);
         let n_explicit_joiners = events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count();
         let strategies = self.check_strategies(&file.strategies);
-        let expectations = self.check_expectations(file.expect.as_deref().unwrap_or_default());
+        let expectations = self.check_expectations(file.expect.as_ref().unwrap_or(&Items::default()));
 
         Scenario {
             name: file.name.clone(),
@@ -222,19 +238,8 @@ impl<'p> Checker<'p> {
     }
 
     fn check_name(&mut self, name: &str, at: &JsonPath) {
-        if !self.name_given {
-            return;
-        }
-        let ok = !name.is_empty()
-            && name != "."
-            && name != ".."
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !ok {
-            self.problems.push_hint(
-                at,
-                format!("scenario name `{name}` cannot be used as a folder name"),
-                "use letters, digits, `-`, `_` and `.` only, e.g. `acme-jira-dc`",
-            );
+        if self.name_given {
+            check_folder_name("scenario", name, at, self.problems);
         }
     }
 
@@ -258,10 +263,10 @@ impl<'p> Checker<'p> {
         days as u32
     }
 
-    fn check_domains(&mut self, domains: &[raw::DomainFile]) -> Vec<DomainSpec> {
+    fn check_domains(&mut self, domains: &Items<raw::DomainFile>) -> Vec<DomainSpec> {
         let at = JsonPath::root().key("domains");
         let mut out = Vec::new();
-        for (i, d) in domains.iter().enumerate() {
+        for (i, d) in domains.iter() {
             let name = d.name.to_lowercase();
             let here = at.index(i);
             if !name.contains('.') || name.contains('@') || name.contains(char::is_whitespace) {
@@ -276,7 +281,7 @@ impl<'p> Checker<'p> {
             out.push(DomainSpec { name, share });
         }
         let total: f64 = out.iter().map(|d| d.share).sum();
-        if domains.iter().any(|d| d.share.is_some()) && (total - 1.0).abs() > 1e-9 {
+        if domains.iter().any(|(_, d)| d.share.is_some()) && (total - 1.0).abs() > 1e-9 {
             self.problems.push_hint(
                 &at,
                 format!("domain shares add up to {}, not 1", crate::runner::format_number(total)),
@@ -296,13 +301,13 @@ impl<'p> Checker<'p> {
         set
     }
 
-    fn check_groups(&mut self, groups: &[raw::GroupFile]) -> Vec<GroupSpec> {
+    fn check_groups(&mut self, groups: &Items<raw::GroupFile>) -> Vec<GroupSpec> {
         let at = JsonPath::root().key("groups");
         if groups.len() > limits::MAX_GROUPS {
             self.problems.push(&at, format!("at most {} groups are supported", limits::MAX_GROUPS));
         }
         let mut out = Vec::new();
-        for (i, g) in groups.iter().enumerate() {
+        for (i, g) in groups.iter() {
             let here = at.index(i);
             self.groups.add(&g.name, &here.key("name"), self.problems);
             let grants = self.product_set(g.grants.as_deref().unwrap_or_default(), &here.key("grants"));
@@ -369,7 +374,7 @@ impl<'p> Checker<'p> {
                     self.problems.push(&at, format!("at most {} people are supported", limits::MAX_PEOPLE));
                 }
                 let mut out = Vec::with_capacity(people.len());
-                for (i, p) in people.iter().enumerate() {
+                for (i, p) in people.iter() {
                     out.push(self.check_person(p, &at.index(i)));
                 }
                 Population::Explicit(out)
@@ -675,23 +680,23 @@ impl Checker<'_> {
         share
     }
 
-    fn check_events(&mut self, events: &[EventFile], population: &Population) -> Vec<ExoEvent> {
+    fn check_events(&mut self, events: &Items<EventFile>, population: &Population) -> Vec<ExoEvent> {
         let at = JsonPath::root().key("events");
         let (people, synthetic): (&[PersonSpec], bool) = match population {
             Population::Explicit(people) => (people, false),
             Population::Synthetic(_) => (&[], true),
         };
         // Run order: by time, then file order. Joiners get ids in that order.
-        let mut order: Vec<usize> = (0..events.len()).collect();
-        order.sort_by_key(|&i| (SimTime::from_days(events[i].day()), i));
+        let mut order: Vec<(usize, &EventFile)> = events.iter().collect();
+        order.sort_by_key(|&(i, e)| (SimTime::from_days(e.day()), i));
         let mut next_person = people.len();
         // person index → (join time, position in run order); initial people join at -1.
         let mut joined_at: HashMap<usize, (SimTime, usize)> = HashMap::new();
         let mut has_idp: Vec<bool> = people.iter().map(|p| p.idp_email.is_some()).collect();
         // First pass: register joiners so that references resolve regardless of file order.
         let mut join_ids: HashMap<usize, (PersonId, PersonSpec)> = HashMap::new();
-        for (rank, &i) in order.iter().enumerate() {
-            if let EventFile::Join(j) = &events[i] {
+        for (rank, &(i, event)) in order.iter().enumerate() {
+            if let EventFile::Join(j) = event {
                 let here = at.index(i).key("person");
                 if synthetic {
                     self.problems.push_hint(
@@ -716,9 +721,8 @@ impl Checker<'_> {
             }
         }
         let mut out = vec![None; events.len()];
-        for (rank, &i) in order.iter().enumerate() {
+        for (rank, &(i, e)) in order.iter().enumerate() {
             let here = at.index(i);
-            let e = &events[i];
             let t = self.day(e.day(), &here.key("day"));
             // A person reference must exist, and a joiner must have joined earlier in run order.
             let person =
@@ -826,7 +830,7 @@ impl Checker<'_> {
             };
             out[i] = kind.map(|kind| ExoEvent { at: t, kind });
         }
-        let mut sorted: Vec<ExoEvent> = order.iter().filter_map(|&i| out[i].take()).collect();
+        let mut sorted: Vec<ExoEvent> = order.iter().filter_map(|&(i, _)| out[i].take()).collect();
         let mut ordinal = 0;
         for e in &mut sorted {
             if let ExoKind::MoveDomain { ordinal: o, .. } = &mut e.kind {
@@ -839,7 +843,7 @@ impl Checker<'_> {
 }
 
 impl Checker<'_> {
-    fn check_strategies(&mut self, strategies: &[raw::StrategyFile]) -> Vec<Strategy> {
+    fn check_strategies(&mut self, strategies: &Items<raw::StrategyFile>) -> Vec<Strategy> {
         let at = JsonPath::root().key("strategies");
         if strategies.is_empty() && self.strategies_given {
             self.problems.push_hint(
@@ -849,7 +853,7 @@ impl Checker<'_> {
             );
         }
         let mut out = Vec::new();
-        for (i, s) in strategies.iter().enumerate() {
+        for (i, s) in strategies.iter() {
             let here = at.index(i);
             self.strategies.add(&s.name, &here.key("name"), self.problems);
             let actions = self.check_timeline(&s.timeline, &here.key("timeline"));
@@ -863,7 +867,7 @@ impl Checker<'_> {
         out
     }
 
-    fn check_timeline(&mut self, timeline: &[ActionFile], at: &JsonPath) -> Vec<Action> {
+    fn check_timeline(&mut self, timeline: &Items<ActionFile>, at: &JsonPath) -> Vec<Action> {
         #[derive(Clone, Copy, PartialEq)]
         enum Scim {
             None,
@@ -875,7 +879,7 @@ impl Checker<'_> {
         let mut cutover_seen = false;
         let mut previous: Option<(SimTime, f64)> = None;
         let mut out = Vec::new();
-        for (i, a) in timeline.iter().enumerate() {
+        for (i, a) in timeline.iter() {
             let here = at.index(i);
             let t = self.day(a.day(), &here.key("day"));
             if let Some((pt, pday)) = previous {
@@ -1004,10 +1008,10 @@ impl Checker<'_> {
         id
     }
 
-    fn check_expectations(&mut self, expect: &[ExpectationFile]) -> Vec<Expectation> {
+    fn check_expectations(&mut self, expect: &Items<ExpectationFile>) -> Vec<Expectation> {
         let at = JsonPath::root().key("expect");
         let mut out = Vec::new();
-        for (i, e) in expect.iter().enumerate() {
+        for (i, e) in expect.iter() {
             let here = at.index(i);
             match e {
                 ExpectationFile::Bound(b) => {

@@ -2,7 +2,7 @@
 //! values patched in at their dotted paths, validated like any scenario before anything runs.
 
 use super::Axis;
-use crate::json::{FromJson, JsonPath, Problem, Problems};
+use crate::json::{FromJson, Items, JsonPath, Problem, Problems};
 use crate::json_object;
 use crate::scenario::{Scenario, scenario_from_value};
 use serde_json::{Value, json};
@@ -24,7 +24,7 @@ json_object! {
         /// Replications per grid point (default: the scenario's).
         opt replications: u64,
         /// The axes; the grid is their full product, the first axis varying slowest.
-        req axes: Vec<AxisFile>,
+        req axes: Items<AxisFile>,
     }
 }
 
@@ -104,13 +104,30 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
         );
     }
     let mut axes: Vec<Axis> = Vec::new();
-    for (k, axis) in file.axes.iter().enumerate() {
+    for (k, axis) in file.axes.0.iter().enumerate() {
         let here = at.index(k);
+        // An axis that could not be read keeps its place (its problem is reported already).
+        let Some(axis) = axis else {
+            axes.push(Axis { path: String::new(), values: Vec::new(), label: None });
+            continue;
+        };
         if axis.path.is_empty() || axis.path.split('.').any(str::is_empty) {
             problems.push_hint(
                 &here.key("path"),
                 format!("`{}` is not a dotted path", axis.path),
                 "write the fields from the top of the scenario, e.g. `drift.idp_email_changes_per_person_year`",
+            );
+        }
+        // What every point must share: the replications (the sweep's own), the scenario's name
+        // and the strategies' names (the keys of the report).
+        let fixed = axis.path == "replications"
+            || axis.path == "name"
+            || (axis.path.starts_with("strategies.") && axis.path.ends_with(".name"));
+        if fixed {
+            problems.push_hint(
+                &here.key("path"),
+                format!("`{}` cannot vary across a sweep", axis.path),
+                "set the replications with the sweep's own `replications` (or -r); names identify the results",
             );
         }
         if axes.iter().any(|a| a.path == axis.path) {
@@ -182,7 +199,7 @@ fn grid_size(axes: &[Axis], replications: u64, problems: &mut Problems) -> Optio
             None
         })?;
     }
-    if points as u64 * replications > MAX_SWEEP_RUNS {
+    if (points as u64).saturating_mul(replications) > MAX_SWEEP_RUNS {
         problems.push_hint(
             &JsonPath::root().key("replications"),
             format!(
@@ -271,6 +288,12 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
     let Some(file) = SweepFile::from_json(file_value, &JsonPath::root(), &mut problems) else {
         return Err(problems.into_vec());
     };
+    crate::scenario::validate::check_folder_name(
+        "sweep",
+        &file.name,
+        &JsonPath::root().key("name"),
+        &mut problems,
+    );
     let axes = check_axes(&file, &mut problems);
     // An axis with a problem of its own takes no part in the checks below (as if it had one
     // value that patches nothing), so that the other axes' problems are reported too.
@@ -335,15 +358,26 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
                             || p.path.starts_with(&format!("{jp}["));
                         // `unknown field` is reported at the field itself, which may be any
                         // segment of the axis' path (a misspelt parent).
-                        let on_path = p.message.starts_with("unknown field")
-                            && (jp.starts_with(&format!("{}.", p.path))
-                                || jp.starts_with(&format!("{}[", p.path)));
+                        let on_path = jp.starts_with(&format!("{}.", p.path))
+                            || jp.starts_with(&format!("{}[", p.path));
                         under || on_path
                     });
                     let problem = match owner {
                         // An unknown field on the axis' path: the path does not exist.
                         Some((k, axis)) if p.message.starts_with("unknown field") => {
                             axis_problem(k, axis, format!("path does not exist: {}", p.message), p.hint)
+                        }
+                        // A field the path created where the scenario has none of that shape.
+                        Some((k, axis))
+                            if p.path != json_path_of(&axis.path)
+                                && !p.path.starts_with(&json_path_of(&axis.path)) =>
+                        {
+                            axis_problem(
+                                k,
+                                axis,
+                                format!("path does not fit the scenario: {}: {}", p.path, p.message),
+                                p.hint,
+                            )
                         }
                         Some((k, axis)) => axis_problem(
                             k,
@@ -463,14 +497,24 @@ mod tests {
         }
         let found = messages(plan(
             &sweep(json!([
-                {"path": "strategies.5.name", "values": ["x"]},
-                {"path": "strategies.0.name.first", "values": ["x"]}
+                {"path": "strategies.5.group_conflicts", "values": ["accept"]},
+                {"path": "horizon_days.first", "values": [1]},
+                {"path": "strategies.1.name", "values": ["x", "y"]},
+                {"path": "replications", "values": [2, 7]}
             ])),
             &base(),
         ));
-        assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].starts_with("$.axes[0] (strategies.5.name): path does not exist: `strategies` has 2 entries, there is no index 5"), "{found:#?}");
-        assert!(found[1].contains("`strategies.0.name` is a value, it has no `first`"), "{found:#?}");
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(
+            found[0].starts_with("$.axes[2].path: `strategies.1.name` cannot vary across a sweep"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].starts_with("$.axes[3].path: `replications` cannot vary across a sweep"),
+            "{found:#?}"
+        );
+        assert!(found[2].starts_with("$.axes[0] (strategies.5.group_conflicts): path does not exist: `strategies` has 2 entries, there is no index 5"), "{found:#?}");
+        assert!(found[3].contains("`horizon_days` is a value, it has no `first`"), "{found:#?}");
         // A field the file omits may be set, but only if the scenario format knows it.
         for (path, wanted) in [
             (
@@ -493,13 +537,16 @@ mod tests {
             &sweep(json!([
                 {"path": "", "values": [1]},
                 {"path": "strategies.1.group_conflicts", "values": ["accept", "rejct"]},
-                {"path": "strategies.9.name", "values": ["x"]}
+                {"path": "strategies.9.group_conflicts", "values": ["accept"]}
             ])),
             &base(),
         ));
         assert_eq!(found.len(), 3, "{found:#?}");
         assert!(found[0].starts_with("$.axes[0].path: `` is not a dotted path"), "{found:#?}");
-        assert!(found[1].starts_with("$.axes[2] (strategies.9.name): path does not exist"), "{found:#?}");
+        assert!(
+            found[1].starts_with("$.axes[2] (strategies.9.group_conflicts): path does not exist"),
+            "{found:#?}"
+        );
         assert!(found[2].starts_with("$.axes[1] (strategies.1.group_conflicts): value \"rejct\" does not fit: unknown group_conflicts option `rejct` (hint: did you mean `reject`?)"), "{found:#?}");
     }
 
@@ -508,15 +555,16 @@ mod tests {
         let found = messages(plan(
             &sweep(json!([
                 {"path": "strategies.0.timeline.1.coverage", "values": [0.5, 1.5, "high"]},
-                {"path": "replications", "values": [1, 2.5]}
+                {"path": "seed", "values": [1, 2.5]}
             ])),
             &base(),
         ));
         assert!(found.iter().any(|m| m.starts_with("$.axes[0] (strategies.0.timeline.1.coverage): value 1.5 does not fit: a share must be between 0 and 1")), "{found:#?}");
         assert!(found.iter().any(|m| m.starts_with("$.axes[0] (strategies.0.timeline.1.coverage): value \"high\" does not fit: expected a number, found a string")), "{found:#?}");
         assert!(
-            found.iter().any(|m| m
-                .starts_with("$.axes[1] (replications): value 2.5 does not fit: expected a whole number")),
+            found
+                .iter()
+                .any(|m| m.starts_with("$.axes[1] (seed): value 2.5 does not fit: expected a whole number")),
             "{found:#?}"
         );
     }

@@ -46,8 +46,6 @@ pub struct SweepResult {
     pub scenario: String,
     /// Replications per point.
     pub replications: u64,
-    /// Horizon of the base scenario, in days.
-    pub horizon_days: u32,
     /// The axes, in file order.
     pub axes: Vec<Axis>,
     /// Strategy names, in scenario order.

@@ -72,7 +72,6 @@ pub fn assemble(plan: &SweepPlan, points: Vec<PointResult>) -> SweepResult {
         description: plan.description.clone(),
         scenario: plan.base.name.clone(),
         replications: plan.replications,
-        horizon_days: plan.base.horizon_days,
         axes: plan.axes.clone(),
         strategies: plan.base.strategies.iter().map(|s| s.name.clone()).collect(),
         points,
