@@ -1,5 +1,6 @@
-//! The only place that touches files: reading inputs, finding scenarios, writing outputs
-//! atomically (a temporary file in the same folder, then a rename).
+//! Reading inputs, finding scenarios, writing outputs atomically (a temporary file in the same
+//! folder, then a rename). With [`crate::resume`] (sweep checkpoints), the only code that
+//! touches files.
 
 use crate::error::Error;
 use crate::scenario::Scenario;

@@ -78,11 +78,6 @@ impl Problems {
         self.list.is_empty()
     }
 
-    /// Number of problems recorded.
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
     /// The problems, in the order found.
     pub fn into_vec(self) -> Vec<Problem> {
         self.list
@@ -339,16 +334,6 @@ impl<'v> ObjectReader<'v> {
             }
         }
         Some(ObjectReader { map, at: at.clone() })
-    }
-
-    /// Path of this object.
-    pub fn path(&self) -> &JsonPath {
-        &self.at
-    }
-
-    /// Raw value of a field, if present.
-    pub fn raw(&self, name: &str) -> Option<&'v Value> {
-        self.map.get(name)
     }
 
     /// Reads a required field; records "missing" when absent.

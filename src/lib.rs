@@ -4,7 +4,7 @@
 //!
 //! The library holds all logic; `main.rs` is a thin CLI. The core (scenario validation, world,
 //! rules, engine, metrics, statistics) takes values and returns values: no files, no stdout,
-//! no clock. Files are read and written only by [`io`].
+//! no clock. Files are read and written only by [`io`] and [`resume`] (sweep checkpoints).
 
 pub mod charts;
 pub mod engine;

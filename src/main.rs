@@ -146,13 +146,21 @@ fn threads(jobs: Option<usize>) -> usize {
     jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Refuses `-r` and `-j` values out of range, before anything is read or written.
+fn check_flags(replications: Option<u64>, jobs: Option<usize>) -> Result<(), Error> {
+    if replications.is_some_and(|r| r == 0 || r > limits::MAX_REPLICATIONS) {
+        return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
+    }
+    if jobs == Some(0) {
+        return Err(Error::Usage("-j must be at least 1".to_string()));
+    }
+    Ok(())
+}
+
 /// Runs `work` on a pool of `jobs` threads (rayon's default when `None`).
 fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(j) = jobs {
-        if j == 0 {
-            return Err(Error::Usage("-j must be at least 1".to_string()));
-        }
         builder = builder.num_threads(j);
     }
     let pool = builder.build().map_err(|e| Error::Usage(format!("cannot start {jobs:?} threads: {e}")))?;
@@ -170,20 +178,11 @@ struct RunOptions {
 }
 
 fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
+    check_flags(options.replications, options.jobs)?;
     let scenario = io::load_scenario(path)?;
     let mut config = RunConfig::of(&scenario);
-    if let Some(r) = options.replications {
-        if r == 0 || r > limits::MAX_REPLICATIONS {
-            return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
-        }
-        config.replications = r;
-    }
-    if let Some(s) = options.seed {
-        config.seed = s;
-    }
-    if options.jobs == Some(0) {
-        return Err(Error::Usage("-j must be at least 1".to_string()));
-    }
+    config.replications = options.replications.unwrap_or(config.replications);
+    config.seed = options.seed.unwrap_or(config.seed);
     io::check_memory(&scenario, io::MemoryUse::run(config.replications, threads(options.jobs)))?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     io::prepare_output_dir(&dir)?;
@@ -322,12 +321,7 @@ fn print_run_summary(scenario: &Scenario, result: &RunResult, dir: &Path, writte
 static STOP: AtomicBool = AtomicBool::new(false);
 
 fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
-    if options.replications == Some(0) {
-        return Err(Error::Usage(format!("-r must be between 1 and {}", limits::MAX_REPLICATIONS)));
-    }
-    if options.jobs == Some(0) {
-        return Err(Error::Usage("-j must be at least 1".to_string()));
-    }
+    check_flags(options.replications, options.jobs)?;
     let (plan, fingerprint) = io::load_sweep(path, options.replications)?;
     // Say now, not after the run, when the charts could not show the grid.
     let panels: usize = plan.axes.iter().skip(1).map(|a| a.values.len()).product();
@@ -479,6 +473,7 @@ fn schema(kind: SchemaKind) {
 }
 
 fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
+    check_flags(None, jobs)?;
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
     let files = io::find_scenarios(&paths)?;
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);

@@ -6,7 +6,7 @@
 use crate::error::Error;
 use crate::sweep::checkpoint::{self, CHECKPOINT_FILE, Loaded};
 use crate::sweep::{PointResult, SweepPlan, SweepResult, assemble, chunks, run_points};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +57,12 @@ fn resumed(run: &Checkpointed<'_>, path: &Path) -> Result<Vec<PointResult>, Erro
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => return Err(Error::Read { path: path.to_path_buf(), source }),
     };
-    match checkpoint::load(&text, run.fingerprint, run.plan.points.len()) {
+    let shape = checkpoint::Shape {
+        axes: &run.plan.axes,
+        n_points: run.plan.points.len(),
+        n_strategies: run.plan.base.strategies.len(),
+    };
+    match checkpoint::load(&text, run.fingerprint, &shape) {
         Loaded::Points(points) => Ok(points),
         Loaded::Foreign => Err(Error::Usage(format!(
             "{} belongs to another sweep, or to this sweep before it or its scenario changed; \
@@ -77,16 +82,15 @@ pub fn run_checkpointed(
     let path = run.dir.join(CHECKPOINT_FILE);
     let mut done = resumed(run, &path)?;
     resumed_points(done.len());
-    // Rewrite the checkpoint from what is kept, so that a cut last line never stays behind.
-    let mut file = File::create(&path).map_err(write_err(&path))?;
+    // Rewrite the checkpoint from what is kept (so that a cut last line never stays behind),
+    // whole or not at all: the points it holds are never lost.
     let mut text = checkpoint::header(run.fingerprint);
     text.push('\n');
     for p in &done {
         text.push_str(&checkpoint::point_line(p));
         text.push('\n');
     }
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_data()).map_err(write_err(&path))?;
-    drop(file);
+    crate::io::write_atomic(&path, text.as_bytes())?;
     let mut file = OpenOptions::new().append(true).open(&path).map_err(write_err(&path))?;
 
     let finished: std::collections::HashSet<usize> = done.iter().map(|p| p.index).collect();

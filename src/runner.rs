@@ -179,7 +179,7 @@ pub fn evaluate(scenario: &Scenario, result: &RunResult, expectation: &Expectati
                 &result.strategies[better].column(metric),
             );
             Verdict {
-                passed: d.ci95[1] < 0.0,
+                passed: d.wholly_below_zero(),
                 description: format!(
                     "{} better than {} on {}: difference {} [{}, {}] (expected wholly below 0)",
                     scenario.strategies[better].name,

@@ -45,6 +45,19 @@ pub struct MeanInterval {
     pub ci95: [f64; 2],
 }
 
+impl MeanInterval {
+    /// True when the interval lies wholly below zero: a paired difference that says the
+    /// strategy is significantly lower (better).
+    pub fn wholly_below_zero(&self) -> bool {
+        self.ci95[1] < 0.0
+    }
+
+    /// True when the interval lies wholly above zero.
+    pub fn wholly_above_zero(&self) -> bool {
+        self.ci95[0] > 0.0
+    }
+}
+
 /// Full summary of one metric over replications.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {

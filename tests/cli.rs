@@ -1194,16 +1194,21 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
         cmd.output().expect("scimsim runs")
     };
     assert!(run(&whole, &[], None).status.success());
-    let o = run(&parts, &[], Some("1"));
+    let o = run(&parts, &[], Some("3"));
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.starts_with("Error: interrupted after ") && stderr.contains("--resume"), "{stderr}");
     assert!(!parts.join("sweep.json").exists(), "an interrupted sweep wrote its final files");
     let checkpoint = parts.join(".scimsim-sweep-checkpoint.jsonl");
     let kept = std::fs::read_to_string(&checkpoint).expect("checkpoint kept");
-    assert!(kept.lines().count() >= 2, "no point was kept");
-    // Cut the last line in half, as a crash in the middle of a write would.
+    assert_eq!(kept.lines().count(), 4, "a header and the three finished points");
+    // Cut the last line in half, as a crash in the middle of a write would: two points stay.
     let cut = &kept[..kept.len() - kept.lines().last().map_or(0, |l| l.len() / 2 + 1)];
+    assert_eq!(
+        cut.lines().filter(|l| l.starts_with("{\"index\"")).count(),
+        3,
+        "two whole lines and a cut one"
+    );
     std::fs::write(&checkpoint, cut).expect("rewrite checkpoint");
     // A checkpoint of another sweep (other replications) is refused, not mixed in.
     let mut other = args(&parts);
@@ -1216,6 +1221,10 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
         .expect("runs");
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("belongs to another sweep"));
+    // Resume, stopping again after one more point: the two kept points are not run again.
+    let o = run(&parts, &["--resume"], Some("3"));
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted after 3 of 11"));
     let o = run(&parts, &["--resume"], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for name in ["sweep.json", "sweep.csv"] {
@@ -1231,7 +1240,7 @@ fn ctrl_c_keeps_the_finished_points() {
     let tmp = temp_dir();
     let out = tmp.path().join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_scimsim"))
-        .args(["sweep", arg(&coverage_sweep()), "-o", arg(&out), "-r", "300", "-j", "1", "--quiet"])
+        .args(["sweep", arg(&coverage_sweep()), "-o", arg(&out), "-r", "400", "-j", "1", "--quiet"])
         .current_dir(tmp.path())
         .stderr(Stdio::piped())
         .spawn()
@@ -1245,12 +1254,22 @@ fn ctrl_c_keeps_the_finished_points() {
         assert!(waited < 6000, "no point finished within two minutes");
     }
     let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    let status = child.wait().expect("scimsim ends");
+    // 11 points of 400 replications take far longer than the first point; after Ctrl-C it stops
+    // at the next replication.
+    let mut waited = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("scimsim waits") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        waited += 1;
+        if waited > 3000 {
+            let _ = child.kill();
+            panic!("scimsim did not stop within a minute of Ctrl-C");
+        }
+    };
     let mut stderr = String::new();
     std::io::Read::read_to_string(child.stderr.as_mut().expect("piped"), &mut stderr).expect("stderr");
-    if status.success() {
-        return; // it finished before the signal arrived: nothing to check
-    }
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("interrupted after") && stderr.contains("--resume"), "{stderr}");
     assert!(std::fs::read_to_string(&checkpoint).expect("kept").lines().count() >= 2);

@@ -14,6 +14,7 @@ use super::layout::{
 use super::strategies::replications_text;
 use crate::metrics::MetricId;
 use crate::sweep::SweepResult;
+use crate::sweep::value_text;
 use plotters::backend::DrawingBackend;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -48,13 +49,6 @@ struct Panel {
 }
 
 /// A JSON axis value as a label: strings without quotes, numbers and booleans as written.
-fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 impl SweepGrid {
     /// The panels of `sweep`.
     pub fn new(sweep: &SweepResult) -> Result<SweepGrid, ChartError> {

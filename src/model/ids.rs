@@ -51,11 +51,6 @@ impl SimTime {
     pub fn from_days(days: f64) -> SimTime {
         SimTime((days * 86_400.0).round() as i64)
     }
-
-    /// Seconds since the start.
-    pub fn seconds(self) -> i64 {
-        self.0
-    }
 }
 
 impl Add<i64> for SimTime {

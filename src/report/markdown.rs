@@ -11,6 +11,11 @@ use std::fmt::Write;
 /// `summary.md`.
 pub struct SummaryMarkdown;
 
+/// Text for a table cell: `|` escaped.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
 /// `mean [lo, hi]`, or just the mean when the interval is a point.
 pub fn mean_with_interval(mean: f64, ci95: [f64; 2]) -> String {
     if ci95[0] == ci95[1] {
@@ -22,9 +27,9 @@ pub fn mean_with_interval(mean: f64, ci95: [f64; 2]) -> String {
 
 /// What a paired difference (strategy − baseline, lower is better) says.
 pub fn verdict(d: &MeanInterval) -> &'static str {
-    if d.ci95[1] < 0.0 {
+    if d.wholly_below_zero() {
         "better (significant)"
-    } else if d.ci95[0] > 0.0 {
+    } else if d.wholly_above_zero() {
         "worse (significant)"
     } else if d.mean == 0.0 && d.ci95 == [0.0, 0.0] {
         "same"
@@ -40,7 +45,8 @@ impl Exporter for SummaryMarkdown {
 
     fn render(&self, scenario: &Scenario, result: &RunResult) -> Vec<u8> {
         let mut out = String::new();
-        let names: Vec<&str> = result.strategies.iter().map(|s| s.name.as_str()).collect();
+        // Strategy names are free text: a `|` would split a table cell.
+        let names: Vec<String> = result.strategies.iter().map(|s| cell(&s.name)).collect();
         let _ = writeln!(out, "# {} — scimsim summary\n", scenario.name);
         if !scenario.description.is_empty() {
             let _ = writeln!(out, "{}\n", scenario.description);
@@ -103,7 +109,7 @@ impl Exporter for SummaryMarkdown {
                      negative means {} is lower.\n",
                     other.name, baseline.name, other.name
                 );
-                let _ = writeln!(out, "| metric | difference | {} is |", other.name);
+                let _ = writeln!(out, "| metric | difference | {} is |", cell(&other.name));
                 let _ = writeln!(out, "|---|---:|---|");
                 for p in
                     result.paired.iter().filter(|p| p.strategy == s && p.metric != MetricId::EVENTS_PROCESSED)

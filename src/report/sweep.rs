@@ -4,7 +4,7 @@
 use super::csv::csv_bytes;
 use super::json::{metrics_and_causes, paired_value};
 use crate::metrics::COLUMNS;
-use crate::sweep::SweepResult;
+use crate::sweep::{SweepResult, value_text};
 use serde_json::{Map, Value, json};
 
 /// A sweep report format.
@@ -24,14 +24,6 @@ pub struct SweepCsv;
 /// Every report `sweep` writes (charts aside).
 pub fn sweep_exporters() -> Vec<Box<dyn SweepExporter>> {
     vec![Box::new(SweepJson), Box::new(SweepCsv)]
-}
-
-/// An axis value as a CSV cell: numbers and booleans as written, strings bare.
-fn cell(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// The sweep as a JSON value.
@@ -110,7 +102,7 @@ impl SweepExporter for SweepCsv {
                 COLUMNS.iter().enumerate().map(move |(c, metric)| {
                     let s = &summaries[c];
                     let mut row = vec![p.index.to_string()];
-                    row.extend(sweep.axes.iter().zip(&p.coords).map(|(a, &k)| cell(&a.values[k])));
+                    row.extend(sweep.axes.iter().zip(&p.coords).map(|(a, &k)| value_text(&a.values[k])));
                     row.push(name.clone());
                     row.push(metric.to_string());
                     row.extend(

@@ -30,7 +30,7 @@ pub mod limits {
     pub const MAX_PRODUCTS: usize = 64;
     /// Most groups.
     pub const MAX_GROUPS: usize = 10_000;
-    /// Most explicit people plus joiners.
+    /// Most people at the start, listed or generated.
     pub const MAX_PEOPLE: usize = 5_000_000;
     /// Shortest sync interval in seconds.
     pub const MIN_SYNC_INTERVAL_SECONDS: i64 = 1;

@@ -76,6 +76,11 @@ pub fn check_folder_name(what: &str, name: &str, at: &JsonPath, problems: &mut P
     }
 }
 
+/// The part after `@`: a dot, no `@`, no white space.
+fn is_domain_name(name: &str) -> bool {
+    name.contains('.') && !name.contains('@') && !name.contains(char::is_whitespace)
+}
+
 /// Name → index table with did-you-mean on misses.
 struct Names {
     what: &'static str,
@@ -269,7 +274,7 @@ impl<'p> Checker<'p> {
         for (i, d) in domains.iter() {
             let name = d.name.to_lowercase();
             let here = at.index(i);
-            if !name.contains('.') || name.contains('@') || name.contains(char::is_whitespace) {
+            if !is_domain_name(&name) {
                 self.problems.push_hint(
                     &here.key("name"),
                     format!("`{}` is not a domain name", d.name),
@@ -812,7 +817,7 @@ impl Checker<'_> {
                 EventFile::MoveDomain(m) => {
                     let share = self.share(m.share, &here.key("share"));
                     for (field, d) in [("from", &m.from), ("to", &m.to)] {
-                        if !d.contains('.') || d.contains('@') {
+                        if !is_domain_name(d) {
                             self.problems.push_hint(
                                 &here.key(field),
                                 format!("`{d}` is not a domain name"),

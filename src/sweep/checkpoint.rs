@@ -64,21 +64,29 @@ pub fn point_line(p: &PointResult) -> String {
             ])
         })
         .collect();
-    json!({"index": p.index, "coords": p.coords, "summaries": summaries, "paired": paired}).to_string()
+    json!({"index": p.index, "summaries": summaries, "paired": paired}).to_string()
 }
 
 fn f(v: &Value) -> Option<f64> {
     v.as_f64()
 }
 
-fn parse_point(line: &str) -> Option<PointResult> {
+/// The shape every point of this sweep has: where it sits, how many strategies it has.
+pub struct Shape<'a> {
+    /// The sweep's axes (a point's coordinates follow from its index).
+    pub axes: &'a [super::Axis],
+    /// Points in the grid.
+    pub n_points: usize,
+    /// Strategies of the scenario.
+    pub n_strategies: usize,
+}
+
+/// One point of a line, or `None` when the line is cut short or does not have the sweep's
+/// shape (a hand-edited or corrupted checkpoint is never trusted).
+fn parse_point(line: &str, shape: &Shape<'_>) -> Option<PointResult> {
     let v: Value = serde_json::from_str(line).ok()?;
-    let index = usize::try_from(v["index"].as_u64()?).ok()?;
-    let coords = v["coords"]
-        .as_array()?
-        .iter()
-        .map(|c| c.as_u64().and_then(|c| usize::try_from(c).ok()))
-        .collect::<Option<Vec<_>>>()?;
+    let index = usize::try_from(v["index"].as_u64()?).ok().filter(|&i| i < shape.n_points)?;
+    let coords = super::coords_of(index, shape.axes);
     let summaries = v["summaries"]
         .as_array()?
         .iter()
@@ -100,14 +108,19 @@ fn parse_point(line: &str) -> Option<PointResult> {
                 .collect::<Option<Vec<_>>>()
         })
         .collect::<Option<Vec<_>>>()?;
+    let whole = summaries.len() == shape.n_strategies
+        && summaries.iter().all(|s| s.len() == crate::metrics::N_COLUMNS);
+    if !whole {
+        return None;
+    }
     let paired = v["paired"]
         .as_array()?
         .iter()
         .map(|d| {
             let a = d.as_array()?;
             Some(PairedDifference {
-                baseline: usize::try_from(a.first()?.as_u64()?).ok()?,
-                strategy: usize::try_from(a.get(1)?.as_u64()?).ok()?,
+                baseline: usize::try_from(a.first()?.as_u64()?).ok().filter(|&s| s < shape.n_strategies)?,
+                strategy: usize::try_from(a.get(1)?.as_u64()?).ok().filter(|&s| s < shape.n_strategies)?,
                 metric: MetricId(
                     usize::try_from(a.get(2)?.as_u64()?).ok().filter(|&m| m < crate::metrics::N_COLUMNS)?,
                 ),
@@ -128,8 +141,8 @@ pub enum Loaded {
 }
 
 /// Reads a checkpoint's text for the sweep with `fingerprint`; a last line cut short is
-/// ignored, as is any point outside `0..n_points` or seen twice.
-pub fn load(text: &str, fingerprint: &str, n_points: usize) -> Loaded {
+/// ignored, as is any point that does not have the sweep's shape or is seen twice.
+pub fn load(text: &str, fingerprint: &str, shape: &Shape<'_>) -> Loaded {
     let mut lines = text.lines();
     let ok = lines
         .next()
@@ -138,7 +151,7 @@ pub fn load(text: &str, fingerprint: &str, n_points: usize) -> Loaded {
     if !ok {
         return Loaded::Foreign;
     }
-    let mut points: Vec<PointResult> = lines.filter_map(parse_point).filter(|p| p.index < n_points).collect();
+    let mut points: Vec<PointResult> = lines.filter_map(|l| parse_point(l, shape)).collect();
     points.sort_by_key(|p| p.index);
     points.dedup_by_key(|p| p.index);
     Loaded::Points(points)
@@ -147,6 +160,18 @@ pub fn load(text: &str, fingerprint: &str, n_points: usize) -> Loaded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn axes() -> Vec<crate::sweep::Axis> {
+        vec![crate::sweep::Axis {
+            path: "seed".into(),
+            values: (0..5).map(|i| json!(i)).collect(),
+            label: None,
+        }]
+    }
+
+    fn shape(axes: &[crate::sweep::Axis]) -> Shape<'_> {
+        Shape { axes, n_points: 5, n_strategies: 2 }
+    }
 
     fn point(index: usize) -> PointResult {
         let s = Summary {
@@ -160,7 +185,7 @@ mod tests {
         };
         PointResult {
             index,
-            coords: vec![index, 0],
+            coords: vec![index],
             summaries: vec![vec![s; 22], vec![s; 22]],
             paired: vec![PairedDifference {
                 baseline: 0,
@@ -174,18 +199,32 @@ mod tests {
     #[test]
     fn points_round_trip_bit_for_bit() {
         let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(1)), point_line(&point(0)));
-        assert_eq!(load(&text, "abc", 5), Loaded::Points(vec![point(0), point(1)]));
+        assert_eq!(load(&text, "abc", &shape(&axes())), Loaded::Points(vec![point(0), point(1)]));
     }
 
     #[test]
     fn a_cut_line_another_sweep_and_strays_are_ignored_or_refused() {
         let full = point_line(&point(2));
         let text = format!("{}\n{}\n{}", header("abc"), point_line(&point(0)), &full[..full.len() / 2]);
-        assert_eq!(load(&text, "abc", 5), Loaded::Points(vec![point(0)]));
-        assert_eq!(load(&text, "other", 5), Loaded::Foreign);
-        assert_eq!(load("garbage", "abc", 5), Loaded::Foreign);
+        let axes = axes();
+        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(vec![point(0)]));
+        assert_eq!(load(&text, "other", &shape(&axes)), Loaded::Foreign);
+        assert_eq!(load("garbage", "abc", &shape(&axes)), Loaded::Foreign);
         let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(7)), point_line(&point(0)));
-        assert_eq!(load(&text, "abc", 5), Loaded::Points(vec![point(0)]));
+        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(vec![point(0)]));
+        // Lines of the wrong shape are never trusted.
+        let mut bad = point(1);
+        bad.summaries.pop();
+        let mut stray = point(2);
+        stray.paired[0].strategy = 7;
+        let text = format!(
+            "{}\n{}\n{}\n{}\n",
+            header("abc"),
+            point_line(&bad),
+            point_line(&stray),
+            point_line(&point(3))
+        );
+        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(vec![point(3)]));
     }
 
     #[test]
