@@ -78,6 +78,19 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Names of the values of [`Summary::to_array`], in order (the CSV columns).
+    pub const FIELDS: [&'static str; 8] = ["mean", "std", "ci95_lo", "ci95_hi", "min", "p50", "p90", "max"];
+
+    /// The eight values in [`Summary::FIELDS`] order.
+    pub fn to_array(&self) -> [f64; 8] {
+        [self.mean, self.std, self.ci95[0], self.ci95[1], self.min, self.p50, self.p90, self.max]
+    }
+
+    /// The summary of eight values in [`Summary::FIELDS`] order.
+    pub fn from_array(a: [f64; 8]) -> Summary {
+        Summary { mean: a[0], std: a[1], ci95: [a[2], a[3]], min: a[4], p50: a[5], p90: a[6], max: a[7] }
+    }
+
     /// Summary of `values` (one per replication, in replication order).
     /// Empty input: every field 0.0.
     pub fn of(values: &[f64]) -> Summary {

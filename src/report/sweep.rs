@@ -4,6 +4,7 @@
 use super::csv::csv_bytes;
 use super::json::{metrics_and_causes, paired_value};
 use crate::metrics::COLUMNS;
+use crate::stats::Summary;
 use crate::sweep::{SweepResult, value_text};
 use serde_json::{Map, Value, json};
 
@@ -93,10 +94,8 @@ impl SweepExporter for SweepCsv {
     fn render(&self, sweep: &SweepResult) -> Vec<u8> {
         let mut header = vec!["point".to_string()];
         header.extend(sweep.axes.iter().map(|a| a.path.clone()));
-        header.extend(
-            ["strategy", "metric", "mean", "std", "ci95_lo", "ci95_hi", "min", "p50", "p90", "max"]
-                .map(String::from),
-        );
+        header.extend(["strategy", "metric"].map(String::from));
+        header.extend(Summary::FIELDS.map(String::from));
         let rows = sweep.points.iter().flat_map(|p| {
             sweep.strategies.iter().zip(&p.summaries).flat_map(move |(name, summaries)| {
                 COLUMNS.iter().enumerate().map(move |(c, metric)| {
@@ -105,10 +104,7 @@ impl SweepExporter for SweepCsv {
                     row.extend(sweep.axes.iter().zip(&p.coords).map(|(a, &k)| value_text(&a.values[k])));
                     row.push(name.clone());
                     row.push(metric.to_string());
-                    row.extend(
-                        [s.mean, s.std, s.ci95[0], s.ci95[1], s.min, s.p50, s.p90, s.max]
-                            .map(|x| x.to_string()),
-                    );
+                    row.extend(s.to_array().map(|x| x.to_string()));
                     row
                 })
             })

@@ -43,7 +43,7 @@ pub fn header(fingerprint: &str) -> String {
 }
 
 fn summary_array(s: &Summary) -> Value {
-    json!([s.mean, s.std, s.ci95[0], s.ci95[1], s.min, s.p50, s.p90, s.max])
+    json!(s.to_array())
 }
 
 /// One finished point as a line.
@@ -94,16 +94,12 @@ fn parse_point(line: &str, shape: &Shape<'_>) -> Option<PointResult> {
             s.as_array()?
                 .iter()
                 .map(|x| {
-                    let a = x.as_array()?;
-                    Some(Summary {
-                        mean: f(a.first()?)?,
-                        std: f(a.get(1)?)?,
-                        ci95: [f(a.get(2)?)?, f(a.get(3)?)?],
-                        min: f(a.get(4)?)?,
-                        p50: f(a.get(5)?)?,
-                        p90: f(a.get(6)?)?,
-                        max: f(a.get(7)?)?,
-                    })
+                    let a = x.as_array().filter(|a| a.len() == 8)?;
+                    let mut values = [0.0; 8];
+                    for (slot, v) in values.iter_mut().zip(a) {
+                        *slot = f(v)?;
+                    }
+                    Some(Summary::from_array(values))
                 })
                 .collect::<Option<Vec<_>>>()
         })

@@ -1,7 +1,8 @@
 //! Running a sweep: every (grid point × replication) on rayon with the same stream derivation
 //! as `run`, so a point's statistics equal a `run` of its patched scenario. Points are run in
-//! chunks of bounded size, in grid order, and only their statistics are kept, so memory does
-//! not grow with the number of replications.
+//! chunks of at most [`CHUNK_REPLICATIONS`] replications (or one point's, when it has more), in
+//! grid order, and only their statistics are kept, so memory grows with one chunk, not with
+//! the whole sweep.
 
 use super::plan::SweepPlan;
 use super::result::{PointResult, SweepResult};
