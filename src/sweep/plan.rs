@@ -334,77 +334,7 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         return Err(all);
     };
     all.extend(problems.into_vec());
-    // Every point, validated before anything runs (axes with a problem of their own, or a path
-    // that does not exist, patch nothing). A problem at an axis' path is the axis'
-    // (a value of the wrong type or range); any other is reported with the point.
-    let mut points = Vec::with_capacity(n_points);
-    let mut reported: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
-    for index in 0..n_points {
-        let coords = coords_of(index, &grid_axes);
-        let mut doc = base_value.clone();
-        for (k, axis) in axes.iter().enumerate().filter(|(k, _)| usable[*k]) {
-            if let Ok((slot, _)) = locate(&mut doc, &axis.path) {
-                *slot = axis.values[coords[k]].clone();
-            }
-        }
-        match scenario_from_value(&doc) {
-            Ok(s) => points.push((coords, s)),
-            Err(found) => {
-                for p in found {
-                    let owner = axes.iter().enumerate().find(|(_, a)| {
-                        let jp = json_path_of(&a.path);
-                        let under = p.path == jp
-                            || p.path.starts_with(&format!("{jp}."))
-                            || p.path.starts_with(&format!("{jp}["));
-                        // `unknown field` is reported at the field itself, which may be any
-                        // segment of the axis' path (a misspelt parent).
-                        let on_path = jp.starts_with(&format!("{}.", p.path))
-                            || jp.starts_with(&format!("{}[", p.path));
-                        under || on_path
-                    });
-                    let problem = match owner {
-                        // An unknown field on the axis' path: the path does not exist.
-                        Some((k, axis)) if p.message.starts_with("unknown field") => {
-                            axis_problem(k, axis, format!("path does not exist: {}", p.message), p.hint)
-                        }
-                        // A field the path created where the scenario has none of that shape.
-                        Some((k, axis))
-                            if p.path != json_path_of(&axis.path)
-                                && !p.path.starts_with(&json_path_of(&axis.path)) =>
-                        {
-                            axis_problem(
-                                k,
-                                axis,
-                                format!("path does not fit the scenario: {}: {}", p.path, p.message),
-                                p.hint,
-                            )
-                        }
-                        Some((k, axis)) => axis_problem(
-                            k,
-                            axis,
-                            format!("value {} does not fit: {}", axis.values[coords[k]], p.message),
-                            p.hint,
-                        ),
-                        None => {
-                            let at: Vec<String> = axes
-                                .iter()
-                                .zip(&coords)
-                                .map(|(a, &c)| format!("{} = {}", a.path, a.values[c]))
-                                .collect();
-                            Problem {
-                                path: format!("grid point {index} ({}): scenario {}", at.join(", "), p.path),
-                                message: p.message,
-                                hint: p.hint,
-                            }
-                        }
-                    };
-                    if reported.insert((problem.path.clone(), problem.message.clone())) && all.len() < 50 {
-                        all.push(problem);
-                    }
-                }
-            }
-        }
-    }
+    let points = validate_points(&axes, &usable, base_value, n_points, &mut all);
     if !all.is_empty() {
         return Err(all);
     }
@@ -416,6 +346,87 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         axes,
         points,
     })
+}
+
+/// Every point of the grid, patched and validated before anything runs. Axes that are not
+/// `usable` (a problem of their own) patch nothing and sit at their first value. A problem at
+/// (or above) a usable axis' path is that axis'; any other is reported with the point. At most
+/// 50 distinct problems are kept.
+fn validate_points(
+    axes: &[Axis],
+    usable: &[bool],
+    base_value: &Value,
+    n_points: usize,
+    all: &mut Vec<Problem>,
+) -> Vec<(Vec<usize>, Scenario)> {
+    let grid: Vec<Axis> = axes
+        .iter()
+        .zip(usable)
+        .map(|(a, &ok)| if ok { a.clone() } else { Axis { values: vec![Value::Null], ..a.clone() } })
+        .collect();
+    let live = || axes.iter().enumerate().filter(|(k, _)| usable[*k]);
+    let mut points = Vec::with_capacity(n_points);
+    let mut reported: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    for index in 0..n_points {
+        let coords = coords_of(index, &grid);
+        let mut doc = base_value.clone();
+        for (k, axis) in live() {
+            if let Ok((slot, _)) = locate(&mut doc, &axis.path) {
+                *slot = axis.values[coords[k]].clone();
+            }
+        }
+        let found = match scenario_from_value(&doc) {
+            Ok(s) => {
+                points.push((coords, s));
+                continue;
+            }
+            Err(found) => found,
+        };
+        for p in found {
+            let owner = live().find(|(_, a)| {
+                let jp = json_path_of(&a.path);
+                let under = p.path == jp
+                    || p.path.starts_with(&format!("{jp}."))
+                    || p.path.starts_with(&format!("{jp}["));
+                // A problem above the axis' value (say `unknown field` at a misspelt parent).
+                let above =
+                    jp.starts_with(&format!("{}.", p.path)) || jp.starts_with(&format!("{}[", p.path));
+                under || above
+            });
+            let problem = match owner {
+                // An unknown field on the axis' path: the path does not exist.
+                Some((k, axis)) if p.message.starts_with("unknown field") => {
+                    axis_problem(k, axis, format!("path does not exist: {}", p.message), p.hint)
+                }
+                // A field the path created where the scenario has none of that shape.
+                Some((k, axis)) if !p.path.starts_with(&json_path_of(&axis.path)) => axis_problem(
+                    k,
+                    axis,
+                    format!("path does not fit the scenario: {}: {}", p.path, p.message),
+                    p.hint,
+                ),
+                Some((k, axis)) => axis_problem(
+                    k,
+                    axis,
+                    format!("value {} does not fit: {}", axis.values[coords[k]], p.message),
+                    p.hint,
+                ),
+                None => {
+                    let at: Vec<String> =
+                        live().map(|(k, a)| format!("{} = {}", a.path, a.values[coords[k]])).collect();
+                    Problem {
+                        path: format!("grid point {index} ({}): scenario {}", at.join(", "), p.path),
+                        message: p.message,
+                        hint: p.hint,
+                    }
+                }
+            };
+            if reported.insert((problem.path.clone(), problem.message.clone())) && all.len() < 50 {
+                all.push(problem);
+            }
+        }
+    }
+    points
 }
 
 /// Coordinates of grid point `index` (the first axis varies slowest).
@@ -548,6 +559,20 @@ mod tests {
             "{found:#?}"
         );
         assert!(found[2].starts_with("$.axes[1] (strategies.1.group_conflicts): value \"rejct\" does not fit: unknown group_conflicts option `rejct` (hint: did you mean `reject`?)"), "{found:#?}");
+    }
+
+    #[test]
+    fn an_unreadable_axis_keeps_its_place() {
+        let found = messages(plan(
+            &sweep(json!([42, {"path": "strategies.0.timeline.1.coverage", "values": [0.5, 2]}])),
+            &base(),
+        ));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("$.axes[0]: expected axis (an object), found a number"), "{found:#?}");
+        assert!(
+            found[1].starts_with("$.axes[1] (strategies.0.timeline.1.coverage): value 2 does not fit"),
+            "{found:#?}"
+        );
     }
 
     #[test]
