@@ -405,21 +405,6 @@ pub enum ActionKind {
     DisableScim(DisableMethod),
 }
 
-impl ActionKind {
-    /// Name of the action as written in files.
-    pub fn name(&self) -> &'static str {
-        match self {
-            ActionKind::VerifyDomain(_) => "verify_domain",
-            ActionKind::ClaimAccounts { .. } => "claim_accounts",
-            ActionKind::EnableScim => "enable_scim",
-            ActionKind::Migrate(_) => "migrate",
-            ActionKind::FixEmails { .. } => "fix_emails",
-            ActionKind::Cutover { .. } => "cutover",
-            ActionKind::DisableScim(_) => "disable_scim",
-        }
-    }
-}
-
 /// An expectation checked by `scimsim check`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expectation {
