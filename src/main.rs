@@ -8,7 +8,7 @@ use scimsim::report::{run_exporters, sweep_exporters};
 use scimsim::resume::{Checkpointed, SweepOutcome, run_checkpointed};
 use scimsim::runner::{self, RunConfig, RunResult, format_number};
 use scimsim::scenario::{Scenario, limits};
-use scimsim::sweep::SweepFile;
+use scimsim::sweep::{SweepFile, SweepPlan};
 use scimsim::{io, json::FromJson, scenario::raw::ScenarioFile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -323,28 +323,8 @@ static STOP: AtomicBool = AtomicBool::new(false);
 fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     check_flags(options.replications, options.jobs)?;
     let (plan, fingerprint) = io::load_sweep(path, options.replications)?;
-    // Say now, not after the run, when the charts could not show the grid.
-    let panels: usize = plan.axes.iter().skip(1).map(|a| a.values.len()).product();
-    if !options.no_charts && panels > charts::MAX_PANELS {
-        return Err(Error::Usage(format!(
-            "{}: the axes after the first make {panels} combinations, but a chart shows at most {} panels; \
-             put the axis with the most values first, sweep fewer combinations, or run with --no-charts",
-            path.display(),
-            charts::MAX_PANELS
-        )));
-    }
-    if let Some(largest) =
-        plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication())
-    {
-        let total = plan.replications.saturating_mul(plan.points.len() as u64);
-        let usage = io::MemoryUse::sweep(
-            total,
-            plan.replications,
-            scimsim::sweep::CHUNK_REPLICATIONS,
-            threads(options.jobs),
-        );
-        io::check_memory(largest, usage)?;
-    }
+    let total = plan.replications.saturating_mul(plan.points.len() as u64);
+    check_sweep_fits(path, &plan, &options, total)?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&plan.name));
     io::prepare_output_dir(&dir)?;
     // Ctrl-C stops at the next replication and keeps the finished points.
@@ -355,7 +335,6 @@ fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     });
     let stop_after_points =
         std::env::var("SCIMSIM_TEST_INTERRUPT_AFTER_POINTS").ok().and_then(|v| v.parse::<usize>().ok());
-    let total = plan.points.len() as u64 * plan.replications;
     let progress = Progress::new(total, options.quiet, "replications");
     let run = Checkpointed {
         plan: &plan,
@@ -388,21 +367,48 @@ fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     let charts = if options.no_charts { Ok(Vec::new()) } else { charts::sweep_charts(&result) };
     let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {
-        let axes: Vec<String> =
-            plan.axes.iter().map(|a| format!("{} ({} values)", a.path, a.values.len())).collect();
-        println!(
-            "{}: {} grid points × {} replications of {} strateg{} of {}",
-            plan.name,
-            plan.points.len(),
-            plan.replications,
-            plan.base.strategies.len(),
-            if plan.base.strategies.len() == 1 { "y" } else { "ies" },
-            plan.base.name
-        );
-        println!("axes: {}", axes.join(" × "));
-        println!("wrote {}/ ({})", dir.display(), summarise_files(&written));
+        print_sweep_summary(&plan, &dir, &written);
     }
     chart_error.map_or(Ok(()), Err)
+}
+
+/// Says before anything runs when the charts could not show the grid, or the sweep would not
+/// fit in memory.
+fn check_sweep_fits(path: &Path, plan: &SweepPlan, options: &SweepOptions, total: u64) -> Result<(), Error> {
+    let panels: usize = plan.axes.iter().skip(1).map(|a| a.values.len()).product();
+    if !options.no_charts && panels > charts::MAX_PANELS {
+        return Err(Error::Usage(format!(
+            "{}: the axes after the first make {panels} combinations, but a chart shows at most {} panels; \
+             put the axis with the most values first, sweep fewer combinations, or run with --no-charts",
+            path.display(),
+            charts::MAX_PANELS
+        )));
+    }
+    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication());
+    if let Some(largest) = largest {
+        let chunk = scimsim::sweep::CHUNK_REPLICATIONS;
+        io::check_memory(
+            largest,
+            io::MemoryUse::sweep(total, plan.replications, chunk, threads(options.jobs)),
+        )?;
+    }
+    Ok(())
+}
+
+fn print_sweep_summary(plan: &SweepPlan, dir: &Path, written: &[String]) {
+    let axes: Vec<String> =
+        plan.axes.iter().map(|a| format!("{} ({} values)", a.path, a.values.len())).collect();
+    let n = plan.base.strategies.len();
+    println!(
+        "{}: {} grid points × {} replications of {n} strateg{} of {}",
+        plan.name,
+        plan.points.len(),
+        plan.replications,
+        if n == 1 { "y" } else { "ies" },
+        plan.base.name
+    );
+    println!("axes: {}", axes.join(" × "));
+    println!("wrote {}/ ({})", dir.display(), summarise_files(written));
 }
 
 /// `a.json, b.csv, 21 charts (SVG and PNG)` — the files written, charts counted.
