@@ -16,13 +16,19 @@ impl World<'_> {
         let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
         idp.email = to;
         self.queue_user(p);
-        if let Some(server) = &self.people[p.index()].server {
-            if server.directory == Directory::External {
-                let at = self.now + self.scenario.server_sync_lag;
-                self.schedule(at, Event::ServerEmailFollows { person: p, email: to });
-            }
-        }
+        self.when_server_follows(p, Event::ServerEmailFollows { person: p, email: to });
         self.after_sign_in_email_change(p, before);
+    }
+
+    /// Schedules what an external directory does after the lag (R15, R16); an internal one
+    /// never follows the IdP.
+    fn when_server_follows(&mut self, p: PersonId, event: Event) {
+        let external =
+            self.people[p.index()].server.as_ref().is_some_and(|s| s.directory == Directory::External);
+        if external {
+            let at = self.now + self.scenario.server_sync_lag;
+            self.schedule(at, event);
+        }
     }
 
     /// Schedules a sign-in when the person's sign-in email changed (R14).
@@ -71,12 +77,7 @@ impl World<'_> {
         }
         self.touch(p, crate::metrics::Cause::Other);
         self.queue_user(p);
-        if let Some(server) = &self.people[p.index()].server {
-            if server.directory == Directory::External {
-                let at = self.now + self.scenario.server_sync_lag;
-                self.schedule(at, Event::ServerDeactivates { person: p });
-            }
-        }
+        self.when_server_follows(p, Event::ServerDeactivates { person: p });
     }
 
     /// R16: a joiner appears in the IdP with their own groups.
