@@ -3,6 +3,7 @@
 //! touches files.
 
 use crate::error::Error;
+use crate::format::human_bytes;
 use crate::scenario::Scenario;
 use crate::scenario::validate::{ParseFailure, parse_json, scenario_from_value};
 use std::fs;
@@ -185,17 +186,6 @@ pub fn available_memory() -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
-}
-
-/// Bytes for people: `1.5 GiB`, `800 MiB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
-    let b = bytes as f64;
-    if b >= GIB {
-        format!("{:.1} GiB", b / GIB)
-    } else {
-        format!("{:.0} MiB", (b / (1024.0 * 1024.0)).max(1.0))
-    }
 }
 
 /// What a run keeps in memory: replications simulated at once, and replications whose

@@ -143,12 +143,6 @@ pub trait FromJson: Sized {
     fn schema() -> Value;
 }
 
-/// A number from a file as it was written (shortest round-trip form), huge ones in scientific
-/// notation so that `1e308` does not print 309 digits.
-pub fn show_number(x: f64) -> String {
-    if x.abs() >= 1e15 || !x.is_finite() { format!("{x:e}") } else { x.to_string() }
-}
-
 /// A short description of a JSON value's type for "expected X, found Y" messages.
 pub fn kind_of(value: &Value) -> &'static str {
     match value {

@@ -9,6 +9,8 @@
 pub mod charts;
 pub mod engine;
 pub mod error;
+pub mod format;
+pub mod ids;
 pub mod io;
 pub mod json;
 pub mod metrics;

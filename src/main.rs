@@ -3,10 +3,11 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use scimsim::charts;
 use scimsim::error::Error;
+use scimsim::format::format_number;
 use scimsim::metrics::MetricId;
 use scimsim::report::{run_exporters, sweep_exporters};
 use scimsim::resume::{Checkpointed, SweepOutcome, run_checkpointed};
-use scimsim::runner::{self, RunConfig, RunResult, format_number};
+use scimsim::runner::{self, RunConfig, RunResult};
 use scimsim::scenario::{Scenario, limits};
 use scimsim::sweep::{SweepFile, SweepPlan};
 use scimsim::{io, json::FromJson, scenario::raw::ScenarioFile};

@@ -5,6 +5,7 @@
 //! by rayon's indexed `collect` and aggregated sequentially, so the output is byte-identical
 //! for any thread count.
 
+use crate::format::format_number;
 use crate::metrics::{MetricId, N_COLUMNS, Outcome, TIMELINE_METRICS};
 use crate::model::simulate;
 use crate::population::realise;
@@ -191,36 +192,5 @@ pub fn evaluate(scenario: &Scenario, result: &RunResult, expectation: &Expectati
                 ),
             }
         }
-    }
-}
-
-/// A number for people: integers without decimals, others with up to 4 decimals, huge ones
-/// in scientific notation.
-pub fn format_number(x: f64) -> String {
-    if x == 0.0 {
-        return "0".to_string();
-    }
-    if x.abs() >= 1e15 || !x.is_finite() {
-        return format!("{x:e}");
-    }
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        let s = format!("{x:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_print_plainly() {
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(-0.0), "0");
-        assert_eq!(format_number(2.5), "2.5");
-        assert_eq!(format_number(1.0 / 3.0), "0.3333");
-        assert_eq!(format_number(1e308), "1e308");
     }
 }

@@ -4,6 +4,7 @@
 use super::ChartError;
 use super::canvas::{Align, Canvas, Colour, Font, HEIGHT, Point, Valign, WIDTH, text_height, text_width};
 use super::labels::look;
+use crate::format::fixed;
 use plotters::backend::DrawingBackend;
 
 /// Titles.
@@ -168,46 +169,6 @@ impl Scale {
     }
 }
 
-/// `v` with `decimals` decimals and thousands separators (`12,345.6`).
-pub fn fixed(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let s = if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
-        s[1..].to_string()
-    } else {
-        s
-    };
-    let (sign, rest) = if let Some(r) = s.strip_prefix('-') { ("-", r) } else { ("", s.as_str()) };
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-/// A value for a label: about three significant figures, no trailing zeros (`2,843`, `27.3`,
-/// `0.55`).
-pub fn value_label(v: f64) -> String {
-    let a = v.abs();
-    let decimals = if a >= 100.0 || a == 0.0 {
-        0
-    } else if a >= 10.0 {
-        1
-    } else if a >= 1.0 {
-        2
-    } else {
-        (2.0 - a.log10().floor()).min(6.0) as usize
-    };
-    let s = fixed(v, decimals);
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
-}
-
 /// `text` in `font`, shrunk (down to `min_size`) and then shortened with "…" until it is at
 /// most `max_width` wide.
 pub fn fit(text: &str, font: Font, max_width: f64, min_size: f64) -> Result<(String, Font), ChartError> {
@@ -370,19 +331,6 @@ mod tests {
         assert_eq!(s.ticks.len(), 10);
         let s = Scale::within(0.0, 150.0, 8);
         assert_eq!(s.ticks.last(), Some(&140.0));
-    }
-
-    #[test]
-    fn numbers_read_plainly() {
-        assert_eq!(fixed(1234567.0, 0), "1,234,567");
-        assert_eq!(fixed(-0.0001, 2), "0.00");
-        assert_eq!(fixed(-1500.5, 1), "-1,500.5");
-        assert_eq!(value_label(2842.7), "2,843");
-        assert_eq!(value_label(27.3), "27.3");
-        assert_eq!(value_label(0.55), "0.55");
-        assert_eq!(value_label(5.0), "5");
-        assert_eq!(value_label(0.0), "0");
-        assert_eq!(value_label(0.0123), "0.0123");
     }
 
     #[test]

@@ -7,8 +7,9 @@ use super::canvas::{Align, Canvas, Chart, Font, Valign, WIDTH, text_height, text
 use super::labels::{look, metric_label, metric_unit};
 use super::layout::{
     BOTTOM, Header, INK, MARGIN, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, draw_axis_lines, draw_header,
-    draw_y_ticks, draw_y_title, fit, grid_cells, grid_shape, value_label,
+    draw_y_ticks, draw_y_title, fit, grid_cells, grid_shape,
 };
+use crate::format::value_label;
 use crate::metrics::MetricId;
 use crate::runner::RunResult;
 use crate::scenario::Scenario;

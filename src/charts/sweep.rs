@@ -12,9 +12,9 @@ use super::layout::{
     band, draw_axis_lines, draw_header, draw_x_ticks, draw_y_ticks, fit, grid_cells, grid_shape,
 };
 use super::strategies::replications_text;
+use crate::format::value_text;
 use crate::metrics::MetricId;
 use crate::sweep::SweepResult;
-use crate::sweep::value_text;
 use plotters::backend::DrawingBackend;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -11,19 +11,9 @@
 //! (drift, domain moves, placeholders) in its own [`Emails`] overlay.
 
 use super::email::{domain_of, email_key, is_valid};
+pub use crate::ids::EmailId;
 use crate::scenario::{DomainSpec, EmailMatch};
 use rustc_hash::FxHashMap;
-
-/// An interned email key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EmailId(pub u32);
-
-impl EmailId {
-    /// As a vector index.
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
 
 /// What is known of one email.
 #[derive(Debug, Clone)]

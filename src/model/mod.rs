@@ -7,7 +7,6 @@ mod admin;
 pub mod email;
 pub mod emails;
 mod idp;
-mod ids;
 mod invariants;
 mod measure;
 pub mod migration;
@@ -17,5 +16,5 @@ mod scim;
 mod signin;
 pub mod world;
 
-pub use ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
+pub use crate::ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 pub use run::{ReplicationInput, simulate, simulate_with};

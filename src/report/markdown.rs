@@ -2,8 +2,9 @@
 //! comparisons against the first strategy.
 
 use super::Exporter;
+use crate::format::mean_with_interval;
 use crate::metrics::{Cause, MetricId};
-use crate::runner::{RunResult, format_number};
+use crate::runner::RunResult;
 use crate::scenario::Scenario;
 use crate::stats::MeanInterval;
 use std::fmt::Write;
@@ -14,15 +15,6 @@ pub struct SummaryMarkdown;
 /// Text for a table cell: `|` escaped.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
-}
-
-/// `mean [lo, hi]`, or just the mean when the interval is a point.
-pub fn mean_with_interval(mean: f64, ci95: [f64; 2]) -> String {
-    if ci95[0] == ci95[1] {
-        format_number(mean)
-    } else {
-        format!("{} [{}, {}]", format_number(mean), format_number(ci95[0]), format_number(ci95[1]))
-    }
 }
 
 /// What a paired difference (strategy − baseline, lower is better) says.

@@ -3,9 +3,10 @@
 
 use super::csv::csv_bytes;
 use super::json::{metrics_and_causes, paired_value};
+use crate::format::value_text;
 use crate::metrics::COLUMNS;
 use crate::stats::Summary;
-use crate::sweep::{SweepResult, value_text};
+use crate::sweep::SweepResult;
 use serde_json::{Map, Value, json};
 
 /// A sweep report format.

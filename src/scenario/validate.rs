@@ -3,7 +3,8 @@
 
 use super::raw::{self, ActionFile, EventFile, ExpectationFile, PersonFile, ScenarioFile};
 use super::*;
-use crate::json::{FromJson, Items, JsonPath, Problem, Problems, show_number as show};
+use crate::format::show_number as show;
+use crate::json::{FromJson, Items, JsonPath, Problem, Problems};
 use crate::metrics::{COLUMNS, MetricId};
 use crate::model::email::email_key;
 use serde_json::Value;
@@ -289,7 +290,7 @@ impl<'p> Checker<'p> {
         if domains.iter().any(|(_, d)| d.share.is_some()) && (total - 1.0).abs() > 1e-9 {
             self.problems.push_hint(
                 &at,
-                format!("domain shares add up to {}, not 1", crate::runner::format_number(total)),
+                format!("domain shares add up to {}, not 1", crate::format::format_number(total)),
                 "give every domain that holds IdP emails a share so that they add up to 1",
             );
         }
@@ -396,7 +397,7 @@ impl<'p> Checker<'p> {
                 format!(
                     "each person needs about 1 KiB per replication in flight: {} people would need about {}",
                     s.people,
-                    crate::io::human_bytes((s.people as f64 * BYTES_PER_PERSON) as u64)
+                    crate::format::human_bytes((s.people as f64 * BYTES_PER_PERSON) as u64)
                 ),
             );
         }
@@ -451,7 +452,7 @@ impl<'p> Checker<'p> {
                 &at,
                 format!(
                     "idp_only_share + server_only_share + inactive_server_share is {}, more than 1",
-                    crate::runner::format_number(kinds)
+                    crate::format::format_number(kinds)
                 ),
                 "these are exclusive kinds of people; the rest are in both the IdP and on the server",
             );
@@ -472,7 +473,7 @@ impl<'p> Checker<'p> {
                 &at,
                 format!(
                     "invalid_server_email_share + duplicate_server_email_share is {}, more than 1",
-                    crate::runner::format_number(bad)
+                    crate::format::format_number(bad)
                 ),
                 "a server email is either invalid or a duplicate",
             );

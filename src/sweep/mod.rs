@@ -7,5 +7,5 @@ mod result;
 mod run;
 
 pub use plan::{MAX_GRID_POINTS, MAX_SWEEP_RUNS, SweepFile, SweepPlan, coords_of, plan, range_values};
-pub use result::{Axis, PointResult, SweepResult, value_text};
+pub use result::{Axis, PointResult, SweepResult};
 pub use run::{CHUNK_REPLICATIONS, assemble, chunks, run_points, run_sweep};

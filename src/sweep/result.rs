@@ -22,14 +22,6 @@ impl Axis {
     }
 }
 
-/// An axis value for people and CSV cells: numbers and booleans as written, strings bare.
-pub fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// The statistics of one grid point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointResult {

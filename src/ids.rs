@@ -1,4 +1,5 @@
-//! Newtype identifiers, simulated time and product sets.
+//! The shared vocabulary of every layer: newtype identifiers, interned email keys, simulated
+//! time and product sets.
 
 use std::fmt;
 use std::ops::Add;
@@ -41,6 +42,17 @@ index_id!(
     /// A SCIM record in the provisioning directory.
     RecordId
 );
+
+/// An interned email key (see `sim::emails`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EmailId(pub u32);
+
+impl EmailId {
+    /// As a vector index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// Simulated time: integer seconds since the scenario start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
