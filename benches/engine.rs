@@ -4,11 +4,11 @@
 //! case, or `-- --people N` for one replication of N people only, e.g. under a profiler). Peak memory is measured by a counting allocator, so it is exact and repeatable.
 //! Figures go in README.md; timings are never asserted (machines are shared and noisy).
 
+use scimsim::input::scenario::{Scenario, scenario_from_value};
 use scimsim::metrics::MetricId;
 use scimsim::population::realise;
 use scimsim::rng::Streams;
 use scimsim::runner::{self, RunConfig};
-use scimsim::scenario::{Scenario, scenario_from_value};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;

@@ -2,7 +2,7 @@
 //! anything else. Messages are lower-case, name the file and the JSON path, and say what to
 //! change.
 
-use crate::json::Problem;
+use crate::input::reader::Problem;
 use std::fmt;
 use std::path::PathBuf;
 

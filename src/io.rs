@@ -4,8 +4,8 @@
 
 use crate::error::Error;
 use crate::format::human_bytes;
-use crate::scenario::Scenario;
-use crate::scenario::validate::{ParseFailure, parse_json, scenario_from_value};
+use crate::input::scenario::Scenario;
+use crate::input::validate::{ParseFailure, parse_json, scenario_from_value};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -154,7 +154,7 @@ pub fn load_sweep(
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base_name);
     let base_text = read_text(&base_path).map_err(|e| {
-        invalid(vec![crate::json::Problem {
+        invalid(vec![crate::input::reader::Problem {
             path: "$.scenario".into(),
             message: match e {
                 Error::Read { source, .. } => {
@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn runs_that_would_not_fit_are_refused_with_an_estimate() {
-        let scenario = crate::scenario::scenario_from_value(&serde_json::json!({
+        let scenario = crate::input::scenario::scenario_from_value(&serde_json::json!({
             "name": "big", "horizon_days": 30, "products": ["jira"], "domains": [{"name": "a.com"}],
             "population": {"synthetic": {"people": 1_000_000}},
             "strategies": [{"name": "s", "timeline": []}]
@@ -269,7 +269,7 @@ mod tests {
             "one replication is one in flight"
         );
         // Kept results count too: 100,000 replications of a 10-year daily series.
-        let long = crate::scenario::scenario_from_value(&serde_json::json!({
+        let long = crate::input::scenario::scenario_from_value(&serde_json::json!({
             "name": "long", "horizon_days": 3650, "products": ["jira"],
             "population": {"people": [{"id": "a"}]},
             "strategies": [{"name": "s", "timeline": []}, {"name": "t", "timeline": []}]

@@ -6,14 +6,14 @@
 //! depends on the strategy, so a strategy change never changes the organisation or the events.
 //! Explicit scenarios without drift or churn are borrowed as they are, without copying.
 
+use crate::input::scenario::{
+    Directory, DomainSpec, ExoEvent, ExoKind, GroupSpec, PersonSpec, Population, SECONDS_PER_DAY, Scenario,
+    SyntheticSpec,
+};
 use crate::model::emails::EmailBook;
 use crate::model::world::PersonEmails;
 use crate::model::{PersonId, ReplicationInput, SimTime};
 use crate::rng::{Purpose, Streams, unit};
-use crate::scenario::{
-    Directory, DomainSpec, ExoEvent, ExoKind, GroupSpec, PersonSpec, Population, SECONDS_PER_DAY, Scenario,
-    SyntheticSpec,
-};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::borrow::Cow;
@@ -432,7 +432,7 @@ fn generate_drift(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::scenario_from_value;
+    use crate::input::scenario::scenario_from_value;
     use serde_json::{Value, json};
 
     fn scenario(v: Value) -> Scenario {
@@ -494,7 +494,7 @@ mod tests {
         assert_share("external_directory_share", external, server.len(), 0.4);
         let invalid = server
             .iter()
-            .filter(|p| !crate::model::email::is_valid(p.server_email.as_deref().unwrap_or("")))
+            .filter(|p| !crate::input::email::is_valid(p.server_email.as_deref().unwrap_or("")))
             .count();
         assert_share("invalid_server_email_share", invalid, server.len(), 0.02);
         let both: Vec<&PersonSpec> =
@@ -504,7 +504,7 @@ mod tests {
             .iter()
             .filter_map(|p| {
                 let (i, s) = (p.idp_email.as_deref()?, p.server_email.as_deref()?);
-                (i.split('@').next() == s.split('@').next() && crate::model::email::is_valid(s))
+                (i.split('@').next() == s.split('@').next() && crate::input::email::is_valid(s))
                     .then_some((i, s))
             })
             .collect();

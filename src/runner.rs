@@ -6,11 +6,11 @@
 //! for any thread count.
 
 use crate::format::format_number;
+use crate::input::scenario::{Bound, Expectation, Scenario};
 use crate::metrics::{MetricId, N_COLUMNS, Outcome, TIMELINE_METRICS};
 use crate::model::simulate;
 use crate::population::realise;
 use crate::rng::Streams;
-use crate::scenario::{Bound, Expectation, Scenario};
 use crate::stats::{MeanInterval, Summary, mean_interval, paired_difference};
 use rayon::prelude::*;
 

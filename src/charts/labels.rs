@@ -2,8 +2,8 @@
 //! and the palette, marker and dash that identify a strategy on every chart.
 
 use super::canvas::{Colour, Dash, Shape};
+use crate::input::scenario::ActionKind;
 use crate::metrics::{Cause, MetricId};
-use crate::scenario::ActionKind;
 
 /// The Okabe–Ito palette, safe for the common colour-vision deficiencies.
 pub const PALETTE: [Colour; 8] = [

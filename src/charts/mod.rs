@@ -29,8 +29,8 @@ mod timeline;
 #[cfg(test)]
 mod tests;
 
+use crate::input::scenario::Scenario;
 use crate::runner::RunResult;
-use crate::scenario::Scenario;
 use crate::sweep::SweepResult;
 use canvas::FAMILY;
 use plotters::style::{FontStyle, register_font};

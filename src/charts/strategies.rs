@@ -10,9 +10,9 @@ use super::layout::{
     draw_y_ticks, draw_y_title, fit, grid_cells, grid_shape,
 };
 use crate::format::value_label;
+use crate::input::scenario::Scenario;
 use crate::metrics::MetricId;
 use crate::runner::RunResult;
-use crate::scenario::Scenario;
 use plotters::backend::DrawingBackend;
 
 /// Font of the values written above the points.

@@ -2,9 +2,9 @@
 //! byte-identical when drawn twice.
 
 use super::*;
+use crate::input::scenario::ActionKind;
 use crate::io::load_scenario;
 use crate::runner::{RunConfig, run};
-use crate::scenario::ActionKind;
 use crate::sweep::{Axis, PointResult};
 use serde_json::{Value, json};
 use std::path::Path;

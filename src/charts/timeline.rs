@@ -17,9 +17,9 @@ use super::layout::{
     band, draw_axis_lines, draw_header, draw_x_ticks, draw_y_ticks, draw_y_title, fit,
 };
 use super::strategies::replications_text;
+use crate::input::scenario::{SECONDS_PER_DAY, Scenario, Strategy};
 use crate::metrics::TIMELINE_METRICS;
 use crate::runner::RunResult;
-use crate::scenario::{SECONDS_PER_DAY, Scenario, Strategy};
 use plotters::backend::DrawingBackend;
 
 /// Captions and y-axis units of the three panels, in [`TIMELINE_METRICS`] order.

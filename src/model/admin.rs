@@ -60,11 +60,11 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::input::scenario::scenario_from_value;
     use crate::metrics::MetricId;
     use crate::model::{PersonId, simulate_with};
     use crate::population::realise;
     use crate::rng::Streams;
-    use crate::scenario::scenario_from_value;
     use serde_json::json;
     use std::collections::BTreeSet;
 

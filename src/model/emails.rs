@@ -10,9 +10,9 @@
 //! and is shared by all its strategies; each world adds the emails it makes up during the run
 //! (drift, domain moves, placeholders) in its own [`Emails`] overlay.
 
-use super::email::{domain_of, email_key, is_valid};
 pub use crate::ids::EmailId;
-use crate::scenario::{DomainSpec, EmailMatch};
+use crate::input::email::{domain_of, email_key, is_valid};
+use crate::input::scenario::{DomainSpec, EmailMatch};
 use rustc_hash::FxHashMap;
 
 /// What is known of one email.

@@ -1,12 +1,12 @@
 //! Exogenous changes in the identity provider and on the server: email changes (and R15),
 //! re-keys (R8), joiners and leavers (R16), group changes (R11), domain moves.
 
-use super::email::{domain_of, with_domain};
 use super::emails::EmailId;
 use super::world::{PersonEmails, World};
 use super::{GroupId, PersonId};
 use crate::engine::Event;
-use crate::scenario::{Directory, PersonSpec};
+use crate::input::email::{domain_of, with_domain};
+use crate::input::scenario::{Directory, PersonSpec};
 
 impl World<'_> {
     /// The IdP primary email of `p` changes: pushed at the next sync; an external directory

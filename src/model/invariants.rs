@@ -138,7 +138,7 @@ mod tests {
         for file in files {
             let scenario = crate::io::load_scenario(&file).unwrap_or_else(|e| panic!("{e}"));
             // Synthetic scenarios are large; `small_synthetic_worlds_keep_the_invariants` covers them.
-            if !matches!(scenario.population, crate::scenario::Population::Explicit(_)) {
+            if !matches!(scenario.population, crate::input::scenario::Population::Explicit(_)) {
                 continue;
             }
             for r in 0..scenario.replications.min(3) {
@@ -165,7 +165,7 @@ mod tests {
     /// action keeps the invariants after every event, in every strategy and replication.
     #[test]
     fn small_synthetic_worlds_keep_the_invariants() {
-        let scenario = crate::scenario::scenario_from_value(&serde_json::json!({
+        let scenario = crate::input::scenario::scenario_from_value(&serde_json::json!({
             "name": "invariants", "seed": 11, "replications": 4, "horizon_days": 60,
             "products": ["jira", "confluence", "jsm"],
             "domains": [{"name": "acme.com", "share": 0.7}, {"name": "acme.co.uk", "share": 0.3}, {"name": "old.com"}],

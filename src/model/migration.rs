@@ -3,10 +3,10 @@
 use super::emails::EmailId;
 use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
 use super::{AccountId, GroupId, PersonId};
-use crate::metrics::Cause;
-use crate::scenario::{
+use crate::input::scenario::{
     DuplicateEmails, GroupsMode, InvalidEmails, MigrateIntoScimGroup, MigrateOptions, UsersScope,
 };
+use crate::metrics::Cause;
 use rustc_hash::FxHashMap;
 
 /// Server groups the migration assistants never migrate (their users still are).

@@ -4,7 +4,6 @@
 //! consult it; only the metrics do.
 
 mod admin;
-pub mod email;
 pub mod emails;
 mod idp;
 mod invariants;

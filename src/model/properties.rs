@@ -4,10 +4,10 @@
 
 #![cfg(test)]
 
+use crate::input::scenario::{parse_scenario, scenario_from_value};
 use crate::model::simulate_with;
 use crate::population::realise;
 use crate::rng::Streams;
-use crate::scenario::{parse_scenario, scenario_from_value};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 

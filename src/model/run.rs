@@ -4,9 +4,11 @@ use super::SimTime;
 use super::emails::EmailBook;
 use super::world::{PersonEmails, World};
 use crate::engine::Event;
+use crate::input::scenario::{
+    ActionKind, ExoEvent, ExoKind, PersonSpec, SECONDS_PER_DAY, Scenario, Strategy,
+};
 use crate::metrics::Outcome;
 use crate::rng::Streams;
-use crate::scenario::{ActionKind, ExoEvent, ExoKind, PersonSpec, SECONDS_PER_DAY, Scenario, Strategy};
 
 /// What one replication gives every strategy alike (common random numbers).
 #[derive(Debug, Clone, Copy)]

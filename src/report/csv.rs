@@ -2,9 +2,9 @@
 //! `timeline.csv` (one row per strategy × day, the daily series with intervals).
 
 use super::Exporter;
+use crate::input::scenario::Scenario;
 use crate::metrics::{COLUMNS, TIMELINE_METRICS};
 use crate::runner::RunResult;
-use crate::scenario::Scenario;
 
 /// `replications.csv`.
 pub struct ReplicationsCsv;

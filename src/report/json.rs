@@ -2,9 +2,9 @@
 //! paired differences against the first strategy.
 
 use super::Exporter;
+use crate::input::scenario::Scenario;
 use crate::metrics::{Cause, MetricId, TIMELINE_METRICS};
 use crate::runner::{PairedDifference, RunResult};
-use crate::scenario::Scenario;
 use crate::stats::{MeanInterval, Summary};
 use serde_json::{Map, Value, json};
 

@@ -3,9 +3,9 @@
 
 use super::Exporter;
 use crate::format::mean_with_interval;
+use crate::input::scenario::Scenario;
 use crate::metrics::{Cause, MetricId};
 use crate::runner::RunResult;
-use crate::scenario::Scenario;
 use crate::stats::MeanInterval;
 use std::fmt::Write;
 

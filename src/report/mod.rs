@@ -11,8 +11,8 @@ pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
 pub use sweep::{SweepCsv, SweepExporter, SweepJson, sweep_exporters, sweep_value};
 
+use crate::input::scenario::Scenario;
 use crate::runner::RunResult;
-use crate::scenario::Scenario;
 
 /// A report format.
 pub trait Exporter {

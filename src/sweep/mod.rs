@@ -2,10 +2,11 @@
 //! `scimsim run` would run the patched scenario.
 
 pub mod checkpoint;
-mod plan;
 mod result;
 mod run;
 
-pub use plan::{MAX_GRID_POINTS, MAX_SWEEP_RUNS, SweepFile, SweepPlan, coords_of, plan, range_values};
+pub use crate::input::sweep_plan::{
+    MAX_GRID_POINTS, MAX_SWEEP_RUNS, SweepFile, SweepPlan, coords_of, plan, range_values,
+};
 pub use result::{Axis, PointResult, SweepResult};
 pub use run::{CHUNK_REPLICATIONS, assemble, chunks, run_points, run_sweep};

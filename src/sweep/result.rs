@@ -1,26 +1,8 @@
 //! What a sweep produces: per grid point and strategy, the statistics of every metric.
 
+pub use crate::input::sweep_plan::Axis;
 use crate::runner::PairedDifference;
 use crate::stats::Summary;
-use serde_json::Value;
-
-/// One axis of a sweep: a dotted path into the scenario and the values it takes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Axis {
-    /// Dotted path, e.g. `drift.idp_email_changes_per_person_year` or `strategies.1.timeline.3.day`.
-    pub path: String,
-    /// The values, in order (JSON numbers, strings or booleans).
-    pub values: Vec<Value>,
-    /// What to call the axis in charts (default: the path).
-    pub label: Option<String>,
-}
-
-impl Axis {
-    /// The axis' name for people: its label, else its path.
-    pub fn name(&self) -> &str {
-        self.label.as_deref().unwrap_or(&self.path)
-    }
-}
 
 /// The statistics of one grid point.
 #[derive(Debug, Clone, PartialEq)]

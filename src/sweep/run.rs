@@ -4,8 +4,8 @@
 //! grid order, and only their statistics are kept, so memory grows with one chunk, not with
 //! the whole sweep.
 
-use super::plan::SweepPlan;
 use super::result::{PointResult, SweepResult};
+use crate::input::sweep_plan::SweepPlan;
 use crate::runner::{RunConfig, aggregate, run_replication};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -92,8 +92,8 @@ pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::sweep_plan as plan;
     use crate::runner;
-    use crate::sweep::plan;
     use serde_json::json;
 
     /// A point's statistics equal a `run` of the patched scenario, whatever the chunking.
@@ -129,7 +129,8 @@ mod tests {
             patched["strategies"][1]["timeline"][4]["coverage"] =
                 plan.axes[1].values[point.coords[1]].clone();
             patched["replications"] = json!(4);
-            let scenario = crate::scenario::scenario_from_value(&patched).unwrap_or_else(|p| panic!("{p:?}"));
+            let scenario =
+                crate::input::scenario::scenario_from_value(&patched).unwrap_or_else(|p| panic!("{p:?}"));
             let run = runner::run(&scenario, RunConfig::of(&scenario), &|| {});
             let summaries: Vec<_> = run.strategies.iter().map(|s| s.summaries.clone()).collect();
             assert_eq!(point.summaries, summaries, "point {}", point.index);

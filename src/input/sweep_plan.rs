@@ -1,11 +1,28 @@
 //! Reading a sweep file and planning its grid: every point is the base scenario with the axes'
 //! values patched in at their dotted paths, validated like any scenario before anything runs.
 
-use super::Axis;
-use crate::json::{FromJson, Items, JsonPath, Problem, Problems};
+use crate::input::reader::{FromJson, Items, JsonPath, Problem, Problems};
+use crate::input::scenario::{Scenario, scenario_from_value};
 use crate::json_object;
-use crate::scenario::{Scenario, scenario_from_value};
 use serde_json::{Value, json};
+
+/// One axis of a sweep: a dotted path into the scenario and the values it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// Dotted path, e.g. `drift.idp_email_changes_per_person_year` or `strategies.1.timeline.3.day`.
+    pub path: String,
+    /// The values, in order (JSON numbers, strings or booleans).
+    pub values: Vec<Value>,
+    /// What to call the axis in charts (default: the path).
+    pub label: Option<String>,
+}
+
+impl Axis {
+    /// The axis' name for people: its label, else its path.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.path)
+    }
+}
 
 /// Most grid points a sweep may have.
 pub const MAX_GRID_POINTS: usize = 10_000;
@@ -152,7 +169,7 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
                             &here.key("values").index(i),
                             format!(
                                 "axis values are numbers, strings or booleans, found {}",
-                                crate::json::kind_of(v)
+                                crate::input::reader::kind_of(v)
                             ),
                         );
                     }
@@ -288,7 +305,7 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
     let Some(file) = SweepFile::from_json(file_value, &JsonPath::root(), &mut problems) else {
         return Err(problems.into_vec());
     };
-    crate::scenario::validate::check_folder_name(
+    crate::input::validate::check_folder_name(
         "sweep",
         &file.name,
         &JsonPath::root().key("name"),
@@ -316,10 +333,13 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
             .collect::<Vec<_>>()
     })?;
     let replications = file.replications.unwrap_or(base.replications);
-    if replications == 0 || replications > crate::scenario::limits::MAX_REPLICATIONS {
+    if replications == 0 || replications > crate::input::scenario::limits::MAX_REPLICATIONS {
         problems.push(
             &JsonPath::root().key("replications"),
-            format!("replications must be between 1 and {}", crate::scenario::limits::MAX_REPLICATIONS),
+            format!(
+                "replications must be between 1 and {}",
+                crate::input::scenario::limits::MAX_REPLICATIONS
+            ),
         );
     }
     // Every path must exist in the base scenario (its last field may be one the file omits).
@@ -495,7 +515,7 @@ mod tests {
         let (_, s) = &p.points[4];
         assert_eq!(s.strategies[1].actions[0].at.0, 6 * 86_400);
         assert!(
-            matches!(s.strategies[0].actions[1].kind, crate::scenario::ActionKind::FixEmails { coverage } if coverage == 0.8)
+            matches!(s.strategies[0].actions[1].kind, crate::input::scenario::ActionKind::FixEmails { coverage } if coverage == 0.8)
         );
         assert_eq!(p.replications, 2);
     }

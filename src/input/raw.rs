@@ -1,8 +1,8 @@
 //! Raw scenario file types: a one-to-one mirror of the JSON (DESIGN §5) with unknown fields
 //! rejected. Nothing here is checked beyond types; [`super::validate`] turns these into the
-//! checked [`super::Scenario`].
+//! checked [`super::scenario::Scenario`].
 
-use crate::json::{FromJson, Items, JsonPath, ObjectReader, Problems, read_tag, tagged_schema};
+use crate::input::reader::{FromJson, Items, JsonPath, ObjectReader, Problems, read_tag, tagged_schema};
 use crate::{json_enum, json_object};
 use serde_json::{Value, json};
 

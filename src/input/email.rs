@@ -1,6 +1,6 @@
 //! Email addresses as Atlassian keys them (R1) and as the migration assistants check them (R3).
 
-use crate::scenario::EmailMatch;
+use crate::input::scenario::EmailMatch;
 use std::borrow::Cow;
 
 /// The key under which an account is found by `email` (R1). Borrows when the email already

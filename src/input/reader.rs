@@ -376,8 +376,8 @@ macro_rules! json_object {
 
             /// Reads the fields of an already opened object.
             pub fn read_fields(
-                reader: &$crate::json::ObjectReader<'_>,
-                problems: &mut $crate::json::Problems,
+                reader: &$crate::input::reader::ObjectReader<'_>,
+                problems: &mut $crate::input::reader::Problems,
             ) -> Self {
                 $name {
                     $( $field: $crate::json_object!(@read $kind reader problems $field $ty), )*
@@ -390,7 +390,7 @@ macro_rules! json_object {
                 #[allow(unused_mut)]
                 let mut required: Vec<&'static str> = Vec::new();
                 $(
-                    let mut s = <$ty as $crate::json::FromJson>::schema();
+                    let mut s = <$ty as $crate::input::reader::FromJson>::schema();
                     let doc: &[&str] = &[$($fdoc.trim()),*];
                     if !doc.is_empty() {
                         if let serde_json::Value::Object(m) = &mut s {
@@ -404,13 +404,13 @@ macro_rules! json_object {
             }
         }
 
-        impl $crate::json::FromJson for $name {
+        impl $crate::input::reader::FromJson for $name {
             fn from_json(
                 value: &serde_json::Value,
-                at: &$crate::json::JsonPath,
-                problems: &mut $crate::json::Problems,
+                at: &$crate::input::reader::JsonPath,
+                problems: &mut $crate::input::reader::Problems,
             ) -> Option<Self> {
-                let reader = $crate::json::ObjectReader::open(value, at, Self::WHAT, Self::FIELDS, problems)?;
+                let reader = $crate::input::reader::ObjectReader::open(value, at, Self::WHAT, Self::FIELDS, problems)?;
                 Some(Self::read_fields(&reader, problems))
             }
 
@@ -470,14 +470,14 @@ macro_rules! json_enum {
             }
         }
 
-        impl $crate::json::FromJson for $name {
+        impl $crate::input::reader::FromJson for $name {
             fn from_json(
                 value: &serde_json::Value,
-                at: &$crate::json::JsonPath,
-                problems: &mut $crate::json::Problems,
+                at: &$crate::input::reader::JsonPath,
+                problems: &mut $crate::input::reader::Problems,
             ) -> Option<Self> {
                 let serde_json::Value::String(text) = value else {
-                    $crate::json::expected(at, problems, &format!("{} (a string)", $what), value);
+                    $crate::input::reader::expected(at, problems, &format!("{} (a string)", $what), value);
                     return None;
                 };
                 let parsed = Self::parse(text);

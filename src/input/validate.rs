@@ -2,11 +2,12 @@
 //! range and ordering checked, every problem collected with its JSON path.
 
 use super::raw::{self, ActionFile, EventFile, ExpectationFile, PersonFile, ScenarioFile};
-use super::*;
+use super::scenario::*;
 use crate::format::show_number as show;
-use crate::json::{FromJson, Items, JsonPath, Problem, Problems};
+use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
+use crate::input::email::email_key;
+use crate::input::reader::{FromJson, Items, JsonPath, Problem, Problems};
 use crate::metrics::{COLUMNS, MetricId};
-use crate::model::email::email_key;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -34,7 +35,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, ParseFailure> {
 
 /// Parses JSON text, mapping serde_json's error to line and column.
 pub fn parse_json(text: &str) -> Result<Value, ParseFailure> {
-    crate::json::parse_strict(text).map_err(|e| {
+    crate::input::reader::parse_strict(text).map_err(|e| {
         let message = e.to_string();
         // serde_json appends " at line L column C"; keep only the description.
         let message = match message.rfind(" at line ") {
@@ -1001,13 +1002,13 @@ impl Checker<'_> {
     fn metric(&mut self, name: &str, at: &JsonPath) -> Option<MetricId> {
         let id = MetricId::by_name(name);
         if id.is_none() {
-            if crate::json::did_you_mean(name, &COLUMNS).is_some() {
+            if crate::input::reader::did_you_mean(name, &COLUMNS).is_some() {
                 self.problems.push_unknown(at, "metric", name, &COLUMNS);
             } else {
                 self.problems.push_hint(
                     at,
                     format!("unknown metric `{name}`"),
-                    format!("metrics are {}", crate::json::quote_list(&COLUMNS)),
+                    format!("metrics are {}", crate::input::reader::quote_list(&COLUMNS)),
                 );
             }
         }

@@ -1,18 +1,15 @@
 //! The checked scenario: what the simulator runs. Built from the raw file types
-//! ([`raw`]) by [`validate`], which resolves every name to an index and checks every
+//! ([`super::raw`]) by [`super::validate`], which resolves every name to an index and checks every
 //! reference, range and ordering before anything runs.
 
-pub mod raw;
-pub mod validate;
-
-pub use raw::{
+pub use super::raw::{
     Assistant, ConflictPolicy, Directory, DisableMethod, DuplicateEmails, EmailMatch, GroupsMode, IdpProfile,
     InvalidEmails, MigrateIntoScimGroup, UsersScope,
 };
-pub use validate::{parse_scenario, scenario_from_value};
+pub use super::validate::{parse_scenario, scenario_from_value};
 
+use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
 use crate::metrics::MetricId;
-use crate::model::{GroupId, PersonId, ProductSet, SimTime};
 
 /// Peak memory per simulated person (see [`Scenario::estimated_bytes_per_replication`]).
 pub const BYTES_PER_PERSON: f64 = 1024.0;
