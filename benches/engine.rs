@@ -6,9 +6,9 @@
 
 use scimsim::input::scenario::{Scenario, scenario_from_value};
 use scimsim::metrics::MetricId;
-use scimsim::population::realise;
 use scimsim::rng::Streams;
 use scimsim::runner::{self, RunConfig};
+use scimsim::sim::population::realise;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -106,7 +106,7 @@ fn one_replication(people: u64) {
     let realised = realise(&s, Streams::new(1, 0));
     let generated = start.elapsed();
     let outcomes: Vec<_> =
-        (0..s.strategies.len()).map(|k| scimsim::model::simulate(&s, k, realised.input())).collect();
+        (0..s.strategies.len()).map(|k| scimsim::sim::simulate(&s, k, realised.input())).collect();
     let wall = start.elapsed();
     drop(realised);
     let events: f64 = outcomes.iter().map(|o| o.get(MetricId::EVENTS_PROCESSED)).sum();

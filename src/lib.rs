@@ -7,18 +7,16 @@
 //! no clock. Files are read and written only by [`io`] and [`resume`] (sweep checkpoints).
 
 pub mod charts;
-pub mod engine;
 pub mod error;
 pub mod format;
 pub mod ids;
 pub mod input;
 pub mod io;
 pub mod metrics;
-pub mod model;
-pub mod population;
 pub mod report;
 pub mod resume;
 pub mod rng;
 pub mod runner;
+pub mod sim;
 pub mod stats;
 pub mod sweep;

@@ -8,9 +8,7 @@
 use crate::format::format_number;
 use crate::input::scenario::{Bound, Expectation, Scenario};
 use crate::metrics::{MetricId, N_COLUMNS, Outcome, TIMELINE_METRICS};
-use crate::model::simulate;
-use crate::population::realise;
-use crate::rng::Streams;
+use crate::sim::run_replication;
 use crate::stats::{MeanInterval, Summary, mean_interval, paired_difference};
 use rayon::prelude::*;
 
@@ -79,12 +77,6 @@ pub struct PairedDifference {
     pub metric: MetricId,
     /// Mean difference and its 95% interval.
     pub difference: MeanInterval,
-}
-
-/// Runs one replication of every strategy.
-pub fn run_replication(scenario: &Scenario, seed: u64, replication: u64) -> Vec<Outcome> {
-    let realised = realise(scenario, Streams::new(seed, replication));
-    (0..scenario.strategies.len()).map(|s| simulate(scenario, s, realised.input())).collect()
 }
 
 /// Runs every replication on the current rayon pool, calling `progress` after each.

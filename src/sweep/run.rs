@@ -6,7 +6,8 @@
 
 use super::result::{PointResult, SweepResult};
 use crate::input::sweep_plan::SweepPlan;
-use crate::runner::{RunConfig, aggregate, run_replication};
+use crate::runner::{RunConfig, aggregate};
+use crate::sim::run_replication;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,12 +5,12 @@
 //! actions, so at one instant exogenous events run first; events created during the run (sync
 //! ticks, sign-ins, directory lags) run after everything already scheduled for their second.
 
-use crate::model::emails::EmailId;
-use crate::model::{PersonId, SimTime};
+use crate::sim::emails::EmailId;
+use crate::sim::{PersonId, SimTime};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// Everything that can happen. One closed enum, one dispatch ([`crate::model::world::World::dispatch`]).
+/// Everything that can happen. One closed enum, one dispatch ([`crate::sim::world::World::dispatch`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Exogenous event `k` of the replication's list.
@@ -169,16 +169,16 @@ mod tests {
         let mut q = EventQueue::default();
         q.schedule(SimTime(10), Event::Action(0));
         q.schedule_batch([
-            (SimTime(10), Event::SignIn { person: crate::model::PersonId(1) }),
-            (SimTime(5), Event::SignIn { person: crate::model::PersonId(2) }),
-            (SimTime(10), Event::SignIn { person: crate::model::PersonId(3) }),
+            (SimTime(10), Event::SignIn { person: crate::sim::PersonId(1) }),
+            (SimTime(5), Event::SignIn { person: crate::sim::PersonId(2) }),
+            (SimTime(10), Event::SignIn { person: crate::sim::PersonId(3) }),
         ]);
         q.schedule(SimTime(10), Event::Action(1));
-        q.schedule_batch([(SimTime(7), Event::SignIn { person: crate::model::PersonId(4) })]);
+        q.schedule_batch([(SimTime(7), Event::SignIn { person: crate::sim::PersonId(4) })]);
         q.schedule(SimTime(5), Event::Action(2));
         assert_eq!(q.len(), 7);
         let order: Vec<(i64, Event)> = std::iter::from_fn(|| q.pop()).map(|(t, e)| (t.0, e)).collect();
-        let sign_in = |p| Event::SignIn { person: crate::model::PersonId(p) };
+        let sign_in = |p| Event::SignIn { person: crate::sim::PersonId(p) };
         assert_eq!(
             order,
             vec![

@@ -2,8 +2,8 @@
 
 use super::PersonId;
 use super::world::{Origin, World};
-use crate::engine::Event;
 use crate::metrics::Cause;
+use crate::sim::engine::Event;
 
 impl World<'_> {
     /// R14: cutover — every employed person signs in within the spread.

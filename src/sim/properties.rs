@@ -5,9 +5,9 @@
 #![cfg(test)]
 
 use crate::input::scenario::{parse_scenario, scenario_from_value};
-use crate::model::simulate_with;
-use crate::population::realise;
 use crate::rng::Streams;
+use crate::sim::population::realise;
+use crate::sim::simulate_with;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 

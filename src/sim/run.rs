@@ -3,12 +3,12 @@
 use super::SimTime;
 use super::emails::EmailBook;
 use super::world::{PersonEmails, World};
-use crate::engine::Event;
 use crate::input::scenario::{
     ActionKind, ExoEvent, ExoKind, PersonSpec, SECONDS_PER_DAY, Scenario, Strategy,
 };
 use crate::metrics::Outcome;
 use crate::rng::Streams;
+use crate::sim::engine::Event;
 
 /// What one replication gives every strategy alike (common random numbers).
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +69,12 @@ impl World<'_> {
         }
         self.settle();
     }
+}
+
+/// Runs one replication of every strategy.
+pub fn run_replication(scenario: &Scenario, seed: u64, replication: u64) -> Vec<Outcome> {
+    let realised = super::population::realise(scenario, Streams::new(seed, replication));
+    (0..scenario.strategies.len()).map(|s| simulate(scenario, s, realised.input())).collect()
 }
 
 /// Runs strategy `strategy` of `scenario` through one replication.

@@ -10,10 +10,10 @@ use crate::input::scenario::{
     Directory, DomainSpec, ExoEvent, ExoKind, GroupSpec, PersonSpec, Population, SECONDS_PER_DAY, Scenario,
     SyntheticSpec,
 };
-use crate::model::emails::EmailBook;
-use crate::model::world::PersonEmails;
-use crate::model::{PersonId, ReplicationInput, SimTime};
 use crate::rng::{Purpose, Streams, unit};
+use crate::sim::emails::EmailBook;
+use crate::sim::world::PersonEmails;
+use crate::sim::{PersonId, ReplicationInput, SimTime};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::borrow::Cow;
@@ -183,13 +183,13 @@ fn pick_domain(domains: &[DomainSpec], u: f64) -> &str {
 fn draw_groups(
     rng: &mut ChaCha8Rng,
     groups: &[GroupSpec],
-) -> (Vec<crate::model::GroupId>, Vec<crate::model::GroupId>) {
+) -> (Vec<crate::sim::GroupId>, Vec<crate::sim::GroupId>) {
     let (mut idp, mut server) = (Vec::new(), Vec::new());
     for (g, spec) in groups.iter().enumerate() {
         if spec.members_share <= 0.0 || uniform(rng) >= spec.members_share {
             continue;
         }
-        let id = crate::model::GroupId::from_index(g);
+        let id = crate::sim::GroupId::from_index(g);
         let (in_idp, in_server) =
             if spec.idp_disagreement_share > 0.0 && uniform(rng) < spec.idp_disagreement_share {
                 if uniform(rng) < 0.5 { (false, true) } else { (true, false) }

@@ -5,10 +5,12 @@
 
 mod admin;
 pub mod emails;
+pub mod engine;
 mod idp;
 mod invariants;
 mod measure;
 pub mod migration;
+pub mod population;
 mod properties;
 pub mod run;
 mod scim;
@@ -16,4 +18,4 @@ mod signin;
 pub mod world;
 
 pub use crate::ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-pub use run::{ReplicationInput, simulate, simulate_with};
+pub use run::{ReplicationInput, run_replication, simulate, simulate_with};

@@ -9,10 +9,10 @@
 use super::emails::{EmailId, Emails};
 use super::run::ReplicationInput;
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-use crate::engine::{Event, EventQueue};
 use crate::input::scenario::{Directory, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
 use crate::rng::{Draws, Purpose, Streams};
+use crate::sim::engine::{Event, EventQueue};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::collections::BTreeSet;

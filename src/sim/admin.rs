@@ -62,9 +62,9 @@ impl World<'_> {
 mod tests {
     use crate::input::scenario::scenario_from_value;
     use crate::metrics::MetricId;
-    use crate::model::{PersonId, simulate_with};
-    use crate::population::realise;
     use crate::rng::Streams;
+    use crate::sim::population::realise;
+    use crate::sim::{PersonId, simulate_with};
     use serde_json::json;
     use std::collections::BTreeSet;
 

@@ -4,9 +4,9 @@
 use super::emails::EmailId;
 use super::world::{PersonEmails, World};
 use super::{GroupId, PersonId};
-use crate::engine::Event;
 use crate::input::email::{domain_of, with_domain};
 use crate::input::scenario::{Directory, PersonSpec};
+use crate::sim::engine::Event;
 
 impl World<'_> {
     /// The IdP primary email of `p` changes: pushed at the next sync; an external directory

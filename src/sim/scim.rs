@@ -11,9 +11,9 @@
 use super::emails::EmailId;
 use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, Record, World};
 use super::{AccountId, GroupId, PersonId, RecordId};
-use crate::engine::Event;
 use crate::input::scenario::{ConflictPolicy, DisableMethod};
 use crate::metrics::Cause;
+use crate::sim::engine::Event;
 use rustc_hash::FxHashMap;
 
 /// What R6 decides for an email.

@@ -124,9 +124,9 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::simulate_with;
-    use crate::population::realise;
     use crate::rng::Streams;
+    use crate::sim::population::realise;
+    use crate::sim::simulate_with;
     use std::path::Path;
 
     /// Every bundled scenario keeps every invariant after every event, in every strategy.
