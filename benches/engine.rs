@@ -4,10 +4,11 @@
 //! case, or `-- --people N` for one replication of N people only, e.g. under a profiler). Peak memory is measured by a counting allocator, so it is exact and repeatable.
 //! Figures go in README.md; timings are never asserted (machines are shared and noisy).
 
+use scimsim::app::parallel;
 use scimsim::input::scenario::{Scenario, scenario_from_value};
 use scimsim::metrics::MetricId;
+use scimsim::results::RunConfig;
 use scimsim::rng::Streams;
-use scimsim::runner::{self, RunConfig};
 use scimsim::sim::population::realise;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -127,7 +128,7 @@ fn throughput(threads: usize, replications: u64) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
     let config = RunConfig { replications, seed: 1 };
     let start = Instant::now();
-    let result = pool.install(|| runner::run(&s, config, &|| {}));
+    let result = pool.install(|| parallel::run(&s, config, &|| {}));
     let wall = start.elapsed().as_secs_f64();
     println!(
         "throughput   5000 people  3 strategies  -j {threads}  {replications} replications in {wall:.2} s  {:.1} replications/s  (duplicates, first strategy: {:.1})",

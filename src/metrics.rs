@@ -140,6 +140,17 @@ impl MetricId {
         (0..N_COLUMNS).map(MetricId)
     }
 
+    /// True for a diagnostic column (`events_processed`): it describes the run, not the
+    /// migration, so tables, comparisons and charts leave it out.
+    pub fn is_diagnostic(self) -> bool {
+        self == MetricId::EVENTS_PROCESSED
+    }
+
+    /// Every column that is not a diagnostic.
+    pub fn reported() -> impl Iterator<Item = MetricId> {
+        MetricId::all().filter(|m| !m.is_diagnostic())
+    }
+
     /// Columns that are metrics proper (not causes).
     pub fn headline() -> impl Iterator<Item = MetricId> {
         MetricId::all().filter(|m| m.cause().is_none())

@@ -1185,19 +1185,31 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
             "--quiet".into(),
         ]
     };
-    let run = |dir: &Path, extra: &[&str], interrupt: Option<&str>| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_scimsim"));
-        cmd.args(args(dir)).args(extra).current_dir(tmp.path());
-        if let Some(n) = interrupt {
-            cmd.env("SCIMSIM_TEST_INTERRUPT_AFTER_POINTS", n);
-        }
-        cmd.output().expect("scimsim runs")
+    let run = |dir: &Path, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_scimsim"))
+            .args(args(dir))
+            .args(extra)
+            .current_dir(tmp.path())
+            .output()
+            .expect("scimsim runs")
     };
-    assert!(run(&whole, &[], None).status.success());
-    let o = run(&parts, &[], Some("3"));
-    assert_eq!(o.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.starts_with("Error: interrupted after ") && stderr.contains("--resume"), "{stderr}");
+    // The library's test option stands in for a Ctrl-C after `after` finished points.
+    let interrupted = |dir: &Path, resume: bool, after: usize| {
+        let options = scimsim::app::SweepOptions {
+            output: Some(dir.to_path_buf()),
+            replications: Some(4),
+            quiet: true,
+            resume,
+            stop_after_points: Some(after),
+            ..Default::default()
+        };
+        scimsim::app::sweep(&coverage_sweep(), options).expect_err("the sweep is interrupted")
+    };
+    assert!(run(&whole, &[]).status.success());
+    let e = interrupted(&parts, false, 3);
+    assert_eq!(e.exit_code(), 1);
+    let message = e.to_string();
+    assert!(message.starts_with("interrupted after ") && message.contains("--resume"), "{message}");
     assert!(!parts.join("sweep.json").exists(), "an interrupted sweep wrote its final files");
     let checkpoint = parts.join(".scimsim-sweep-checkpoint.jsonl");
     let kept = std::fs::read_to_string(&checkpoint).expect("checkpoint kept");
@@ -1222,10 +1234,10 @@ fn an_interrupted_sweep_resumes_to_the_same_bytes() {
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("belongs to another sweep"));
     // Resume, stopping again after one more point: the two kept points are not run again.
-    let o = run(&parts, &["--resume"], Some("3"));
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted after 3 of 11"));
-    let o = run(&parts, &["--resume"], None);
+    let e = interrupted(&parts, true, 3);
+    assert_eq!(e.exit_code(), 1);
+    assert!(e.to_string().contains("interrupted after 3 of 11"), "{e}");
+    let o = run(&parts, &["--resume"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for name in ["sweep.json", "sweep.csv"] {
         let a = std::fs::read(whole.join(name)).expect("written");

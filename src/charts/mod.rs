@@ -30,8 +30,8 @@ mod timeline;
 mod tests;
 
 use crate::input::scenario::Scenario;
-use crate::runner::RunResult;
-use crate::sweep::SweepResult;
+use crate::results::RunResult;
+use crate::results::sweep::SweepResult;
 use canvas::FAMILY;
 use plotters::style::{FontStyle, register_font};
 use std::fmt;

@@ -12,7 +12,7 @@ use super::layout::{
 use crate::format::value_label;
 use crate::input::scenario::Scenario;
 use crate::metrics::MetricId;
-use crate::runner::RunResult;
+use crate::results::RunResult;
 use plotters::backend::DrawingBackend;
 
 /// Font of the values written above the points.
@@ -94,7 +94,7 @@ impl<'a> StrategiesChart<'a> {
 
 /// The metrics with a panel: every headline metric but the diagnostic `events_processed`.
 pub fn panel_metrics() -> Vec<MetricId> {
-    MetricId::headline().filter(|&m| m != MetricId::EVENTS_PROCESSED).collect()
+    MetricId::headline().filter(|m| !m.is_diagnostic()).collect()
 }
 
 /// "N replications" (for titles).

@@ -14,7 +14,7 @@ use super::layout::{
 use super::strategies::replications_text;
 use crate::format::value_text;
 use crate::metrics::MetricId;
-use crate::sweep::SweepResult;
+use crate::results::sweep::SweepResult;
 use plotters::backend::DrawingBackend;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ pub const MAX_PANELS: usize = 36;
 
 /// Every column but the diagnostic `events_processed`.
 pub fn charted_metrics() -> Vec<MetricId> {
-    MetricId::all().filter(|&m| m != MetricId::EVENTS_PROCESSED).collect()
+    MetricId::reported().collect()
 }
 
 /// The panels of a sweep (shared by the charts of every metric).

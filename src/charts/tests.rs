@@ -3,19 +3,24 @@
 
 use super::*;
 use crate::input::scenario::ActionKind;
-use crate::io::load_scenario;
-use crate::runner::{RunConfig, run};
-use crate::sweep::{Axis, PointResult};
+use crate::input::sweep_plan::{Axis, coords_of};
+use crate::input::validate::parse_scenario;
+use crate::results::sweep::PointResult;
+use crate::results::{RunConfig, aggregate};
+use crate::sim::run_replication;
 use serde_json::{Value, json};
 use std::path::Path;
 
 fn load(relative: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
-    load_scenario(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    parse_scenario(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
 }
 
 fn run_with(scenario: &Scenario, replications: u64) -> RunResult {
-    run(scenario, RunConfig { replications, seed: scenario.seed }, &|| {})
+    // In order on this thread: charts are tested on results, not on how they were computed.
+    let outcomes = (0..replications).map(|r| run_replication(scenario, scenario.seed, r)).collect();
+    aggregate(scenario, RunConfig { replications, seed: scenario.seed }, outcomes)
 }
 
 /// Sets the coverage of every `fix_emails` action.
@@ -46,7 +51,7 @@ fn quickstart_sweep(axes: Vec<Axis>, replications: u64) -> SweepResult {
     let n: usize = sizes.iter().product();
     let points = (0..n)
         .map(|index| {
-            let coords = crate::sweep::coords_of(index, &axes);
+            let coords = coords_of(index, &axes);
             let mut scenario = base.clone();
             for (axis, &i) in axes.iter().zip(&coords) {
                 let value = &axis.values[i];
@@ -198,7 +203,7 @@ fn repeated_sweep(axes: Vec<Axis>) -> SweepResult {
     let n: usize = sizes.iter().product();
     let points = (0..n)
         .map(|index| {
-            let coords = crate::sweep::coords_of(index, &axes);
+            let coords = coords_of(index, &axes);
             let summaries = result.strategies.iter().map(|s| s.summaries.clone()).collect();
             PointResult { index, coords, summaries, paired: Vec::new() }
         })

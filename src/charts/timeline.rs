@@ -19,7 +19,7 @@ use super::layout::{
 use super::strategies::replications_text;
 use crate::input::scenario::{SECONDS_PER_DAY, Scenario, Strategy};
 use crate::metrics::TIMELINE_METRICS;
-use crate::runner::RunResult;
+use crate::results::RunResult;
 use plotters::backend::DrawingBackend;
 
 /// Captions and y-axis units of the three panels, in [`TIMELINE_METRICS`] order.

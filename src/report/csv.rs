@@ -1,10 +1,8 @@
 //! `replications.csv` (one row per strategy × replication, every column) and
 //! `timeline.csv` (one row per strategy × day, the daily series with intervals).
 
-use super::Exporter;
-use crate::input::scenario::Scenario;
+use super::{Exporter, RunReport};
 use crate::metrics::{COLUMNS, TIMELINE_METRICS};
-use crate::runner::RunResult;
 
 /// `replications.csv`.
 pub struct ReplicationsCsv;
@@ -23,12 +21,13 @@ pub fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -
     writer.into_inner().unwrap_or_default()
 }
 
-impl Exporter for ReplicationsCsv {
+impl Exporter<RunReport<'_>> for ReplicationsCsv {
     fn file_name(&self) -> &'static str {
         "replications.csv"
     }
 
-    fn render(&self, _scenario: &Scenario, result: &RunResult) -> Vec<u8> {
+    fn render(&self, report: &RunReport<'_>) -> Vec<u8> {
+        let result = report.result;
         let mut header = vec!["strategy".to_string(), "replication".to_string()];
         header.extend(COLUMNS.iter().map(|c| c.to_string()));
         let rows = result.strategies.iter().flat_map(|s| {
@@ -42,12 +41,13 @@ impl Exporter for ReplicationsCsv {
     }
 }
 
-impl Exporter for TimelineCsv {
+impl Exporter<RunReport<'_>> for TimelineCsv {
     fn file_name(&self) -> &'static str {
         "timeline.csv"
     }
 
-    fn render(&self, _scenario: &Scenario, result: &RunResult) -> Vec<u8> {
+    fn render(&self, report: &RunReport<'_>) -> Vec<u8> {
+        let result = report.result;
         let mut header = vec!["strategy".to_string(), "day".to_string()];
         for m in TIMELINE_METRICS {
             header.push(m.name().to_string());

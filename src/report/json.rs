@@ -1,12 +1,20 @@
 //! `report.json` (DESIGN §7): every statistic of every strategy, the daily series, and the
 //! paired differences against the first strategy.
 
-use super::Exporter;
+use super::{Exporter, RunReport};
 use crate::input::scenario::Scenario;
 use crate::metrics::{Cause, MetricId, TIMELINE_METRICS};
-use crate::runner::{PairedDifference, RunResult};
+use crate::results::{PairedDifference, RunResult};
 use crate::stats::{MeanInterval, Summary};
 use serde_json::{Map, Value, json};
+
+/// Pretty-printed JSON with a final newline.
+pub fn json_bytes(value: &Value) -> Vec<u8> {
+    // Serialising a `Value` to memory cannot fail.
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
 
 /// `report.json`.
 pub struct ReportJson;
@@ -82,14 +90,13 @@ pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
     })
 }
 
-impl Exporter for ReportJson {
+impl Exporter<RunReport<'_>> for ReportJson {
     fn file_name(&self) -> &'static str {
         "report.json"
     }
 
-    fn render(&self, scenario: &Scenario, result: &RunResult) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(&report_value(scenario, result)).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
+    fn render(&self, report: &RunReport<'_>) -> Vec<u8> {
+        let (scenario, result) = (report.scenario, report.result);
+        json_bytes(&report_value(scenario, result))
     }
 }

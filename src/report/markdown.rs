@@ -1,11 +1,9 @@
 //! `summary.md`: the numbers a consultant pastes into a report, and the verdicts of the paired
 //! comparisons against the first strategy.
 
-use super::Exporter;
+use super::{Exporter, RunReport};
 use crate::format::mean_with_interval;
-use crate::input::scenario::Scenario;
 use crate::metrics::{Cause, MetricId};
-use crate::runner::RunResult;
 use crate::stats::MeanInterval;
 use std::fmt::Write;
 
@@ -30,12 +28,13 @@ pub fn verdict(d: &MeanInterval) -> &'static str {
     }
 }
 
-impl Exporter for SummaryMarkdown {
+impl Exporter<RunReport<'_>> for SummaryMarkdown {
     fn file_name(&self) -> &'static str {
         "summary.md"
     }
 
-    fn render(&self, scenario: &Scenario, result: &RunResult) -> Vec<u8> {
+    fn render(&self, report: &RunReport<'_>) -> Vec<u8> {
+        let (scenario, result) = (report.scenario, report.result);
         let mut out = String::new();
         // Strategy names are free text: a `|` would split a table cell.
         let names: Vec<String> = result.strategies.iter().map(|s| cell(&s.name)).collect();
@@ -82,9 +81,7 @@ impl Exporter for SummaryMarkdown {
         table(
             &mut out,
             "Results",
-            &mut MetricId::headline()
-                .filter(|&m| m != MetricId::EVENTS_PROCESSED)
-                .map(|m| (m.name().to_string(), m)),
+            &mut MetricId::headline().filter(|m| !m.is_diagnostic()).map(|m| (m.name().to_string(), m)),
         );
         table(
             &mut out,
@@ -103,9 +100,7 @@ impl Exporter for SummaryMarkdown {
                 );
                 let _ = writeln!(out, "| metric | difference | {} is |", cell(&other.name));
                 let _ = writeln!(out, "|---|---:|---|");
-                for p in
-                    result.paired.iter().filter(|p| p.strategy == s && p.metric != MetricId::EVENTS_PROCESSED)
-                {
+                for p in result.paired.iter().filter(|p| p.strategy == s && !p.metric.is_diagnostic()) {
                     let _ = writeln!(
                         out,
                         "| {} | {} | {} |",

@@ -1,5 +1,6 @@
-//! Reports: each format is one file that turns a [`RunResult`] into bytes; [`crate::io`]
-//! writes them, atomically. Nothing here recomputes a metric.
+//! Reports: each format is one file that turns a result into bytes (hyperfine's `Exporter`
+//! shape); the application layer writes them, atomically, in one loop. Nothing here
+//! recomputes a metric.
 
 mod csv;
 mod json;
@@ -9,20 +10,41 @@ mod sweep;
 pub use csv::{ReplicationsCsv, TimelineCsv};
 pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
-pub use sweep::{SweepCsv, SweepExporter, SweepJson, sweep_exporters, sweep_value};
+pub use sweep::{SweepCsv, SweepJson, sweep_exporters, sweep_value};
 
 use crate::input::scenario::Scenario;
-use crate::runner::RunResult;
+use crate::results::RunResult;
 
-/// A report format.
-pub trait Exporter {
+/// A report format over results of type `R`: a run's ([`RunReport`]) or a sweep's
+/// ([`crate::results::sweep::SweepResult`]).
+pub trait Exporter<R: ?Sized> {
     /// File name inside the output folder.
     fn file_name(&self) -> &'static str;
     /// The file's bytes.
-    fn render(&self, scenario: &Scenario, result: &RunResult) -> Vec<u8>;
+    fn render(&self, report: &R) -> Vec<u8>;
 }
 
+/// What a run's reports are rendered from: the scenario and its results.
+#[derive(Debug, Clone, Copy)]
+pub struct RunReport<'a> {
+    /// The scenario that ran.
+    pub scenario: &'a Scenario,
+    /// Its results.
+    pub result: &'a RunResult,
+}
+
+/// A run's report format, for any lifetime of the report.
+pub type RunExporter = dyn for<'a> Exporter<RunReport<'a>>;
+
 /// Every report `run` writes (charts aside).
-pub fn run_exporters() -> Vec<Box<dyn Exporter>> {
+pub fn run_exporters() -> Vec<Box<RunExporter>> {
     vec![Box::new(ReportJson), Box::new(SummaryMarkdown), Box::new(ReplicationsCsv), Box::new(TimelineCsv)]
+}
+
+/// Renders every exporter: `(file name, bytes)`, in the exporters' order.
+pub fn render_all<R: ?Sized, E: Exporter<R> + ?Sized>(
+    exporters: &[Box<E>],
+    report: &R,
+) -> Vec<(String, Vec<u8>)> {
+    exporters.iter().map(|e| (e.file_name().to_string(), e.render(report))).collect()
 }

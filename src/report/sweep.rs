@@ -1,21 +1,14 @@
 //! `sweep.json` (per point: axis values, per strategy and metric the statistics, paired
 //! differences) and `sweep.csv` (tidy: one row per point × strategy × metric).
 
+use super::Exporter;
 use super::csv::csv_bytes;
-use super::json::{metrics_and_causes, paired_value};
+use super::json::{json_bytes, metrics_and_causes, paired_value};
 use crate::format::value_text;
 use crate::metrics::COLUMNS;
+use crate::results::sweep::SweepResult;
 use crate::stats::Summary;
-use crate::sweep::SweepResult;
 use serde_json::{Map, Value, json};
-
-/// A sweep report format.
-pub trait SweepExporter {
-    /// File name inside the output folder.
-    fn file_name(&self) -> &'static str;
-    /// The file's bytes.
-    fn render(&self, sweep: &SweepResult) -> Vec<u8>;
-}
 
 /// `sweep.json`.
 pub struct SweepJson;
@@ -24,7 +17,7 @@ pub struct SweepJson;
 pub struct SweepCsv;
 
 /// Every report `sweep` writes (charts aside).
-pub fn sweep_exporters() -> Vec<Box<dyn SweepExporter>> {
+pub fn sweep_exporters() -> Vec<Box<dyn Exporter<SweepResult>>> {
     vec![Box::new(SweepJson), Box::new(SweepCsv)]
 }
 
@@ -75,19 +68,17 @@ pub fn sweep_value(sweep: &SweepResult) -> Value {
     })
 }
 
-impl SweepExporter for SweepJson {
+impl Exporter<SweepResult> for SweepJson {
     fn file_name(&self) -> &'static str {
         "sweep.json"
     }
 
     fn render(&self, sweep: &SweepResult) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(&sweep_value(sweep)).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
+        json_bytes(&sweep_value(sweep))
     }
 }
 
-impl SweepExporter for SweepCsv {
+impl Exporter<SweepResult> for SweepCsv {
     fn file_name(&self) -> &'static str {
         "sweep.csv"
     }

@@ -133,10 +133,10 @@ mod tests {
     #[test]
     fn bundled_scenarios_keep_the_invariants_after_every_event() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        let files = crate::io::find_scenarios(&[root]).expect("scenarios folder readable");
+        let files = crate::app::files::find_scenarios(&[root]).expect("scenarios folder readable");
         assert!(files.len() >= 17, "expected the bundled scenarios, found {}", files.len());
         for file in files {
-            let scenario = crate::io::load_scenario(&file).unwrap_or_else(|e| panic!("{e}"));
+            let scenario = crate::app::files::load_scenario(&file).unwrap_or_else(|e| panic!("{e}"));
             // Synthetic scenarios are large; `small_synthetic_worlds_keep_the_invariants` covers them.
             if !matches!(scenario.population, crate::input::scenario::Population::Explicit(_)) {
                 continue;

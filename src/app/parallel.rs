@@ -1,16 +1,55 @@
-//! Running a sweep: every (grid point × replication) on rayon with the same stream derivation
-//! as `run`, so a point's statistics equal a `run` of its patched scenario. Points are run in
-//! chunks of at most [`CHUNK_REPLICATIONS`] replications (or one point's, when it has more), in
-//! grid order, and only their statistics are kept, so memory grows with one chunk, not with
-//! the whole sweep.
+//! Plan, run in parallel, aggregate in order (DESIGN §6, §8): the only module that starts
+//! threads.
+//!
+//! Replications run on rayon; each replication runs every strategy on the same organisation
+//! and exogenous events (common random numbers). Results are collected in replication order by
+//! rayon's indexed `collect` and aggregated sequentially, so the output is byte-identical for
+//! any thread count.
+//!
+//! A sweep runs every (grid point × replication) the same way, with the same stream
+//! derivation as `run`, so a point's statistics equal a `run` of its patched scenario. Points
+//! are run in chunks of at most [`CHUNK_REPLICATIONS`] replications (or one point's, when it
+//! has more), in grid order, and only their statistics are kept, so memory grows with one
+//! chunk, not with the whole sweep.
 
-use super::result::{PointResult, SweepResult};
+use super::error::Error;
+use crate::input::scenario::Scenario;
 use crate::input::sweep_plan::SweepPlan;
-use crate::runner::{RunConfig, aggregate};
+use crate::metrics::Outcome;
+use crate::results::sweep::{PointResult, SweepResult, assemble};
+use crate::results::{RunConfig, RunResult, aggregate};
 use crate::sim::run_replication;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The number of worker threads a run will use.
+pub fn threads(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Runs `work` on a pool of `jobs` threads (rayon's default when `None`).
+pub fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = jobs {
+        builder = builder.num_threads(j);
+    }
+    let pool = builder.build().map_err(|e| Error::Usage(format!("cannot start {jobs:?} threads: {e}")))?;
+    Ok(pool.install(work))
+}
+
+/// Runs every replication on the current rayon pool, calling `progress` after each.
+pub fn run(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync)) -> RunResult {
+    let per_replication: Vec<Vec<Outcome>> = (0..config.replications)
+        .into_par_iter()
+        .map(|r| {
+            let outcomes = run_replication(scenario, config.seed, r);
+            progress();
+            outcomes
+        })
+        .collect();
+    aggregate(scenario, config, per_replication)
+}
 
 /// Most replications run together in one chunk.
 pub const CHUNK_REPLICATIONS: u64 = 256;
@@ -67,19 +106,6 @@ pub fn run_points(
     Some(results)
 }
 
-/// The result of a sweep from its points (all of them, in grid order).
-pub fn assemble(plan: &SweepPlan, points: Vec<PointResult>) -> SweepResult {
-    SweepResult {
-        name: plan.name.clone(),
-        description: plan.description.clone(),
-        scenario: plan.base.name.clone(),
-        replications: plan.replications,
-        axes: plan.axes.clone(),
-        strategies: plan.base.strategies.iter().map(|s| s.name.clone()).collect(),
-        points,
-    }
-}
-
 /// Runs a whole sweep (without interruption or checkpoints).
 pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult {
     let never = AtomicBool::new(false);
@@ -94,7 +120,6 @@ pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult 
 mod tests {
     use super::*;
     use crate::input::sweep_plan as plan;
-    use crate::runner;
     use serde_json::json;
 
     /// A point's statistics equal a `run` of the patched scenario, whatever the chunking.
@@ -132,7 +157,7 @@ mod tests {
             patched["replications"] = json!(4);
             let scenario =
                 crate::input::scenario::scenario_from_value(&patched).unwrap_or_else(|p| panic!("{p:?}"));
-            let run = runner::run(&scenario, RunConfig::of(&scenario), &|| {});
+            let run = run(&scenario, RunConfig::of(&scenario), &|| {});
             let summaries: Vec<_> = run.strategies.iter().map(|s| s.summaries.clone()).collect();
             assert_eq!(point.summaries, summaries, "point {}", point.index);
             assert_eq!(point.paired, run.paired);

@@ -3,9 +3,14 @@
 //! finished; `--resume` skips the points the checkpoint holds and reaches the same final bytes
 //! as an uninterrupted run. The checkpoint is removed once the sweep's files are written.
 
-use crate::error::Error;
-use crate::sweep::checkpoint::{self, CHECKPOINT_FILE, Loaded};
-use crate::sweep::{PointResult, SweepPlan, SweepResult, assemble, chunks, run_points};
+pub mod lines;
+
+use super::error::Error;
+use super::files::write_atomic;
+use super::parallel::{chunks, run_points};
+use crate::input::sweep_plan::SweepPlan;
+use crate::results::sweep::{PointResult, SweepResult, assemble};
+use lines::{CHECKPOINT_FILE, Loaded};
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,7 +36,7 @@ pub enum SweepOutcome {
 pub struct Checkpointed<'a> {
     /// The planned sweep.
     pub plan: &'a SweepPlan,
-    /// Its fingerprint (from [`crate::io::load_sweep`]).
+    /// Its fingerprint ([`lines::fingerprint`] of the sweep's texts).
     pub fingerprint: &'a str,
     /// The output folder (already prepared).
     pub dir: &'a Path,
@@ -57,12 +62,12 @@ fn resumed(run: &Checkpointed<'_>, path: &Path) -> Result<Vec<PointResult>, Erro
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => return Err(Error::Read { path: path.to_path_buf(), source }),
     };
-    let shape = checkpoint::Shape {
+    let shape = lines::Shape {
         axes: &run.plan.axes,
         n_points: run.plan.points.len(),
         n_strategies: run.plan.base.strategies.len(),
     };
-    match checkpoint::load(&text, run.fingerprint, &shape) {
+    match lines::load(&text, run.fingerprint, &shape) {
         Loaded::Points(points) => Ok(points),
         Loaded::Foreign => Err(Error::Usage(format!(
             "{} belongs to another sweep, or to this sweep before it or its scenario changed; \
@@ -84,13 +89,13 @@ pub fn run_checkpointed(
     resumed_points(done.len());
     // Rewrite the checkpoint from what is kept (so that a cut last line never stays behind),
     // whole or not at all: the points it holds are never lost.
-    let mut text = checkpoint::header(run.fingerprint);
+    let mut text = lines::header(run.fingerprint);
     text.push('\n');
     for p in &done {
-        text.push_str(&checkpoint::point_line(p));
+        text.push_str(&lines::point_line(p));
         text.push('\n');
     }
-    crate::io::write_atomic(&path, text.as_bytes())?;
+    write_atomic(&path, text.as_bytes())?;
     let mut file = OpenOptions::new().append(true).open(&path).map_err(write_err(&path))?;
 
     let finished: std::collections::HashSet<usize> = done.iter().map(|p| p.index).collect();
@@ -104,19 +109,17 @@ pub fn run_checkpointed(
         if todo.is_empty() {
             continue;
         }
-        if run.stop_after_points.is_some_and(|n| done.len() >= n) {
-            run.stop.store(true, Ordering::Relaxed);
-        }
-        if run.stop.load(Ordering::Relaxed) {
+        // The test option stops here as Ctrl-C would, without raising the process-wide flag.
+        if run.stop_after_points.is_some_and(|n| done.len() >= n) || run.stop.load(Ordering::Relaxed) {
             break;
         }
         let Some(points) = run_points(run.plan, &todo, progress, run.stop) else { break };
-        let mut lines = String::new();
+        let mut batch = String::new();
         for p in &points {
-            lines.push_str(&checkpoint::point_line(p));
-            lines.push('\n');
+            batch.push_str(&lines::point_line(p));
+            batch.push('\n');
         }
-        file.write_all(lines.as_bytes()).and_then(|()| file.sync_data()).map_err(write_err(&path))?;
+        file.write_all(batch.as_bytes()).and_then(|()| file.sync_data()).map_err(write_err(&path))?;
         done.extend(points);
     }
     let total = run.plan.points.len();

@@ -1,16 +1,19 @@
-//! Plan, run in parallel, aggregate in order (DESIGN §6, §8).
+//! Results: what a run and a sweep produce, aggregated in replication order (DESIGN §4, §6).
 //!
-//! Replications run on rayon; each replication runs every strategy on the same organisation
-//! and exogenous events (common random numbers). Results are collected in replication order
-//! by rayon's indexed `collect` and aggregated sequentially, so the output is byte-identical
-//! for any thread count.
+//! Pure functions from outcomes to statistics: [`aggregate`] turns the per-replication
+//! outcomes (collected in replication order by the application layer, whatever the thread
+//! count) into per-strategy summaries, daily means and paired differences; [`expect`] judges a
+//! scenario's expectations; [`sweep`] holds a sweep's per-point statistics. Reports and charts
+//! read these types and never recompute a metric.
 
-use crate::format::format_number;
-use crate::input::scenario::{Bound, Expectation, Scenario};
+pub mod expect;
+pub mod sweep;
+
+use crate::input::scenario::Scenario;
 use crate::metrics::{MetricId, N_COLUMNS, Outcome, TIMELINE_METRICS};
-use crate::sim::run_replication;
 use crate::stats::{MeanInterval, Summary, mean_interval, paired_difference};
-use rayon::prelude::*;
+
+pub use expect::{EQUALS_TOLERANCE, Verdict, evaluate};
 
 /// How to run a scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,19 +82,6 @@ pub struct PairedDifference {
     pub difference: MeanInterval,
 }
 
-/// Runs every replication on the current rayon pool, calling `progress` after each.
-pub fn run(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync)) -> RunResult {
-    let per_replication: Vec<Vec<Outcome>> = (0..config.replications)
-        .into_par_iter()
-        .map(|r| {
-            let outcomes = run_replication(scenario, config.seed, r);
-            progress();
-            outcomes
-        })
-        .collect();
-    aggregate(scenario, config, per_replication)
-}
-
 /// Aggregates outcomes (`per_replication[r][s]`) sequentially into statistics.
 pub fn aggregate(scenario: &Scenario, config: RunConfig, per_replication: Vec<Vec<Outcome>>) -> RunResult {
     let n_strategies = scenario.strategies.len();
@@ -131,58 +121,4 @@ pub fn aggregate(scenario: &Scenario, config: RunConfig, per_replication: Vec<Ve
         }
     }
     RunResult { seed: config.seed, replications: config.replications, strategies, paired }
-}
-
-/// Tolerance of `equals` (DESIGN §6).
-pub const EQUALS_TOLERANCE: f64 = 1e-9;
-
-/// The verdict on one expectation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    /// Holds.
-    pub passed: bool,
-    /// One line saying what was expected and what was found.
-    pub description: String,
-}
-
-/// Evaluates an expectation against a run.
-pub fn evaluate(scenario: &Scenario, result: &RunResult, expectation: &Expectation) -> Verdict {
-    match *expectation {
-        Expectation::Bound { strategy, metric, bound } => {
-            let mean = result.strategies[strategy].summary(metric).mean;
-            let (passed, wanted) = match bound {
-                Bound::Equals(x) => ((mean - x).abs() <= EQUALS_TOLERANCE, format!("= {x}")),
-                Bound::AtMost(x) => (mean <= x + EQUALS_TOLERANCE, format!("≤ {x}")),
-                Bound::AtLeast(x) => (mean >= x - EQUALS_TOLERANCE, format!("≥ {x}")),
-            };
-            Verdict {
-                passed,
-                // The mean in full (shortest round-trip form): `equals` compares to 1e-9.
-                description: format!(
-                    "{} {}: mean {} (expected {wanted})",
-                    scenario.strategies[strategy].name,
-                    metric.name(),
-                    if mean == 0.0 { "0".to_string() } else { mean.to_string() }
-                ),
-            }
-        }
-        Expectation::Better { better, than, metric } => {
-            let d = paired_difference(
-                &result.strategies[than].column(metric),
-                &result.strategies[better].column(metric),
-            );
-            Verdict {
-                passed: d.wholly_below_zero(),
-                description: format!(
-                    "{} better than {} on {}: difference {} [{}, {}] (expected wholly below 0)",
-                    scenario.strategies[better].name,
-                    scenario.strategies[than].name,
-                    metric.name(),
-                    format_number(d.mean),
-                    format_number(d.ci95[0]),
-                    format_number(d.ci95[1]),
-                ),
-            }
-        }
-    }
 }

@@ -1,7 +1,8 @@
 //! What a sweep produces: per grid point and strategy, the statistics of every metric.
 
+use super::PairedDifference;
 pub use crate::input::sweep_plan::Axis;
-use crate::runner::PairedDifference;
+use crate::input::sweep_plan::SweepPlan;
 use crate::stats::Summary;
 
 /// The statistics of one grid point.
@@ -34,4 +35,17 @@ pub struct SweepResult {
     pub strategies: Vec<String>,
     /// Every grid point, in grid order.
     pub points: Vec<PointResult>,
+}
+
+/// The result of a sweep from its points (all of them, in grid order).
+pub fn assemble(plan: &SweepPlan, points: Vec<PointResult>) -> SweepResult {
+    SweepResult {
+        name: plan.name.clone(),
+        description: plan.description.clone(),
+        scenario: plan.base.name.clone(),
+        replications: plan.replications,
+        axes: plan.axes.clone(),
+        strategies: plan.base.strategies.iter().map(|s| s.name.clone()).collect(),
+        points,
+    }
 }

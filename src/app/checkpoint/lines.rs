@@ -7,9 +7,9 @@
 //! serde_json's shortest round-trip representation, so a resumed point is bit-for-bit the
 //! point that was computed.
 
-use super::result::PointResult;
 use crate::metrics::MetricId;
-use crate::runner::PairedDifference;
+use crate::results::PairedDifference;
+use crate::results::sweep::PointResult;
 use crate::stats::{MeanInterval, Summary};
 use serde_json::{Value, json};
 
@@ -74,7 +74,7 @@ fn f(v: &Value) -> Option<f64> {
 /// The shape every point of this sweep has: where it sits, how many strategies it has.
 pub struct Shape<'a> {
     /// The sweep's axes (a point's coordinates follow from its index).
-    pub axes: &'a [super::Axis],
+    pub axes: &'a [crate::input::sweep_plan::Axis],
     /// Points in the grid.
     pub n_points: usize,
     /// Strategies of the scenario.
@@ -86,7 +86,7 @@ pub struct Shape<'a> {
 fn parse_point(line: &str, shape: &Shape<'_>) -> Option<PointResult> {
     let v: Value = serde_json::from_str(line).ok()?;
     let index = usize::try_from(v["index"].as_u64()?).ok().filter(|&i| i < shape.n_points)?;
-    let coords = super::coords_of(index, shape.axes);
+    let coords = crate::input::sweep_plan::coords_of(index, shape.axes);
     let summaries = v["summaries"]
         .as_array()?
         .iter()
@@ -157,15 +157,15 @@ pub fn load(text: &str, fingerprint: &str, shape: &Shape<'_>) -> Loaded {
 mod tests {
     use super::*;
 
-    fn axes() -> Vec<crate::sweep::Axis> {
-        vec![crate::sweep::Axis {
+    fn axes() -> Vec<crate::input::sweep_plan::Axis> {
+        vec![crate::input::sweep_plan::Axis {
             path: "seed".into(),
             values: (0..5).map(|i| json!(i)).collect(),
             label: None,
         }]
     }
 
-    fn shape(axes: &[crate::sweep::Axis]) -> Shape<'_> {
+    fn shape(axes: &[crate::input::sweep_plan::Axis]) -> Shape<'_> {
         Shape { axes, n_points: 5, n_strategies: 2 }
     }
 

@@ -1,9 +1,9 @@
-//! Reading inputs, finding scenarios, writing outputs atomically (a temporary file in the same
-//! folder, then a rename). With [`crate::resume`] (sweep checkpoints), the only code that
-//! touches files.
+//! Files: reading inputs, finding scenarios, preparing the output folder and writing outputs
+//! atomically (a temporary file in the same folder, then a rename). With
+//! [`super::checkpoint`] (sweep checkpoints), the only code that touches files.
 
-use crate::error::Error;
-use crate::format::human_bytes;
+use super::error::Error;
+use crate::charts::{ChartError, ChartFile};
 use crate::input::scenario::Scenario;
 use crate::input::validate::{ParseFailure, parse_json, scenario_from_value};
 use std::fs;
@@ -137,20 +137,60 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(write_err)
 }
 
+/// Writes output files into `dir`, each atomically, in order, noting their names in
+/// `written`. The one write loop of reports and charts.
+pub fn write_files(
+    dir: &Path,
+    files: impl IntoIterator<Item = (String, Vec<u8>)>,
+    written: &mut Vec<String>,
+) -> Result<(), Error> {
+    for (name, bytes) in files {
+        write_atomic(&dir.join(&name), &bytes)?;
+        written.push(name);
+    }
+    Ok(())
+}
+
+/// Writes the charts; a chart that could not be drawn is returned (after the others are
+/// written) as the error to end with.
+pub fn write_charts(
+    dir: &Path,
+    charts: Result<Vec<ChartFile>, ChartError>,
+    written: &mut Vec<String>,
+) -> Result<Option<Error>, Error> {
+    match charts {
+        Ok(files) => {
+            write_files(dir, files.into_iter().map(|f| (f.name, f.bytes)), written)?;
+            Ok(None)
+        }
+        Err(e) => {
+            Ok(Some(Error::Chart(format!("the charts were not drawn: {e} (the data files are written)"))))
+        }
+    }
+}
+
+/// A sweep read and planned, with the texts its numbers depend on.
+#[derive(Debug)]
+pub struct SweepInput {
+    /// The planned grid.
+    pub plan: crate::input::sweep_plan::SweepPlan,
+    /// The sweep file's text.
+    pub text: String,
+    /// The base scenario's text.
+    pub base_text: String,
+}
+
 /// Reads a sweep file and its base scenario (relative to the sweep file), applies a
 /// replications override, and plans the grid: every problem is reported before anything runs.
-///
-/// Also returns the sweep's checkpoint fingerprint (see [`crate::sweep::checkpoint`]).
-pub fn load_sweep(
-    path: &Path,
-    replications: Option<u64>,
-) -> Result<(crate::sweep::SweepPlan, String), Error> {
+pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<SweepInput, Error> {
     let text = read_text(path)?;
     let mut value = parse_json(&text).map_err(|e| failure(path, e))?;
     let invalid = |problems| Error::Invalid { file: path.to_path_buf(), problems };
     let Some(base_name) = value.get("scenario").and_then(serde_json::Value::as_str) else {
         // Let the reader say what is wrong with the file as a whole.
-        return Err(invalid(crate::sweep::plan(&value, &serde_json::Value::Null).err().unwrap_or_default()));
+        return Err(invalid(
+            crate::input::sweep_plan::plan(&value, &serde_json::Value::Null).err().unwrap_or_default(),
+        ));
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base_name);
     let base_text = read_text(&base_path).map_err(|e| {
@@ -161,7 +201,7 @@ pub fn load_sweep(
                     format!(
                         "cannot read the base scenario {}: {}",
                         base_path.display(),
-                        crate::error::lower(&source)
+                        super::error::lower(&source)
                     )
                 }
                 other => other.to_string(),
@@ -175,110 +215,13 @@ pub fn load_sweep(
     if let (Some(r), serde_json::Value::Object(map)) = (replications, &mut value) {
         map.insert("replications".into(), r.into());
     }
-    let plan = crate::sweep::plan(&value, &base_value).map_err(invalid)?;
-    let fingerprint = crate::sweep::checkpoint::fingerprint(&text, &base_text, plan.replications);
-    Ok((plan, fingerprint))
-}
-
-/// Memory the system can give now (Linux `MemAvailable`), if known.
-pub fn available_memory() -> Option<u64> {
-    let text = fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// What a run keeps in memory: replications simulated at once, and replications whose
-/// outcomes (metrics and daily series) are kept until they are aggregated.
-#[derive(Debug, Clone, Copy)]
-pub struct MemoryUse {
-    /// Replications in flight (at most one per thread).
-    pub in_flight: u64,
-    /// Replications whose outcomes are kept together.
-    pub kept: u64,
-}
-
-impl MemoryUse {
-    /// A run of `replications` on `threads` threads: all outcomes are kept.
-    pub fn run(replications: u64, threads: usize) -> MemoryUse {
-        MemoryUse { in_flight: replications.min(threads.max(1) as u64).max(1), kept: replications }
-    }
-
-    /// A sweep of `total` replications in chunks of `chunk` (or one point's `per_point`).
-    pub fn sweep(total: u64, per_point: u64, chunk: u64, threads: usize) -> MemoryUse {
-        MemoryUse {
-            in_flight: total.min(threads.max(1) as u64).max(1),
-            kept: chunk.max(per_point).min(total),
-        }
-    }
-}
-
-/// Refuses a run whose estimated memory exceeds what the system has available, saying what
-/// to change.
-pub fn check_memory(scenario: &Scenario, usage: MemoryUse) -> Result<(), Error> {
-    memory_verdict(scenario, usage, available_memory())
-}
-
-/// [`check_memory`] against a given amount of available memory.
-pub fn memory_verdict(scenario: &Scenario, usage: MemoryUse, available: Option<u64>) -> Result<(), Error> {
-    let per = scenario.estimated_bytes_per_replication();
-    let need = per
-        .saturating_mul(usage.in_flight)
-        .saturating_add(scenario.outcome_bytes().saturating_mul(usage.kept));
-    match available {
-        Some(have) if need > have => Err(Error::Usage(format!(
-            "{} needs about {} ({} per replication, {} at once, and the results of {} replications) \
-             but only {} is available; run with fewer threads (-j 1 holds one replication at a time), \
-             fewer replications or fewer people",
-            scenario.name,
-            human_bytes(need),
-            human_bytes(per),
-            usage.in_flight,
-            usage.kept,
-            human_bytes(have)
-        ))),
-        _ => Ok(()),
-    }
+    let plan = crate::input::sweep_plan::plan(&value, &base_value).map_err(invalid)?;
+    Ok(SweepInput { plan, text, base_text })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn runs_that_would_not_fit_are_refused_with_an_estimate() {
-        let scenario = crate::input::scenario::scenario_from_value(&serde_json::json!({
-            "name": "big", "horizon_days": 30, "products": ["jira"], "domains": [{"name": "a.com"}],
-            "population": {"synthetic": {"people": 1_000_000}},
-            "strategies": [{"name": "s", "timeline": []}]
-        }))
-        .unwrap_or_else(|p| panic!("{p:?}"));
-        let per = scenario.estimated_bytes_per_replication();
-        assert!((1_000_000_000..1_200_000_000).contains(&per), "{per}");
-        assert!(memory_verdict(&scenario, MemoryUse::run(10, 2), Some(4 << 30)).is_ok());
-        assert!(memory_verdict(&scenario, MemoryUse::run(10, 2), None).is_ok());
-        let err = memory_verdict(&scenario, MemoryUse::run(10, 8), Some(4 << 30)).unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "big needs about 7.6 GiB (978 MiB per replication, 8 at once, and the results of 10 replications) \
-             but only 4.0 GiB is available; run with fewer threads (-j 1 holds one replication at a time), \
-             fewer replications or fewer people"
-        );
-        assert!(
-            memory_verdict(&scenario, MemoryUse::run(1, 8), Some(2 << 30)).is_ok(),
-            "one replication is one in flight"
-        );
-        // Kept results count too: 100,000 replications of a 10-year daily series.
-        let long = crate::input::scenario::scenario_from_value(&serde_json::json!({
-            "name": "long", "horizon_days": 3650, "products": ["jira"],
-            "population": {"people": [{"id": "a"}]},
-            "strategies": [{"name": "s", "timeline": []}, {"name": "t", "timeline": []}]
-        }))
-        .unwrap_or_else(|p| panic!("{p:?}"));
-        assert!(memory_verdict(&long, MemoryUse::run(100_000, 2), Some(8 << 30)).is_err());
-        assert!(memory_verdict(&long, MemoryUse::sweep(100_000, 100, 256, 2), Some(8 << 30)).is_ok());
-        assert_eq!(human_bytes(10), "1 MiB");
-    }
 
     #[test]
     fn atomic_writes_leave_no_temporary_file_and_stale_ones_are_removed() {

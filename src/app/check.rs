@@ -1,0 +1,56 @@
+//! `scimsim check`: runs every scenario that has `expect` and judges its expectations.
+
+use super::check_flags;
+use super::error::Error;
+use super::files::{find_scenarios, load_scenario};
+use super::parallel::{self, with_threads};
+use crate::results::{RunConfig, evaluate};
+use std::path::PathBuf;
+
+/// Checks the scenarios under `paths` (default `scenarios/`), printing one line per
+/// expectation and the totals.
+pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
+    check_flags(None, jobs)?;
+    let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
+    let files = find_scenarios(&paths)?;
+    let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
+    for file in &files {
+        let scenario = match load_scenario(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("Error: {e}");
+                invalid += 1;
+                continue;
+            }
+        };
+        if scenario.expectations.is_empty() {
+            continue;
+        }
+        let result = with_threads(jobs, || parallel::run(&scenario, RunConfig::of(&scenario), &|| {}))?;
+        for expectation in &scenario.expectations {
+            let verdict = evaluate(&scenario, &result, expectation);
+            println!(
+                "{} {}: {}",
+                if verdict.passed { "ok  " } else { "FAIL" },
+                file.display(),
+                verdict.description
+            );
+            if verdict.passed {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if invalid > 0 {
+        return Err(Error::Usage(format!(
+            "{invalid} scenario file{} invalid",
+            if invalid == 1 { " is" } else { "s are" }
+        )));
+    }
+    if failed > 0 {
+        return Err(Error::ExpectationsFailed(failed));
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! `scimsim run`: every strategy of a scenario for every replication, then the reports and
+//! charts.
+
+use super::error::Error;
+use super::files::{load_scenario, prepare_output_dir, write_charts, write_files};
+use super::memory::{MemoryUse, check_memory};
+use super::parallel::{self, threads, with_threads};
+use super::progress::Progress;
+use super::{check_flags, summarise_files};
+use crate::charts;
+use crate::format::format_number;
+use crate::input::scenario::Scenario;
+use crate::metrics::MetricId;
+use crate::report::{RunReport, render_all, run_exporters};
+use crate::results::{RunConfig, RunResult};
+use std::path::{Path, PathBuf};
+
+/// Options of `run`.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Output folder (default `output/<scenario name>`).
+    pub output: Option<PathBuf>,
+    /// Replications, overriding the file's.
+    pub replications: Option<u64>,
+    /// Seed, overriding the file's.
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core).
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Skip the charts.
+    pub no_charts: bool,
+}
+
+/// Runs the scenario at `path` and writes its report.
+pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
+    check_flags(options.replications, options.jobs)?;
+    let scenario = load_scenario(path)?;
+    let mut config = RunConfig::of(&scenario);
+    config.replications = options.replications.unwrap_or(config.replications);
+    config.seed = options.seed.unwrap_or(config.seed);
+    check_memory(&scenario, MemoryUse::run(config.replications, threads(options.jobs)))?;
+    let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    prepare_output_dir(&dir)?;
+    let progress = Progress::new(config.replications, options.quiet, "replications");
+    let result = with_threads(options.jobs, || parallel::run(&scenario, config, &|| progress.advance()))?;
+    progress.finish();
+    let mut written = Vec::new();
+    let report = RunReport { scenario: &scenario, result: &result };
+    write_files(&dir, render_all(&run_exporters(), &report), &mut written)?;
+    // The reports are on disk before any chart is drawn: a chart failure loses no data.
+    let charts = if options.no_charts { Ok(Vec::new()) } else { charts::run_charts(&scenario, &result) };
+    let chart_error = write_charts(&dir, charts, &mut written)?;
+    if !options.quiet {
+        print_summary(&scenario, &result, &dir, &written);
+    }
+    chart_error.map_or(Ok(()), Err)
+}
+
+fn print_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &[String]) {
+    println!(
+        "{}: {} replication{} of {} strateg{}, seed {}",
+        scenario.name,
+        result.replications,
+        if result.replications == 1 { "" } else { "s" },
+        result.strategies.len(),
+        if result.strategies.len() == 1 { "y" } else { "ies" },
+        result.seed
+    );
+    println!("wrote {}/ ({})\n", dir.display(), summarise_files(written));
+    let metrics = [
+        ("duplicates", MetricId::DUPLICATE_PEOPLE),
+        ("lost access", MetricId::LOST_ACCESS_INCIDENTS),
+        ("missing access", MetricId::MISSING_ACCESS_PEOPLE),
+        ("orphaned", MetricId::ORPHANED_ACCOUNTS),
+        ("scim errors", MetricId::SCIM_ERRORS),
+    ];
+    let width = result.strategies.iter().map(|s| s.name.len()).max().unwrap_or(8).max(8);
+    let mut header = format!("{:width$}", "strategy");
+    for (label, _) in metrics {
+        header.push_str(&format!("  {label:>14}"));
+    }
+    println!("{header}");
+    for s in &result.strategies {
+        let mut line = format!("{:width$}", s.name);
+        for (_, m) in metrics {
+            line.push_str(&format!("  {:>14}", format_number(s.summary(m).mean)));
+        }
+        println!("{line}");
+    }
+    println!("\nmeans over replications; see summary.md for intervals and paired comparisons");
+}

@@ -1,0 +1,72 @@
+//! `scimsim validate` (read and check files without running them) and `scimsim schema`.
+
+use super::error::Error;
+use super::files::{load_scenario, load_sweep};
+use crate::input::raw::ScenarioFile;
+use crate::input::reader::FromJson;
+use crate::input::sweep_plan::SweepFile;
+use std::path::PathBuf;
+
+/// Checks scenario and sweep files (`*.sweep.json`), printing `ok FILE (…)` for each good one;
+/// every problem of every bad one is reported.
+pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for file in files {
+        if file.to_string_lossy().ends_with(".sweep.json") {
+            match load_sweep(file, None) {
+                Ok(input) => println!(
+                    "ok {} ({} grid points × {} replications of {})",
+                    file.display(),
+                    input.plan.points.len(),
+                    input.plan.replications,
+                    input.plan.base.name
+                ),
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
+        match load_scenario(file) {
+            Ok(s) => println!(
+                "ok {} ({} people, {} events, {} strategies)",
+                file.display(),
+                s.n_initial_people(),
+                s.events.len(),
+                s.strategies.len()
+            ),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        n => {
+            for e in &errors {
+                eprintln!("Error: {e}");
+            }
+            Err(Error::Usage(format!("{n} of {} files are invalid", files.len())))
+        }
+    }
+}
+
+/// A file format with a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// The scenario file.
+    Scenario,
+    /// The sweep file.
+    Sweep,
+}
+
+/// The JSON Schema of a file format, pretty-printed (generated from the same declarations
+/// the reader uses, so it cannot drift).
+pub fn schema(kind: SchemaKind) -> String {
+    let (mut value, title) = match kind {
+        SchemaKind::Scenario => (ScenarioFile::schema(), "scimsim scenario"),
+        SchemaKind::Sweep => (SweepFile::schema(), "scimsim sweep"),
+    };
+    if let serde_json::Value::Object(m) = &mut value {
+        m.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+        m.insert("title".into(), title.into());
+    }
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
