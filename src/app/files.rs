@@ -194,9 +194,9 @@ pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<SweepInput, 
     };
     let base_path = path.parent().unwrap_or(Path::new(".")).join(base_name);
     let base_text = read_text(&base_path).map_err(|e| {
-        invalid(vec![crate::input::reader::Problem {
-            path: "$.scenario".into(),
-            message: match e {
+        invalid(vec![crate::input::reader::Problem::new(
+            crate::input::reader::JsonPath::root().key("scenario"),
+            match e {
                 Error::Read { source, .. } => {
                     format!(
                         "cannot read the base scenario {}: {}",
@@ -206,8 +206,8 @@ pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<SweepInput, 
                 }
                 other => other.to_string(),
             },
-            hint: Some("the path is relative to the folder of the sweep file".into()),
-        }])
+            Some("the path is relative to the folder of the sweep file".into()),
+        )])
     })?;
     let base_value = parse_json(&base_text).map_err(|e| failure(&base_path, e))?;
     scenario_from_value(&base_value)

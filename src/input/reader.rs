@@ -15,19 +15,64 @@ use serde_json::{Map, Value, json};
 use std::fmt;
 
 /// One problem found in an input file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Problem {
-    /// JSON path of the offending value, e.g. `$.population.people[2].id`.
-    pub path: String,
+    /// Which document [`Problem::path`] is in: the file read, or a scenario a sweep made.
+    pub context: Context,
+    /// JSON path of the offending value in that document, e.g. `$.population.people[2].id`.
+    pub path: JsonPath,
+    /// The dotted path of the sweep axis the problem is about, printed after the path (which
+    /// is then that axis' `$.axes[k]`): `$.axes[1] (strategies.0.timeline.1.day)`.
+    pub axis: Option<String>,
     /// What is wrong, in lower case.
     pub message: String,
     /// What to change, when we can say.
     pub hint: Option<String>,
 }
 
+/// Which document a problem's path is in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// The file being read; the path is printed alone.
+    File,
+    /// A sweep's base scenario: `scenario $.horizon_days`.
+    BaseScenario,
+    /// The scenario of one grid point of a sweep, patched with its axes' values:
+    /// `grid point 3 (seed = 2, horizon_days = 60): scenario $.horizon_days`.
+    GridPoint {
+        /// The point's index in the grid (the first axis varies slowest).
+        index: usize,
+        /// Each axis that patched the point: its dotted path and its value as JSON text.
+        axes: Vec<(String, String)>,
+    },
+}
+
+impl Problem {
+    /// A problem at `path` of the file being read, with a hint on how to fix it when we can say.
+    pub fn new(path: JsonPath, message: impl Into<String>, hint: Option<String>) -> Problem {
+        Problem { context: Context::File, path, axis: None, message: message.into(), hint }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)?;
+        match &self.context {
+            Context::File => {}
+            Context::BaseScenario => f.write_str("scenario ")?,
+            Context::GridPoint { index, axes } => {
+                write!(f, "grid point {index} (")?;
+                for (i, (axis, value)) in axes.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{axis} = {value}")?;
+                }
+                f.write_str("): scenario ")?;
+            }
+        }
+        write!(f, "{}", self.path)?;
+        if let Some(axis) = &self.axis {
+            write!(f, " ({axis})")?;
+        }
+        write!(f, ": {}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, " (hint: {hint})")?;
         }
@@ -44,12 +89,12 @@ pub struct Problems {
 impl Problems {
     /// Records a problem at `at`.
     pub fn push(&mut self, at: &JsonPath, message: impl Into<String>) {
-        self.list.push(Problem { path: at.to_string(), message: message.into(), hint: None });
+        self.list.push(Problem::new(at.clone(), message, None));
     }
 
     /// Records a problem with a hint on how to fix it.
     pub fn push_hint(&mut self, at: &JsonPath, message: impl Into<String>, hint: impl Into<String>) {
-        self.list.push(Problem { path: at.to_string(), message: message.into(), hint: Some(hint.into()) });
+        self.list.push(Problem::new(at.clone(), message, Some(hint.into())));
     }
 
     /// Records "unknown NAME" with a did-you-mean hint drawn from `known`.
@@ -67,10 +112,7 @@ impl Problems {
 
     /// True when a problem was recorded at `at` or inside it.
     pub fn any_within(&self, at: &JsonPath) -> bool {
-        let at = at.to_string();
-        self.list.iter().any(|p| {
-            p.path == at || p.path.starts_with(&format!("{at}.")) || p.path.starts_with(&format!("{at}["))
-        })
+        self.list.iter().any(|p| p.path.starts_with(at))
     }
 
     /// True when nothing was recorded.
@@ -89,13 +131,14 @@ impl Problems {
     }
 }
 
-/// A JSON path from the document root, e.g. `$.strategies[1].name`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A JSON path from the document root, e.g. `$.strategies[1].name`: a list of object keys and
+/// array indices, compared segment by segment (never as text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct JsonPath {
     segments: Vec<Segment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Segment {
     Key(String),
     Index(usize),
@@ -119,6 +162,26 @@ impl JsonPath {
         let mut segments = self.segments.clone();
         segments.push(Segment::Index(index));
         JsonPath { segments }
+    }
+
+    /// The path of a sweep axis' dotted path from the root, `strategies.1.timeline.3.day` →
+    /// `$.strategies[1].timeline[3].day`: segments that read as a whole number are indices,
+    /// the others keys.
+    pub fn from_dotted(dotted: &str) -> JsonPath {
+        let segments = dotted
+            .split('.')
+            .map(|seg| match seg.parse::<usize>() {
+                Ok(i) => Segment::Index(i),
+                Err(_) => Segment::Key(seg.to_string()),
+            })
+            .collect();
+        JsonPath { segments }
+    }
+
+    /// True when this path is `prefix` or inside it: `$.a[1].b` starts with `$`, `$.a`, `$.a[1]`
+    /// and `$.a[1].b`, but not with `$.a[10]` or `$.ab`.
+    pub fn starts_with(&self, prefix: &JsonPath) -> bool {
+        self.segments.starts_with(&prefix.segments)
     }
 }
 
@@ -689,6 +752,42 @@ mod tests {
         let p = JsonPath::root().key("strategies").index(1).key("timeline").index(0).key("day");
         assert_eq!(p.to_string(), "$.strategies[1].timeline[0].day");
         assert_eq!(JsonPath::root().to_string(), "$");
+    }
+
+    #[test]
+    fn containment_is_by_segment_not_by_text() {
+        let axis = JsonPath::root().key("axes").index(1);
+        assert!(axis.starts_with(&axis));
+        assert!(axis.key("path").starts_with(&axis));
+        assert!(axis.starts_with(&JsonPath::root()));
+        assert!(!JsonPath::root().key("axes").index(10).starts_with(&axis), "`[10]` is not inside `[1]`");
+        assert!(!JsonPath::root().key("axesx").starts_with(&JsonPath::root().key("axes")));
+        assert!(!JsonPath::root().key("axes").starts_with(&axis), "a parent is not inside its child");
+    }
+
+    #[test]
+    fn dotted_paths_become_json_paths() {
+        let p = JsonPath::from_dotted("strategies.1.timeline.3.day");
+        assert_eq!(p, JsonPath::root().key("strategies").index(1).key("timeline").index(3).key("day"));
+        assert_eq!(p.to_string(), "$.strategies[1].timeline[3].day");
+        assert_eq!(JsonPath::from_dotted("seed").to_string(), "$.seed");
+    }
+
+    #[test]
+    fn problems_print_their_context_path_and_axis() {
+        let at = JsonPath::root().key("axes").index(0);
+        let p = Problem { axis: Some("seed".into()), ..Problem::new(at, "path does not exist", None) };
+        assert_eq!(p.to_string(), "$.axes[0] (seed): path does not exist");
+        let p = Problem::new(JsonPath::root().key("seed"), "bad", Some("fix it".into()));
+        assert_eq!(p.to_string(), "$.seed: bad (hint: fix it)");
+        let base = Problem { context: Context::BaseScenario, ..p.clone() };
+        assert_eq!(base.to_string(), "scenario $.seed: bad (hint: fix it)");
+        let axes = vec![("seed".to_string(), "2".to_string()), ("name".to_string(), "\"x\"".to_string())];
+        let point = Problem { context: Context::GridPoint { index: 3, axes }, ..p };
+        assert_eq!(
+            point.to_string(),
+            "grid point 3 (seed = 2, name = \"x\"): scenario $.seed: bad (hint: fix it)"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Reading a sweep file and planning its grid: every point is the base scenario with the axes'
 //! values patched in at their dotted paths, validated like any scenario before anything runs.
 
-use crate::input::reader::{FromJson, Items, JsonPath, Problem, Problems};
+use crate::input::reader::{Context, FromJson, Items, JsonPath, Problem, Problems};
 use crate::input::scenario::{Scenario, scenario_from_value};
 use crate::json_object;
 use serde_json::{Value, json};
@@ -280,23 +280,10 @@ fn locate<'v>(root: &'v mut Value, path: &str) -> Result<(&'v mut Value, String)
     Ok((node, walked.join(".")))
 }
 
-/// The JSON path (`$.a[1].b`) of a dotted axis path, for matching the reader's problems.
-fn json_path_of(path: &str) -> String {
-    let mut out = String::from("$");
-    for seg in path.split('.') {
-        if seg.parse::<usize>().is_ok() {
-            out.push_str(&format!("[{seg}]"));
-        } else {
-            out.push('.');
-            out.push_str(seg);
-        }
-    }
-    out
-}
-
 /// A sweep file's problem: axis-level problems name the axis.
 fn axis_problem(k: usize, axis: &Axis, message: String, hint: Option<String>) -> Problem {
-    Problem { path: format!("$.axes[{k}] ({})", axis.path), message, hint }
+    let at = JsonPath::root().key("axes").index(k);
+    Problem { axis: Some(axis.path.clone()), ..Problem::new(at, message, hint) }
 }
 
 /// Plans a sweep from its parsed file and the parsed base scenario document.
@@ -314,9 +301,8 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
     let axes = check_axes(&file, &mut problems);
     // An axis with a problem of its own takes no part in the checks below (as if it had one
     // value that patches nothing), so that the other axes' problems are reported too.
-    let usable: Vec<bool> = (0..axes.len())
-        .map(|k| !problems.as_slice().iter().any(|p| p.path.starts_with(&format!("$.axes[{k}]"))))
-        .collect();
+    let usable: Vec<bool> =
+        (0..axes.len()).map(|k| !problems.any_within(&JsonPath::root().key("axes").index(k))).collect();
     let grid_axes: Vec<Axis> = axes
         .iter()
         .zip(&usable)
@@ -326,9 +312,9 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
     let base = scenario_from_value(base_value).map_err(|p| {
         p.into_iter()
             .map(|p| Problem {
-                path: format!("scenario {}", p.path),
-                message: p.message,
+                context: Context::BaseScenario,
                 hint: Some(p.hint.unwrap_or_else(|| "fix the base scenario (`scimsim validate` it)".into())),
+                ..p
             })
             .collect::<Vec<_>>()
     })?;
@@ -385,8 +371,12 @@ fn validate_points(
         .map(|(a, &ok)| if ok { a.clone() } else { Axis { values: vec![Value::Null], ..a.clone() } })
         .collect();
     let live = || axes.iter().enumerate().filter(|(k, _)| usable[*k]);
+    // Where each axis' value is in a scenario document, to match the reader's problems with.
+    let value_at: Vec<JsonPath> = axes.iter().map(|a| JsonPath::from_dotted(&a.path)).collect();
     let mut points = Vec::with_capacity(n_points);
-    let mut reported: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
+    // Where (context, path, axis) and what: the hint does not make a problem another one.
+    let mut reported: std::collections::HashSet<(Context, JsonPath, Option<String>, String)> =
+        std::collections::HashSet::new();
     for index in 0..n_points {
         let coords = coords_of(index, &grid);
         let mut doc = base_value.clone();
@@ -403,23 +393,16 @@ fn validate_points(
             Err(found) => found,
         };
         for p in found {
-            let owner = live().find(|(_, a)| {
-                let jp = json_path_of(&a.path);
-                let under = p.path == jp
-                    || p.path.starts_with(&format!("{jp}."))
-                    || p.path.starts_with(&format!("{jp}["));
-                // A problem above the axis' value (say `unknown field` at a misspelt parent).
-                let above =
-                    jp.starts_with(&format!("{}.", p.path)) || jp.starts_with(&format!("{}[", p.path));
-                under || above
-            });
+            // At or inside the axis' value, or above it (say `unknown field` at a misspelt parent).
+            let owner =
+                live().find(|&(k, _)| p.path.starts_with(&value_at[k]) || value_at[k].starts_with(&p.path));
             let problem = match owner {
                 // An unknown field on the axis' path: the path does not exist.
                 Some((k, axis)) if p.message.starts_with("unknown field") => {
                     axis_problem(k, axis, format!("path does not exist: {}", p.message), p.hint)
                 }
                 // A field the path created where the scenario has none of that shape.
-                Some((k, axis)) if !p.path.starts_with(&json_path_of(&axis.path)) => axis_problem(
+                Some((k, axis)) if !p.path.starts_with(&value_at[k]) => axis_problem(
                     k,
                     axis,
                     format!("path does not fit the scenario: {}: {}", p.path, p.message),
@@ -432,16 +415,18 @@ fn validate_points(
                     p.hint,
                 ),
                 None => {
-                    let at: Vec<String> =
-                        live().map(|(k, a)| format!("{} = {}", a.path, a.values[coords[k]])).collect();
-                    Problem {
-                        path: format!("grid point {index} ({}): scenario {}", at.join(", "), p.path),
-                        message: p.message,
-                        hint: p.hint,
-                    }
+                    let axes =
+                        live().map(|(k, a)| (a.path.clone(), a.values[coords[k]].to_string())).collect();
+                    Problem { context: Context::GridPoint { index, axes }, ..p }
                 }
             };
-            if reported.insert((problem.path.clone(), problem.message.clone())) && all.len() < 50 {
+            let key = (
+                problem.context.clone(),
+                problem.path.clone(),
+                problem.axis.clone(),
+                problem.message.clone(),
+            );
+            if reported.insert(key) && all.len() < 50 {
                 all.push(problem);
             }
         }
