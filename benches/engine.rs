@@ -5,7 +5,8 @@
 //! Figures go in README.md; timings are never asserted (machines are shared and noisy).
 
 use scimsim::app::parallel;
-use scimsim::input::scenario::{Scenario, scenario_from_value};
+use scimsim::input::scenario::Scenario;
+use scimsim::input::validate::scenario_from_value;
 use scimsim::metrics::MetricId;
 use scimsim::results::RunConfig;
 use scimsim::rng::Streams;

@@ -70,7 +70,7 @@ pub fn memory_verdict(scenario: &Scenario, usage: MemoryUse, available: Option<u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::scenario::scenario_from_value;
+    use crate::input::validate::scenario_from_value;
 
     #[test]
     fn runs_that_would_not_fit_are_refused_with_an_estimate() {

@@ -156,7 +156,7 @@ mod tests {
                 plan.axes[1].values[point.coords[1]].clone();
             patched["replications"] = json!(4);
             let scenario =
-                crate::input::scenario::scenario_from_value(&patched).unwrap_or_else(|p| panic!("{p:?}"));
+                crate::input::validate::scenario_from_value(&patched).unwrap_or_else(|p| panic!("{p:?}"));
             let run = run(&scenario, RunConfig::of(&scenario), &|| {});
             let summaries: Vec<_> = run.strategies.iter().map(|s| s.summaries.clone()).collect();
             assert_eq!(point.summaries, summaries, "point {}", point.index);

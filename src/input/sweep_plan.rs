@@ -2,7 +2,8 @@
 //! values patched in at their dotted paths, validated like any scenario before anything runs.
 
 use crate::input::reader::{Context, FromJson, Items, JsonPath, Problem, Problems};
-use crate::input::scenario::{Scenario, scenario_from_value};
+use crate::input::scenario::Scenario;
+use crate::input::validate::scenario_from_value;
 use crate::json_object;
 use serde_json::{Value, json};
 
