@@ -6,7 +6,7 @@ use super::world::{PersonEmails, World};
 use super::{GroupId, PersonId};
 use crate::input::email::{domain_of, with_domain};
 use crate::input::scenario::{Directory, PersonSpec};
-use crate::sim::engine::Event;
+use crate::sim::event::Event;
 
 impl World<'_> {
     /// The IdP primary email of `p` changes: pushed at the next sync; an external directory

@@ -6,6 +6,7 @@
 mod admin;
 pub mod emails;
 pub mod engine;
+pub mod event;
 mod idp;
 mod invariants;
 mod measure;

@@ -13,7 +13,7 @@ use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, Record, Worl
 use super::{AccountId, GroupId, PersonId, RecordId};
 use crate::input::scenario::{ConflictPolicy, DisableMethod};
 use crate::metrics::Cause;
-use crate::sim::engine::Event;
+use crate::sim::event::Event;
 use rustc_hash::FxHashMap;
 
 /// What R6 decides for an email.

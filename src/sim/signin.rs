@@ -3,7 +3,7 @@
 use super::PersonId;
 use super::world::{Origin, World};
 use crate::metrics::Cause;
-use crate::sim::engine::Event;
+use crate::sim::event::Event;
 
 impl World<'_> {
     /// R14: cutover — every employed person signs in within the spread.

@@ -12,7 +12,8 @@ use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::input::scenario::{Directory, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
 use crate::rng::{Draws, Purpose, Streams};
-use crate::sim::engine::{Event, EventQueue};
+use crate::sim::engine::EventQueue;
+use crate::sim::event::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::collections::BTreeSet;
@@ -292,7 +293,7 @@ pub struct World<'s> {
     /// Current time.
     pub now: SimTime,
     /// Pending events.
-    pub queue: EventQueue,
+    pub queue: EventQueue<Event>,
     /// People (initial, then joiners in join order).
     pub people: Vec<Person>,
     /// Accounts.
