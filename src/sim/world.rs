@@ -2,9 +2,9 @@
 //! changing emails, group membership, (de)activation — each keeping the indexes and the
 //! incremental metric counters right.
 //!
-//! The rules themselves live next door: [`super::scim`] (R5–R12), [`super::migration`]
-//! (R3, R4), [`super::admin`] (R2, R13), [`super::idp`] (exogenous IdP events, R15, R16),
-//! [`super::signin`] (R14); [`super::measure`] turns state changes into metrics.
+//! The rules themselves live in [`super::rules`], one file per rule family (its module doc
+//! maps every rule to its file and functions); [`super::measure`] turns state changes into
+//! metrics.
 
 use super::emails::{EmailId, Emails};
 use super::run::ReplicationInput;
