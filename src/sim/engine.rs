@@ -1,65 +1,36 @@
-//! The event queue and the closed set of events.
+//! The event queue: a priority queue of events of any type, ordered by time.
 //!
 //! Order: events run by time; at the same second, in the order they were scheduled (FIFO by
 //! insertion sequence). A run schedules the exogenous events first, then the strategy's
 //! actions, so at one instant exogenous events run first; events created during the run (sync
 //! ticks, sign-ins, directory lags) run after everything already scheduled for their second.
+//!
+//! The queue knows nothing of what an event is: scimsim's closed set of events and their one
+//! dispatch are in [`crate::sim::event`].
 
-use crate::sim::emails::EmailId;
-use crate::sim::{PersonId, SimTime};
+use crate::ids::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// Everything that can happen. One closed enum, one dispatch ([`crate::sim::world::World::dispatch`]).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// Exogenous event `k` of the replication's list.
-    Exogenous(usize),
-    /// Action `k` of the strategy's timeline.
-    Action(usize),
-    /// A SCIM sync of provisioning directory `generation`.
-    SyncTick {
-        /// Directory generation that scheduled it; a tick of a deleted directory does nothing.
-        generation: u32,
-    },
-    /// A person signs in (R14).
-    SignIn {
-        /// Who.
-        person: PersonId,
-    },
-    /// An external directory takes over an IdP email change after the lag (R15).
-    ServerEmailFollows {
-        /// Whose server user.
-        person: PersonId,
-        /// The email it takes.
-        email: EmailId,
-    },
-    /// An external directory deactivates a leaver after the lag (R16).
-    ServerDeactivates {
-        /// Whose server user.
-        person: PersonId,
-    },
-}
-
 #[derive(Debug)]
-struct Scheduled {
+struct Scheduled<E> {
     at: SimTime,
     seq: u64,
-    event: Event,
+    event: E,
 }
 
-impl PartialEq for Scheduled {
+impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
         (self.at, self.seq) == (other.at, other.seq)
     }
 }
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
+impl<E> Eq for Scheduled<E> {}
+impl<E> PartialOrd for Scheduled<E> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Scheduled {
+impl<E> Ord for Scheduled<E> {
     /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest (time, sequence).
     fn cmp(&self, other: &Self) -> Ordering {
         (other.at, other.seq).cmp(&(self.at, self.seq))
@@ -73,17 +44,23 @@ impl Ord for Scheduled {
 /// sign-ins do not each pay a heap operation. The order is the same either way: every event
 /// gets its sequence number when scheduled, and `pop` takes the least (time, sequence) of the
 /// heap's top and the runs' next events.
-#[derive(Debug, Default)]
-pub struct EventQueue {
-    heap: BinaryHeap<Scheduled>,
+#[derive(Debug)]
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Scheduled<E>>,
     /// Sorted runs, each in descending (time, sequence) order.
-    runs: Vec<Vec<Scheduled>>,
+    runs: Vec<Vec<Scheduled<E>>>,
     next_seq: u64,
 }
 
-impl EventQueue {
+impl<E> Default for EventQueue<E> {
+    fn default() -> Self {
+        EventQueue { heap: BinaryHeap::new(), runs: Vec::new(), next_seq: 0 }
+    }
+}
+
+impl<E> EventQueue<E> {
     /// Schedules `event` at `at`, after everything already scheduled for that second.
-    pub fn schedule(&mut self, at: SimTime, event: Event) {
+    pub fn schedule(&mut self, at: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.heap.push(Scheduled { at, seq, event });
@@ -91,8 +68,8 @@ impl EventQueue {
 
     /// Schedules many events at once, in the given order (as if `schedule` were called for
     /// each).
-    pub fn schedule_batch(&mut self, events: impl IntoIterator<Item = (SimTime, Event)>) {
-        let mut run: Vec<Scheduled> = events
+    pub fn schedule_batch(&mut self, events: impl IntoIterator<Item = (SimTime, E)>) {
+        let mut run: Vec<Scheduled<E>> = events
             .into_iter()
             .map(|(at, event)| {
                 let seq = self.next_seq;
@@ -111,7 +88,7 @@ impl EventQueue {
 
     /// Index of the run holding the next event, when a run's event comes before the heap's.
     fn next_run(&self) -> Option<usize> {
-        let mut best: Option<(usize, &Scheduled)> = None;
+        let mut best: Option<(usize, &Scheduled<E>)> = None;
         for (i, run) in self.runs.iter().enumerate() {
             if let Some(last) = run.last() {
                 if best.is_none_or(|(_, b)| last > b) {
@@ -135,7 +112,7 @@ impl EventQueue {
     }
 
     /// Removes and returns the next event.
-    pub fn pop(&mut self) -> Option<(SimTime, Event)> {
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
         let next = match self.next_run() {
             Some(i) => {
                 let next = self.runs[i].pop();
@@ -164,31 +141,43 @@ impl EventQueue {
 mod tests {
     use super::*;
 
+    /// Events of the tests: the queue needs nothing of them.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Ev {
+        Exogenous(u32),
+        Action(u32),
+        Tick,
+        SignIn(u32),
+    }
+
+    fn drain(q: &mut EventQueue<Ev>) -> Vec<(i64, Ev)> {
+        std::iter::from_fn(|| q.pop()).map(|(t, e)| (t.0, e)).collect()
+    }
+
     #[test]
     fn batches_interleave_with_single_events_in_sequence_order() {
         let mut q = EventQueue::default();
-        q.schedule(SimTime(10), Event::Action(0));
+        q.schedule(SimTime(10), Ev::Action(0));
         q.schedule_batch([
-            (SimTime(10), Event::SignIn { person: crate::sim::PersonId(1) }),
-            (SimTime(5), Event::SignIn { person: crate::sim::PersonId(2) }),
-            (SimTime(10), Event::SignIn { person: crate::sim::PersonId(3) }),
+            (SimTime(10), Ev::SignIn(1)),
+            (SimTime(5), Ev::SignIn(2)),
+            (SimTime(10), Ev::SignIn(3)),
         ]);
-        q.schedule(SimTime(10), Event::Action(1));
-        q.schedule_batch([(SimTime(7), Event::SignIn { person: crate::sim::PersonId(4) })]);
-        q.schedule(SimTime(5), Event::Action(2));
+        q.schedule(SimTime(10), Ev::Action(1));
+        q.schedule_batch([(SimTime(7), Ev::SignIn(4))]);
+        q.schedule(SimTime(5), Ev::Action(2));
         assert_eq!(q.len(), 7);
-        let order: Vec<(i64, Event)> = std::iter::from_fn(|| q.pop()).map(|(t, e)| (t.0, e)).collect();
-        let sign_in = |p| Event::SignIn { person: crate::sim::PersonId(p) };
+        assert_eq!(q.peek_time(), Some(SimTime(5)));
         assert_eq!(
-            order,
+            drain(&mut q),
             vec![
-                (5, sign_in(2)),
-                (5, Event::Action(2)),
-                (7, sign_in(4)),
-                (10, Event::Action(0)),
-                (10, sign_in(1)),
-                (10, sign_in(3)),
-                (10, Event::Action(1)),
+                (5, Ev::SignIn(2)),
+                (5, Ev::Action(2)),
+                (7, Ev::SignIn(4)),
+                (10, Ev::Action(0)),
+                (10, Ev::SignIn(1)),
+                (10, Ev::SignIn(3)),
+                (10, Ev::Action(1)),
             ]
         );
         assert!(q.is_empty());
@@ -197,20 +186,19 @@ mod tests {
     #[test]
     fn ties_run_in_insertion_order_and_time_wins() {
         let mut q = EventQueue::default();
-        q.schedule(SimTime(10), Event::Action(0));
-        q.schedule(SimTime(5), Event::Exogenous(0));
-        q.schedule(SimTime(10), Event::Action(1));
-        q.schedule(SimTime(10), Event::SyncTick { generation: 1 });
-        q.schedule(SimTime(5), Event::Exogenous(1));
-        let order: Vec<(i64, Event)> = std::iter::from_fn(|| q.pop()).map(|(t, e)| (t.0, e)).collect();
+        q.schedule(SimTime(10), Ev::Action(0));
+        q.schedule(SimTime(5), Ev::Exogenous(0));
+        q.schedule(SimTime(10), Ev::Action(1));
+        q.schedule(SimTime(10), Ev::Tick);
+        q.schedule(SimTime(5), Ev::Exogenous(1));
         assert_eq!(
-            order,
+            drain(&mut q),
             vec![
-                (5, Event::Exogenous(0)),
-                (5, Event::Exogenous(1)),
-                (10, Event::Action(0)),
-                (10, Event::Action(1)),
-                (10, Event::SyncTick { generation: 1 }),
+                (5, Ev::Exogenous(0)),
+                (5, Ev::Exogenous(1)),
+                (10, Ev::Action(0)),
+                (10, Ev::Action(1)),
+                (10, Ev::Tick),
             ]
         );
     }

@@ -124,19 +124,39 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
+    use crate::input::scenario::scenario_from_value;
+    use crate::input::validate::parse_scenario;
+    use crate::metrics::MetricId;
     use crate::rng::Streams;
     use crate::sim::population::realise;
     use crate::sim::simulate_with;
-    use std::path::Path;
+    use serde_json::json;
+    use std::path::{Path, PathBuf};
+
+    /// The scenario files under `dir` (`*.json` that are not sweeps), sorted by path.
+    fn scenario_files(dir: &Path, found: &mut Vec<PathBuf>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let mut paths: Vec<PathBuf> = entries.map(|e| e.expect("readable folder entry").path()).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if path.is_dir() {
+                scenario_files(&path, found);
+            } else if name.ends_with(".json") && !name.ends_with(".sweep.json") {
+                found.push(path);
+            }
+        }
+    }
 
     /// Every bundled scenario keeps every invariant after every event, in every strategy.
     #[test]
     fn bundled_scenarios_keep_the_invariants_after_every_event() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        let files = crate::app::files::find_scenarios(&[root]).expect("scenarios folder readable");
+        let mut files = Vec::new();
+        scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"), &mut files);
         assert!(files.len() >= 17, "expected the bundled scenarios, found {}", files.len());
         for file in files {
-            let scenario = crate::app::files::load_scenario(&file).unwrap_or_else(|e| panic!("{e}"));
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let scenario = parse_scenario(&text).unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
             // Synthetic scenarios are large; `small_synthetic_worlds_keep_the_invariants` covers them.
             if !matches!(scenario.population, crate::input::scenario::Population::Explicit(_)) {
                 continue;
@@ -229,6 +249,46 @@ mod tests {
                     }
                 });
                 assert!(outcome.get(crate::metrics::MetricId::DUPLICATE_PEOPLE) > 0.0);
+            }
+        }
+    }
+
+    /// With every email agreeing and no drift, no strategy produces a duplicate in any
+    /// replication.
+    #[test]
+    fn agreeing_emails_never_produce_duplicates() {
+        let scenario = scenario_from_value(&json!({
+            "name": "agree", "replications": 6, "horizon_days": 60, "products": ["jira", "confluence"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [
+                {"name": "jira-users", "grants": ["jira"], "synced_from_idp": true, "members_share": 0.7},
+                {"name": "confluence-users", "grants": ["confluence"], "synced_from_idp": true, "members_share": 0.5}
+            ],
+            "population": {"synthetic": {"people": 1500, "idp_only_share": 0.05, "server_only_share": 0.02,
+                "inactive_server_share": 0.05, "external_directory_share": 0.5, "existing_cloud_account_share": 0.1}},
+            "churn": {"joiners_per_day": 2, "leavers_per_day": 2},
+            "strategies": [
+                {"name": "scim-first", "group_conflicts": "accept", "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "claim_accounts", "auto": true},
+                    {"day": 1, "do": "enable_scim"},
+                    {"day": 10, "do": "migrate"},
+                    {"day": 11, "do": "cutover", "login_spread_days": 5}]},
+                {"name": "scim-last", "group_conflicts": "accept", "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 10, "do": "migrate"},
+                    {"day": 11, "do": "cutover", "login_spread_days": 5},
+                    {"day": 30, "do": "claim_accounts"},
+                    {"day": 31, "do": "enable_scim"}]}
+            ]
+        }))
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        for r in 0..scenario.replications {
+            let realised = realise(&scenario, Streams::new(scenario.seed, r));
+            for s in 0..scenario.strategies.len() {
+                let outcome = simulate_with(&scenario, s, realised.input(), |_| {});
+                assert_eq!(outcome.get(MetricId::DUPLICATE_PEOPLE), 0.0, "strategy {s} replication {r}");
+                assert_eq!(outcome.get(MetricId::SPLIT_IDENTITY_PEOPLE), 0.0, "strategy {s} replication {r}");
             }
         }
     }

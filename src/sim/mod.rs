@@ -3,18 +3,15 @@
 //! The world knows the ground truth — which person owns which account — but the rules never
 //! consult it; only the metrics do.
 
-mod admin;
 pub mod emails;
 pub mod engine;
-mod idp;
+pub mod event;
 mod invariants;
 mod measure;
-pub mod migration;
 pub mod population;
 mod properties;
+pub mod rules;
 pub mod run;
-mod scim;
-mod signin;
 pub mod world;
 
 pub use crate::ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};

@@ -2,9 +2,9 @@
 //! changing emails, group membership, (de)activation — each keeping the indexes and the
 //! incremental metric counters right.
 //!
-//! The rules themselves live next door: [`super::scim`] (R5–R12), [`super::migration`]
-//! (R3, R4), [`super::admin`] (R2, R13), [`super::idp`] (exogenous IdP events, R15, R16),
-//! [`super::signin`] (R14); [`super::measure`] turns state changes into metrics.
+//! The rules themselves live in [`super::rules`], one file per rule family (its module doc
+//! maps every rule to its file and functions); [`super::measure`] turns state changes into
+//! metrics.
 
 use super::emails::{EmailId, Emails};
 use super::run::ReplicationInput;
@@ -12,7 +12,8 @@ use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::input::scenario::{Directory, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
 use crate::rng::{Draws, Purpose, Streams};
-use crate::sim::engine::{Event, EventQueue};
+use crate::sim::engine::EventQueue;
+use crate::sim::event::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::collections::BTreeSet;
@@ -292,7 +293,7 @@ pub struct World<'s> {
     /// Current time.
     pub now: SimTime,
     /// Pending events.
-    pub queue: EventQueue,
+    pub queue: EventQueue<Event>,
     /// People (initial, then joiners in join order).
     pub people: Vec<Person>,
     /// Accounts.

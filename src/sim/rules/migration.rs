@@ -1,12 +1,17 @@
-//! The migration assistants' user and group import (R3, R4).
+//! Migration (R3, R4): a run of a migration assistant imports the server users in its scope
+//! (R3) — each onto the account holding their email (found by R1, else created), onto a
+//! placeholder for an invalid or duplicated email, or kept out by `block` — and their server
+//! groups (R4): blocklisted admin groups never, a same-named local or migrated cloud group
+//! gains the users, a SCIM group is skipped (or added to, then overwritten by the next push),
+//! any other group is created with its server grants. Later runs migrate only the difference.
 
-use super::emails::EmailId;
-use super::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
-use super::{AccountId, GroupId, PersonId};
 use crate::input::scenario::{
     DuplicateEmails, GroupsMode, InvalidEmails, MigrateIntoScimGroup, MigrateOptions, UsersScope,
 };
 use crate::metrics::Cause;
+use crate::sim::emails::EmailId;
+use crate::sim::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
+use crate::sim::{AccountId, GroupId, PersonId};
 use rustc_hash::FxHashMap;
 
 /// Server groups the migration assistants never migrate (their users still are).
@@ -33,7 +38,7 @@ enum Plan {
 
 impl World<'_> {
     /// R3 + R4: one run of a migration assistant.
-    pub fn migrate(&mut self, options: MigrateOptions) {
+    pub(crate) fn migrate(&mut self, options: MigrateOptions) {
         // JCMA's duplicate check: all server users, distinct by username, grouped by email:
         // the first holder (in file order) and how many share it.
         let mut holders: FxHashMap<EmailId, (PersonId, u32)> = FxHashMap::default();

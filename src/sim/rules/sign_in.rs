@@ -1,13 +1,18 @@
-//! Sign-ins (R14).
+//! Sign-in (R14): at `cutover` every employed person signs in through SSO within the spread,
+//! and again after each later change of their sign-in email, after joining and after their
+//! login account is deactivated while they are still employed. A sign-in lands on the account
+//! holding the sign-in email (active or not); with none, a self-signup account is created. That
+//! account is the person's login account until their next sign-in.
 
-use super::PersonId;
-use super::world::{Origin, World};
 use crate::metrics::Cause;
-use crate::sim::engine::Event;
+use crate::sim::PersonId;
+use crate::sim::emails::EmailId;
+use crate::sim::event::Event;
+use crate::sim::world::{Origin, World};
 
 impl World<'_> {
     /// R14: cutover — every employed person signs in within the spread.
-    pub fn cutover(&mut self, login_spread: i64) {
+    pub(crate) fn cutover(&mut self, login_spread: i64) {
         self.cutover = Some(login_spread);
         let mut batch = Vec::with_capacity(self.people.len());
         for i in 0..self.people.len() {
@@ -21,7 +26,7 @@ impl World<'_> {
 
     /// R14: a sign-in lands on the account holding the sign-in email (active or not); with
     /// none, a self-signup account is created. That account becomes the login account.
-    pub fn sign_in(&mut self, p: PersonId) {
+    pub(crate) fn sign_in(&mut self, p: PersonId) {
         if !self.people[p.index()].employed {
             return;
         }
@@ -43,5 +48,13 @@ impl World<'_> {
         }
         self.accounts[a.index()].login_of.push(p);
         self.touch(p, Cause::SignedIntoNewAccount);
+    }
+
+    /// Schedules a sign-in when the person's sign-in email changed (R14).
+    pub(super) fn after_sign_in_email_change(&mut self, p: PersonId, before: Option<EmailId>) {
+        let after = self.sign_in_email(p);
+        if self.people[p.index()].employed && after.is_some() && after != before {
+            self.schedule_sign_in(p);
+        }
     }
 }

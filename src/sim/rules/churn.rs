@@ -1,0 +1,43 @@
+//! Joiners and leavers (R16): a joiner appears in the IdP, in scope, with their own groups (and
+//! signs in once cutover has happened); a leaver is deactivated in the IdP — deprovisioned at the
+//! next sync (R9), their group memberships unchanged — and, for an `external` directory, on the
+//! server after the lag.
+
+use crate::input::scenario::PersonSpec;
+use crate::sim::PersonId;
+use crate::sim::event::Event;
+use crate::sim::world::{PersonEmails, World};
+
+impl World<'_> {
+    /// R9/R16: the person leaves; deactivated in the IdP (group memberships unchanged) and,
+    /// for an external directory, on the server after the lag.
+    pub(crate) fn leave(&mut self, p: PersonId) {
+        if !self.people[p.index()].employed {
+            return;
+        }
+        self.people[p.index()].employed = false;
+        for a in self.people[p.index()].accounts.clone() {
+            self.update_orphan(a);
+        }
+        self.touch(p, crate::metrics::Cause::Other);
+        self.queue_user(p);
+        self.when_server_follows(p, Event::ServerDeactivates { person: p });
+    }
+
+    /// R16: a joiner appears in the IdP with their own groups.
+    pub(crate) fn join(&mut self, p: PersonId, spec: &PersonSpec) {
+        let mut intern = |e: &Option<String>| e.as_deref().map(|t| self.emails.intern(t));
+        let emails = PersonEmails {
+            idp: intern(&spec.idp_email),
+            server: intern(&spec.server_email),
+            cloud: intern(&spec.cloud_email),
+        };
+        self.fill_person(p, spec, emails);
+        self.queue_user(p);
+        for g in spec.idp_groups.clone() {
+            self.mark_dirty_in(g, p);
+            self.queue_group(g);
+        }
+        self.schedule_sign_in(p);
+    }
+}

@@ -1,0 +1,36 @@
+//! The rules (DESIGN §3), one file per rule family, named after the Atlassian concept. Each
+//! file is an `impl World` block that changes the world only through its primitives.
+//!
+//! | rule | file | function(s) |
+//! |---|---|---|
+//! | R1 email keys | `sim/emails.rs` | `EmailBook::intern`, `Emails::intern` (one id per key); `World::account_by_email` |
+//! | R2 domains | [`domains`] | `verify_domain`, `claim_accounts` |
+//! | R3 migration, users | [`migration`] | `migrate`, `migrate_user` |
+//! | R4 migration, groups | [`migration`] | `ensure_migrated_group`, `add_migrated_member` |
+//! | R5 enable SCIM, syncs | [`provisioning`] | `enable_scim`, `sync_tick`, `queue_user`, `queue_group`, `mark_dirty`, `mark_dirty_in` |
+//! | R6 SCIM user create/link | [`scim_users`] | `push_user`, `create_record`, `link_target`, `link`, `try_link` |
+//! | R7 SCIM email change | [`scim_users`] | `push_email_change` (called by `update_record`) |
+//! | R8 IdP re-key | [`scim_users`] | `rekey`; the failing create in `create_record` |
+//! | R9 deprovision | [`scim_users`] | `push_deprovision` (called by `update_record`, after R7) |
+//! | R10 group push and conflicts | [`scim_groups`] | `push_group`, `replace_members`, `reconcile_members`, `scim_account` |
+//! | R11 group deletion | [`scim_groups`] | `push_group_deletion`; the IdP side in [`idp_changes`]: `delete_idp_group`, `create_idp_group` |
+//! | R12 disable SCIM | [`disable`] | `disable_scim` |
+//! | R13 admin email fix | [`email_fix`] | `fix_emails` |
+//! | R14 sign-in | [`sign_in`] | `cutover`, `sign_in`, `after_sign_in_email_change`; `World::schedule_sign_in` |
+//! | R15 server directory drift | [`server_directory`] | `when_server_follows`, `server_email_follows` |
+//! | R16 joiners and leavers | [`churn`] | `join`, `leave`; on the server [`server_directory`]: `server_deactivates` |
+//!
+//! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
+//! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
+
+pub mod churn;
+pub mod disable;
+pub mod domains;
+pub mod email_fix;
+pub mod idp_changes;
+pub mod migration;
+pub mod provisioning;
+pub mod scim_groups;
+pub mod scim_users;
+pub mod server_directory;
+pub mod sign_in;

@@ -1,0 +1,206 @@
+//! SCIM users (R6–R9): what a push of one IdP user does in Atlassian.
+//!
+//! - **R6 create/link**: the first push of an IdP object creates its record and links it to the
+//!   account holding its email (managed or not), or creates a managed account on a
+//!   verified+claimed domain, or leaves it unlinked until a later push finds an account.
+//! - **R7 email change**: a managed account on a verified+claimed target follows the new email
+//!   (the push fails when another account holds it); otherwise the record is unlinked, the
+//!   account leaves every SCIM group, and the record re-links per R6.
+//! - **R8 re-key**: a new IdP object for a person; its first push creates a new record, and fails
+//!   when the email's account is linked to another record.
+//! - **R9 deprovision**: a leaver's record goes inactive and its managed account is deactivated
+//!   (an unmanaged one only leaves the SCIM groups); a returning user is reprovisioned.
+
+use crate::metrics::Cause;
+use crate::sim::emails::EmailId;
+use crate::sim::world::{Origin, Record, World};
+use crate::sim::{AccountId, PersonId, RecordId};
+
+/// What R6 decides for an email.
+enum LinkTarget {
+    /// Link this account.
+    Link(AccountId),
+    /// Create a managed account and link it.
+    Create,
+    /// No account and no verified+claimed domain: stay unlinked.
+    Unlinked,
+    /// The push fails (account linked elsewhere, or deactivated by someone else).
+    Fail,
+}
+
+impl World<'_> {
+    /// Pushes one user in its current state (R6, R7, R9).
+    pub(super) fn push_user(&mut self, p: PersonId) {
+        let Some(idp) = self.people[p.index()].idp.as_ref() else { return };
+        if !idp.in_scope {
+            return;
+        }
+        let employed = self.people[p.index()].employed;
+        match idp.record {
+            None if employed => self.create_record(p),
+            None => {}
+            Some(r) => self.update_record(p, r),
+        }
+    }
+
+    /// R8: a new IdP object for the person; its first push creates a new record.
+    pub(crate) fn rekey(&mut self, p: PersonId) {
+        let object = self.next_object;
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+        idp.object = object;
+        idp.record = None;
+        self.next_object += 1;
+        self.mark_dirty(p);
+        self.queue_user(p);
+    }
+
+    /// R6: the first push of an IdP object creates its record.
+    fn create_record(&mut self, p: PersonId) {
+        let (object, email) = {
+            let idp = self.people[p.index()].idp.as_ref().expect("caller checked the IdP identity");
+            (idp.object, idp.email)
+        };
+        if matches!(self.link_target(email, None), LinkTarget::Fail) {
+            // R8 / deactivated account: the create fails and no record is made.
+            self.counters.scim_errors += 1;
+            return;
+        }
+        let r = RecordId::from_index(self.records.len());
+        self.records.push(Record { object, person: p, email, active: true, linked: None, deactivated: None });
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            idp.record = Some(r);
+        }
+        self.try_link(r);
+        self.mark_dirty(p);
+    }
+
+    /// R6 for an email: which account to link.
+    fn link_target(&self, email: EmailId, record: Option<RecordId>) -> LinkTarget {
+        match self.account_by_email(email) {
+            Some(a) => {
+                let account = &self.accounts[a.index()];
+                if account.linked_record.is_some_and(|r| Some(r) != record) {
+                    return LinkTarget::Fail;
+                }
+                let deactivated_by_this =
+                    record.is_some_and(|r| self.records[r.index()].deactivated == Some(a));
+                if !account.active && !deactivated_by_this {
+                    return LinkTarget::Fail;
+                }
+                LinkTarget::Link(a)
+            }
+            None if self.verified_claimed(email) => LinkTarget::Create,
+            None => LinkTarget::Unlinked,
+        }
+    }
+
+    /// Links `r` to `a`, reactivating `a` when `r` had deactivated it.
+    fn link(&mut self, r: RecordId, a: AccountId) {
+        self.records[r.index()].linked = Some(a);
+        self.accounts[a.index()].linked_record = Some(r);
+        if !self.accounts[a.index()].active {
+            self.set_active(a, true, Cause::Other);
+        }
+        let p = self.records[r.index()].person;
+        self.mark_dirty(p);
+    }
+
+    /// Tries to link an unlinked record per R6; counts a failure in `scim_errors`.
+    fn try_link(&mut self, r: RecordId) {
+        let email = self.records[r.index()].email;
+        match self.link_target(email, Some(r)) {
+            LinkTarget::Link(a) => self.link(r, a),
+            LinkTarget::Create => {
+                let owner = self.records[r.index()].person;
+                let a = self.create_account(email, true, Origin::Scim, owner);
+                self.accounts[a.index()].managed = true;
+                self.link(r, a);
+            }
+            LinkTarget::Unlinked => {}
+            LinkTarget::Fail => self.counters.scim_errors += 1,
+        }
+    }
+
+    /// R7 then R9: a later push of an object that has a record sends its email, then its
+    /// lifecycle; a failed email push sends nothing more.
+    fn update_record(&mut self, p: PersonId, r: RecordId) {
+        let employed = self.people[p.index()].employed;
+        if !employed && !self.records[r.index()].active {
+            // A deprovisioned user: every operation on it is refused (404) until it is active
+            // again, so nothing changes — in particular its account is not re-linked.
+            return;
+        }
+        if self.push_email_change(p, r) {
+            self.push_deprovision(p, r, employed);
+        }
+    }
+
+    /// R7: sends the user's current IdP email — the managed account follows it, or the record
+    /// is unlinked and re-links per R6; with the email unchanged, an unlinked record tries to
+    /// link again (R6's deferred link). Returns false when the push failed (the target email is
+    /// taken), which changes nothing.
+    fn push_email_change(&mut self, p: PersonId, r: RecordId) -> bool {
+        let Some(new_email) = self.people[p.index()].idp.as_ref().map(|i| i.email) else { return false };
+        if self.records[r.index()].email != new_email {
+            match self.records[r.index()].linked {
+                Some(a) if self.accounts[a.index()].managed && self.verified_claimed(new_email) => {
+                    match self.account_by_email(new_email) {
+                        Some(b) if b != a => {
+                            // The target email is taken: the push fails, nothing changes.
+                            self.counters.scim_errors += 1;
+                            return false;
+                        }
+                        _ => {
+                            self.change_account_email(a, new_email);
+                            self.records[r.index()].email = new_email;
+                        }
+                    }
+                }
+                Some(a) => {
+                    // Unmanaged account or unverified target: unlink, leave SCIM groups, re-link.
+                    self.records[r.index()].linked = None;
+                    self.accounts[a.index()].linked_record = None;
+                    self.remove_from_scim_groups(a, Cause::EmailUpdateUnlinked);
+                    self.records[r.index()].email = new_email;
+                    self.mark_dirty(p);
+                    self.try_link(r);
+                }
+                None => {
+                    self.records[r.index()].email = new_email;
+                    self.try_link(r);
+                }
+            }
+        } else if self.records[r.index()].linked.is_none() {
+            // "links when an account with e appears (at the next push touching it)"
+            self.try_link(r);
+        }
+        true
+    }
+
+    /// R9: a leaver's active record is deprovisioned — its managed account deactivated (an
+    /// unmanaged one only leaves the SCIM groups); an employed user's inactive record is
+    /// reprovisioned, reactivating the account it deactivated.
+    fn push_deprovision(&mut self, p: PersonId, r: RecordId, employed: bool) {
+        let record = &self.records[r.index()];
+        if !employed && record.active {
+            self.records[r.index()].active = false;
+            if let Some(a) = self.records[r.index()].linked {
+                if self.accounts[a.index()].managed {
+                    self.records[r.index()].deactivated = Some(a);
+                    self.set_active(a, false, Cause::DeprovisionedInUse);
+                } else {
+                    self.remove_from_scim_groups(a, Cause::DeprovisionedInUse);
+                }
+            }
+            self.mark_dirty(p);
+        } else if employed && !record.active {
+            self.records[r.index()].active = true;
+            if let Some(a) = self.records[r.index()].linked {
+                if self.records[r.index()].deactivated == Some(a) {
+                    self.set_active(a, true, Cause::Other);
+                }
+            }
+            self.mark_dirty(p);
+        }
+    }
+}
