@@ -44,7 +44,7 @@ impl World<'_> {
         match event {
             Event::Exogenous(k) => match &events[k].kind {
                 ExoKind::ChangeIdpEmail { person, to } => {
-                    let to = self.emails.intern(to);
+                    let to = self.intern_email(to);
                     self.change_idp_email(*person, to);
                 }
                 ExoKind::RekeyIdpObject { person } => self.rekey(*person),
@@ -62,7 +62,7 @@ impl World<'_> {
                 }
             },
             Event::Action(k) => {
-                let strategy: &Strategy = self.strategy;
+                let strategy: &Strategy = self.strategy();
                 match &strategy.actions[k].kind {
                     ActionKind::VerifyDomain(d) => self.verify_domain(*d),
                     ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),

@@ -8,21 +8,21 @@ impl World<'_> {
     /// Checks every invariant; returns the first violation found.
     pub fn check_invariants(&self) -> Result<(), String> {
         // An email belongs to at most one account, and the index knows every account.
-        let held = self.email_index.iter().filter(|&&a| a != super::world::NO_ACCOUNT).count();
-        if held != self.accounts.len() {
-            return Err(format!("{} accounts but {held} held emails", self.accounts.len()));
+        let held = self.n_emails_held();
+        if held != self.accounts().len() {
+            return Err(format!("{} accounts but {held} held emails", self.accounts().len()));
         }
-        for (i, a) in self.accounts.iter().enumerate() {
+        for (i, a) in self.accounts().iter().enumerate() {
             let id = AccountId::from_index(i);
             if self.account_by_email(a.email) != Some(id) {
                 return Err(format!(
                     "account {i} ({}) is not the holder of its email",
-                    self.emails.text(a.email)
+                    self.emails().text(a.email)
                 ));
             }
             // Links are symmetric: an account to at most one record, a record to at most one account.
             if let Some(r) = a.linked_record {
-                match self.records.get(r.index()) {
+                match self.records().get(r.index()) {
                     Some(rec) if rec.linked == Some(id) => {}
                     _ => return Err(format!("account {i} links record {} which does not link it back", r.0)),
                 }
@@ -30,7 +30,7 @@ impl World<'_> {
             // Group membership is mirrored on both sides, and the granting count is exact.
             let mut granting = 0;
             for g in &a.groups {
-                let Some(group) = self.cloud[g.index()].as_ref() else {
+                let Some(group) = self.cloud_group(*g) else {
                     return Err(format!("account {i} is in deleted group {}", g.0));
                 };
                 if !group.members.contains(&id) {
@@ -48,33 +48,33 @@ impl World<'_> {
                 return Err(format!("account {i} counts {} granting groups, has {granting}", a.n_granting));
             }
             for p in &a.login_of {
-                if self.people[p.index()].login != Some(id) {
+                if self.person(*p).login != Some(id) {
                     return Err(format!("account {i} lists login user {} whose login differs", p.0));
                 }
             }
-            let orphan = a.active && a.n_granting > 0 && !self.people[a.owner.index()].employed;
+            let orphan = a.active && a.n_granting > 0 && !self.person(a.owner).employed;
             if orphan != a.orphan_since.is_some() {
                 return Err(format!("account {i} orphan flag is stale"));
             }
         }
-        for (i, r) in self.records.iter().enumerate() {
+        for (i, r) in self.records().iter().enumerate() {
             if let Some(a) = r.linked {
-                if self.accounts[a.index()].linked_record != Some(RecordId::from_index(i)) {
+                if self.account(a).linked_record != Some(RecordId::from_index(i)) {
                     return Err(format!("record {i} links account {} which does not link it back", a.0));
                 }
             }
         }
-        for (g, group) in self.cloud.iter().enumerate() {
+        for (g, group) in self.cloud_groups().iter().enumerate() {
             for a in group.iter().flat_map(|c| c.members.iter()) {
-                if !self.accounts[a.index()].groups.contains(&GroupId::from_index(g)) {
+                if !self.account(*a).groups.contains(&GroupId::from_index(g)) {
                     return Err(format!("group {g} lists account {} which does not list it", a.0));
                 }
             }
         }
         let (mut duplicates, mut orphaned) = (0, 0);
-        for (i, person) in self.people.iter().enumerate() {
+        for (i, person) in self.people().iter().enumerate() {
             let p = PersonId::from_index(i);
-            let active = person.accounts.iter().filter(|a| self.accounts[a.index()].active).count() as u32;
+            let active = person.accounts.iter().filter(|&&a| self.account(a).active).count() as u32;
             if active != person.n_active_accounts {
                 return Err(format!(
                     "person {i} counts {} active accounts, has {active}",
@@ -88,34 +88,32 @@ impl World<'_> {
             }
             if let Some(idp) = &person.idp {
                 for g in &idp.groups {
-                    if !self.idp_groups[g.index()].members.contains(&p) {
+                    if !self.idp_group(*g).members.contains(&p) {
                         return Err(format!("person {i} is in IdP group {} which does not list them", g.0));
                     }
                 }
             }
         }
-        for (g, group) in self.idp_groups.iter().enumerate() {
+        for (g, group) in self.idp_groups().iter().enumerate() {
             for p in &group.members {
-                let listed = self.people[p.index()]
-                    .idp
-                    .as_ref()
-                    .is_some_and(|i| i.groups.contains(&GroupId::from_index(g)));
+                let listed =
+                    self.person(*p).idp.as_ref().is_some_and(|i| i.groups.contains(&GroupId::from_index(g)));
                 if !listed {
                     return Err(format!("IdP group {g} lists person {} who does not list it", p.0));
                 }
             }
         }
-        orphaned += self.accounts.iter().filter(|a| a.orphan_since.is_some()).count() as u64;
-        if duplicates != self.counters.duplicate_people {
+        orphaned += self.accounts().iter().filter(|a| a.orphan_since.is_some()).count() as u64;
+        if duplicates != self.counters().duplicate_people {
             return Err(format!(
                 "duplicate_people counter {} but {duplicates} people",
-                self.counters.duplicate_people
+                self.counters().duplicate_people
             ));
         }
-        if orphaned != self.counters.orphaned_accounts {
+        if orphaned != self.counters().orphaned_accounts {
             return Err(format!(
                 "orphaned_accounts counter {} but {orphaned}",
-                self.counters.orphaned_accounts
+                self.counters().orphaned_accounts
             ));
         }
         Ok(())
@@ -172,7 +170,7 @@ mod tests {
                                 "{} / {} / replication {r}: after event {events} at {}: {e}",
                                 file.display(),
                                 scenario.strategies[s].name,
-                                world.now
+                                world.now()
                             );
                         }
                     });
@@ -245,7 +243,7 @@ mod tests {
                 let outcome = simulate_with(&scenario, s, realised.input(), |world| {
                     events += 1;
                     if let Err(e) = world.check_invariants() {
-                        panic!("strategy {s} replication {r}: after event {events} at {}: {e}", world.now);
+                        panic!("strategy {s} replication {r}: after event {events} at {}: {e}", world.now());
                     }
                 });
                 assert!(outcome.get(crate::metrics::MetricId::DUPLICATE_PEOPLE) > 0.0);

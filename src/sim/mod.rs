@@ -7,7 +7,6 @@ pub mod emails;
 pub mod engine;
 pub mod event;
 mod invariants;
-mod measure;
 pub mod population;
 mod properties;
 pub mod rules;

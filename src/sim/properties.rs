@@ -264,7 +264,7 @@ fn load_and_run(v: &Value) {
             simulate_with(&s, k, realised.input(), |world| {
                 n += 1;
                 if let Err(e) = world.check_invariants() {
-                    panic!("invariant broken after event {n} at {} in strategy {k}: {e}\n{v:#}", world.now);
+                    panic!("invariant broken after event {n} at {} in strategy {k}: {e}\n{v:#}", world.now());
                 }
             });
         }

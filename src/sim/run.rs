@@ -55,7 +55,7 @@ pub fn simulate_with(
     let horizon = scenario.horizon();
     let mut timeline = Vec::with_capacity(scenario.horizon_days as usize + 1);
     let mut next_sample = SimTime(0);
-    while let Some(at) = world.queue.peek_time() {
+    while let Some(at) = world.next_event_time() {
         if at > horizon {
             break;
         }
@@ -63,13 +63,11 @@ pub fn simulate_with(
             timeline.push(world.daily_sample());
             next_sample = next_sample + SECONDS_PER_DAY;
         }
-        let Some((at, event)) = world.queue.pop() else { break };
-        world.now = at;
-        world.counters.events_processed += 1;
+        let Some(event) = world.take_next_event() else { break };
         world.dispatch(event, input.events);
         after_event(&world);
     }
-    world.now = horizon;
+    world.end_at(horizon);
     while next_sample <= horizon {
         timeline.push(world.daily_sample());
         next_sample = next_sample + SECONDS_PER_DAY;

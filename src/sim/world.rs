@@ -2,16 +2,20 @@
 //! changing emails, group membership, (de)activation — each keeping the indexes and the
 //! incremental metric counters right.
 //!
-//! The rules themselves live in [`super::rules`], one file per rule family (its module doc
-//! maps every rule to its file and functions); [`super::measure`] turns state changes into
-//! metrics.
+//! [`World`]'s fields are private to this module. The rules live in [`super::rules`], one file
+//! per rule family (its module doc maps every rule to its file and functions); they read the
+//! world through the accessors below and change it only through the named primitives. The
+//! incremental metrics (touch, settle, orphans) are [`measure`], a child of this module: they
+//! are part of keeping the state right, so they see the fields; nothing else does.
+
+mod measure;
 
 use super::emails::{EmailId, Emails};
 use super::run::ReplicationInput;
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::input::scenario::{Directory, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
-use crate::rng::{Draws, Purpose, Streams};
+use crate::rng::{Draws, Purpose};
 use crate::sim::engine::EventQueue;
 use crate::sim::event::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -280,56 +284,60 @@ pub struct PersonEmails {
 }
 
 /// The whole simulated world of one strategy in one replication.
+///
+/// Its fields are private to this module (and [`measure`], its child): the rules in
+/// [`super::rules`] read through the accessors and change state only through the primitives
+/// below, which keep the indexes (`email_index`, accounts' groups and groups' members, login
+/// users, active-account counts, IdP memberships, sync queues) and the incremental metric
+/// counters right.
 pub struct World<'s> {
     /// The scenario.
-    pub scenario: &'s Scenario,
+    scenario: &'s Scenario,
     /// The strategy being run.
-    pub strategy: &'s Strategy,
-    /// Random streams of this replication.
-    pub streams: Streams,
+    strategy: &'s Strategy,
     /// Per-person draws of sign-in times (R14), email fixes (R13), `referenced` migrations
     /// (R3) and domain moves.
-    pub draws: PersonDraws,
+    draws: PersonDraws,
     /// Current time.
-    pub now: SimTime,
+    now: SimTime,
     /// Pending events.
-    pub queue: EventQueue<Event>,
+    queue: EventQueue<Event>,
     /// People (initial, then joiners in join order).
-    pub people: Vec<Person>,
+    people: Vec<Person>,
     /// Accounts.
-    pub accounts: Vec<Account>,
+    accounts: Vec<Account>,
     /// Every email of the replication, and those this run made up.
-    pub emails: Emails<'s>,
+    emails: Emails<'s>,
     /// Account holding each email (`NO_ACCOUNT` where none), indexed by [`EmailId`].
-    pub email_index: Vec<u32>,
+    email_index: Vec<u32>,
     /// State of each domain of the scenario, in `scenario.domains` order.
-    pub domains: Vec<DomainState>,
+    domains: Vec<DomainState>,
     /// Live cloud group per name.
-    pub cloud: Vec<Option<CloudGroup>>,
+    cloud: Vec<Option<CloudGroup>>,
     /// IdP state per group name.
-    pub idp_groups: Vec<IdpGroup>,
+    idp_groups: Vec<IdpGroup>,
     /// Provisioning directory state.
-    pub directory: DirectoryState,
+    directory: DirectoryState,
     /// Directory generation (incremented by each `enable_scim`).
-    pub generation: u32,
+    generation: u32,
     /// SCIM records.
-    pub records: Vec<Record>,
+    records: Vec<Record>,
     /// Users queued for the next sync, in the order they first changed.
-    pub pending_users: Vec<PersonId>,
+    pending_users: Vec<PersonId>,
     /// Groups queued for the next sync, in the order they first changed.
-    pub pending_groups: Vec<GroupId>,
+    pending_groups: Vec<GroupId>,
     /// Next IdP object id.
-    pub next_object: u32,
+    next_object: u32,
     /// Cutover has happened, with this sign-in spread in seconds.
-    pub cutover: Option<i64>,
+    cutover: Option<i64>,
     /// Metric counters.
-    pub counters: Counters,
+    counters: Counters,
     /// People touched by the current operation, with the cause of any loss.
-    pub touched: Vec<(PersonId, Cause)>,
+    touched: Vec<(PersonId, Cause)>,
     /// Current operation number (for de-duplicating touches).
-    pub op: u64,
+    op: u64,
     /// Placeholder accounts created so far (for unique placeholder emails).
-    pub n_placeholders: u64,
+    n_placeholders: u64,
 }
 
 impl<'s> World<'s> {
@@ -342,7 +350,6 @@ impl<'s> World<'s> {
         let mut world = World {
             scenario,
             strategy,
-            streams,
             draws: PersonDraws {
                 sign_in: streams.draws(Purpose::SignIn),
                 fix_emails: streams.draws(Purpose::FixEmails),
@@ -383,7 +390,7 @@ impl<'s> World<'s> {
 
     /// Gives a person (at the start, or a joiner in their slot) their identities and their
     /// pre-existing account.
-    pub fn fill_person(&mut self, p: PersonId, spec: &PersonSpec, emails: PersonEmails) {
+    pub(crate) fn fill_person(&mut self, p: PersonId, spec: &PersonSpec, emails: PersonEmails) {
         let idp = emails.idp.map(|email| {
             let object = self.next_object;
             self.next_object += 1;
@@ -425,6 +432,103 @@ impl<'s> World<'s> {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /// The scenario.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
+    /// The strategy being run.
+    pub fn strategy(&self) -> &'s Strategy {
+        self.strategy
+    }
+
+    /// Current time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Person `p`.
+    pub fn person(&self, p: PersonId) -> &Person {
+        &self.people[p.index()]
+    }
+
+    /// Every person (initial, then joiner slots), indexed by [`PersonId`].
+    pub fn people(&self) -> &[Person] {
+        &self.people
+    }
+
+    /// Account `a`.
+    pub fn account(&self, a: AccountId) -> &Account {
+        &self.accounts[a.index()]
+    }
+
+    /// Every account, indexed by [`AccountId`].
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// SCIM record `r`.
+    pub fn record(&self, r: RecordId) -> &Record {
+        &self.records[r.index()]
+    }
+
+    /// Every SCIM record of the directory, indexed by [`RecordId`].
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The live cloud group of name `g`, if any.
+    pub fn cloud_group(&self, g: GroupId) -> Option<&CloudGroup> {
+        self.cloud[g.index()].as_ref()
+    }
+
+    /// The live cloud group of every name, indexed by [`GroupId`].
+    pub fn cloud_groups(&self) -> &[Option<CloudGroup>] {
+        &self.cloud
+    }
+
+    /// The IdP side of group name `g`.
+    pub fn idp_group(&self, g: GroupId) -> &IdpGroup {
+        &self.idp_groups[g.index()]
+    }
+
+    /// The IdP side of every group name, indexed by [`GroupId`].
+    pub fn idp_groups(&self) -> &[IdpGroup] {
+        &self.idp_groups
+    }
+
+    /// State of domain `d` (an index into the scenario's domains).
+    pub fn domain(&self, d: usize) -> DomainState {
+        self.domains[d]
+    }
+
+    /// Every email of the run.
+    pub fn emails(&self) -> &Emails<'s> {
+        &self.emails
+    }
+
+    /// The provisioning directory's state.
+    pub fn directory(&self) -> DirectoryState {
+        self.directory
+    }
+
+    /// Generation of the provisioning directory (one per `enable_scim`).
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    /// The incremental metric counters.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Number of emails the email index says an account holds.
+    pub fn n_emails_held(&self) -> usize {
+        self.email_index.iter().filter(|&&a| a != NO_ACCOUNT).count()
     }
 
     // ---------------------------------------------------------------- lookups
@@ -505,15 +609,75 @@ impl<'s> World<'s> {
         })
     }
 
+    // ---------------------------------------------------------------- clock and events
+
     /// Schedules an event.
-    pub fn schedule(&mut self, at: SimTime, event: Event) {
+    pub(crate) fn schedule(&mut self, at: SimTime, event: Event) {
         self.queue.schedule(at, event);
+    }
+
+    /// Schedules many events at once, in the given order.
+    pub(crate) fn schedule_batch(&mut self, events: Vec<(SimTime, Event)>) {
+        self.queue.schedule_batch(events);
+    }
+
+    /// Time of the next pending event.
+    pub(crate) fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
+    /// Takes the next pending event, moves the clock to its time and counts it.
+    pub(crate) fn take_next_event(&mut self) -> Option<Event> {
+        let (at, event) = self.queue.pop()?;
+        self.now = at;
+        self.counters.events_processed += 1;
+        Some(event)
+    }
+
+    /// Moves the clock to the end of the horizon (for the final metrics).
+    pub(crate) fn end_at(&mut self, horizon: SimTime) {
+        self.now = horizon;
+    }
+
+    /// The id of `text`, adding it to this run's emails when new.
+    pub(crate) fn intern_email(&mut self, text: &str) -> EmailId {
+        self.emails.intern(text)
+    }
+
+    /// Whether an admin reaches `p` in `fix_emails` (R13): their uniform.
+    pub(crate) fn fix_emails_draw(&mut self, p: PersonId) -> f64 {
+        self.draws.fix_emails.uniform(0, p.0.into())
+    }
+
+    /// Whether a `referenced` migration takes `p` (R3): their uniform.
+    pub(crate) fn referenced_draw(&mut self, p: PersonId) -> f64 {
+        self.draws.referenced.uniform(0, p.0.into())
+    }
+
+    /// Whether `move_domain` event `ordinal` moves `p`: their uniform.
+    pub(crate) fn move_domain_draw(&mut self, ordinal: u32, p: PersonId) -> f64 {
+        self.draws.move_domain.uniform(ordinal.into(), p.0.into())
+    }
+
+    // ---------------------------------------------------------------- domains
+
+    /// Domain `d`'s ownership is proven.
+    pub(crate) fn set_domain_verified(&mut self, d: usize) {
+        self.domains[d].verified = true;
+    }
+
+    /// Domain `d`'s accounts are claimed; with `auto`, accounts created later on it are
+    /// managed from birth.
+    pub(crate) fn claim_domain(&mut self, d: usize, auto: bool) {
+        let domain = &mut self.domains[d];
+        domain.claimed = true;
+        domain.auto |= auto;
     }
 
     // ---------------------------------------------------------------- accounts
 
     /// Creates an active or deactivated account; `managed` follows R2's birth rule.
-    pub fn create_account(
+    pub(crate) fn create_account(
         &mut self,
         email: EmailId,
         active: bool,
@@ -556,16 +720,21 @@ impl<'s> World<'s> {
     }
 
     /// Changes an account's email (the new one must be free).
-    pub fn change_account_email(&mut self, a: AccountId, email: EmailId) {
+    pub(crate) fn change_account_email(&mut self, a: AccountId, email: EmailId) {
         debug_assert!(self.account_by_email(email).is_none_or(|b| b == a));
         self.set_holder(self.accounts[a.index()].email, NO_ACCOUNT);
         self.set_holder(email, a.0);
         self.accounts[a.index()].email = email;
     }
 
+    /// The account becomes managed by the organisation.
+    pub(crate) fn manage(&mut self, a: AccountId) {
+        self.accounts[a.index()].managed = true;
+    }
+
     /// Activates or deactivates an account, keeping duplicate and orphan counters right.
     /// A deactivated account leaves every SCIM group. Its login users are touched with `cause`.
-    pub fn set_active(&mut self, a: AccountId, active: bool, cause: Cause) {
+    pub(crate) fn set_active(&mut self, a: AccountId, active: bool, cause: Cause) {
         if self.accounts[a.index()].active == active {
             return;
         }
@@ -600,28 +769,68 @@ impl<'s> World<'s> {
         }
     }
 
-    /// Re-evaluates whether an account is orphaned (active, with access, owner gone).
-    pub fn update_orphan(&mut self, a: AccountId) {
-        let account = &self.accounts[a.index()];
-        let orphan = account.active && account.n_granting > 0 && !self.people[account.owner.index()].employed;
-        match (account.orphan_since, orphan) {
-            (None, true) => {
-                self.accounts[a.index()].orphan_since = Some(self.now);
-                self.counters.orphaned_accounts += 1;
-            }
-            (Some(since), false) => {
-                self.accounts[a.index()].orphan_since = None;
-                self.counters.orphaned_accounts -= 1;
-                self.counters.orphaned_seconds += self.now.0 - since.0;
-            }
-            _ => {}
+    // ---------------------------------------------------------------- records
+
+    /// A new record for `p`'s IdP object, unlinked and active; it becomes their current record.
+    pub(crate) fn new_record(&mut self, p: PersonId, object: u32, email: EmailId) -> RecordId {
+        let r = RecordId::from_index(self.records.len());
+        self.records.push(Record { object, person: p, email, active: true, linked: None, deactivated: None });
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            idp.record = Some(r);
+        }
+        r
+    }
+
+    /// Links record `r` and account `a` (both sides).
+    pub(crate) fn link_record(&mut self, r: RecordId, a: AccountId) {
+        self.records[r.index()].linked = Some(a);
+        self.accounts[a.index()].linked_record = Some(r);
+    }
+
+    /// Unlinks record `r` from its account (both sides).
+    pub(crate) fn unlink_record(&mut self, r: RecordId) {
+        if let Some(a) = self.records[r.index()].linked.take() {
+            self.accounts[a.index()].linked_record = None;
         }
     }
 
-    // ---------------------------------------------------------------- groups
+    /// The email a push last set on record `r`.
+    pub(crate) fn set_record_email(&mut self, r: RecordId, email: EmailId) {
+        self.records[r.index()].email = email;
+    }
+
+    /// Record `r` is provisioned (active) or deprovisioned.
+    pub(crate) fn set_record_active(&mut self, r: RecordId, active: bool) {
+        self.records[r.index()].active = active;
+    }
+
+    /// Record `r` deactivated account `a` (R9), so a later push of it may reactivate `a`.
+    pub(crate) fn set_deactivated_by(&mut self, r: RecordId, a: AccountId) {
+        self.records[r.index()].deactivated = Some(a);
+    }
+
+    // ---------------------------------------------------------------- cloud groups
+
+    /// Creates the live cloud group of name `g`, empty.
+    pub(crate) fn create_cloud_group(
+        &mut self,
+        g: GroupId,
+        source: GroupSource,
+        grants: ProductSet,
+        default_access: bool,
+    ) {
+        self.cloud[g.index()] = Some(CloudGroup::new(source, grants, default_access));
+    }
+
+    /// SCIM takes over the live cloud group of name `g` (an accepted conflict, R10).
+    pub(crate) fn take_over_group(&mut self, g: GroupId) {
+        if let Some(c) = self.cloud[g.index()].as_mut() {
+            c.source = GroupSource::Scim;
+        }
+    }
 
     /// Adds an account to a live cloud group (no-op when already a member).
-    pub fn add_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+    pub(crate) fn add_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
         let Some(group) = self.cloud[g.index()].as_mut() else { return };
         if !group.members.insert(a) {
             return;
@@ -636,8 +845,17 @@ impl<'s> World<'s> {
         self.touch_account(a, cause);
     }
 
+    /// Adds a migrated account to a SCIM group behind the IdP's back (R4 `add`): the group's
+    /// next push removes it.
+    pub(crate) fn add_foreign_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        self.add_member(g, a, cause);
+        if let Some(group) = self.cloud[g.index()].as_mut() {
+            group.foreign.push(a);
+        }
+    }
+
     /// Removes an account from a live cloud group (no-op when not a member).
-    pub fn remove_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+    pub(crate) fn remove_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
         let Some(group) = self.cloud[g.index()].as_mut() else { return };
         if !group.members.remove(&a) {
             return;
@@ -653,7 +871,7 @@ impl<'s> World<'s> {
     }
 
     /// Removes an account from every SCIM group (R7 unlink, R9 deprovision).
-    pub fn remove_from_scim_groups(&mut self, a: AccountId, cause: Cause) {
+    pub(crate) fn remove_from_scim_groups(&mut self, a: AccountId, cause: Cause) {
         let scim_groups: SmallVec<[GroupId; 4]> = self.accounts[a.index()]
             .groups
             .iter()
@@ -666,7 +884,7 @@ impl<'s> World<'s> {
     }
 
     /// Deletes a live cloud group: every member loses it (R11).
-    pub fn delete_cloud_group(&mut self, g: GroupId, cause: Cause) {
+    pub(crate) fn delete_cloud_group(&mut self, g: GroupId, cause: Cause) {
         let Some(group) = self.cloud[g.index()].as_ref() else { return };
         let mut members: Vec<AccountId> = group.members.iter().copied().collect();
         members.sort_unstable();
@@ -676,10 +894,183 @@ impl<'s> World<'s> {
         self.cloud[g.index()] = None;
     }
 
+    /// The accounts a push placed for the IdP members of SCIM group `g` (a whole-list push);
+    /// no migrated account is left to remove.
+    pub(crate) fn set_placements(&mut self, g: GroupId, placed: FxHashMap<PersonId, AccountId>) {
+        if let Some(c) = self.cloud[g.index()].as_mut() {
+            c.placed = placed;
+            c.foreign.clear();
+        }
+    }
+
+    /// The account a push placed for member `p` of SCIM group `g` (`None`: none).
+    pub(crate) fn set_placement(&mut self, g: GroupId, p: PersonId, account: Option<AccountId>) {
+        if let Some(c) = self.cloud[g.index()].as_mut() {
+            match account {
+                Some(a) => c.placed.insert(p, a),
+                None => c.placed.remove(&p),
+            };
+        }
+    }
+
+    /// Takes the accounts a migration added to SCIM group `g` since its last push (R4 `add`).
+    pub(crate) fn take_foreign_members(&mut self, g: GroupId) -> Vec<AccountId> {
+        self.cloud[g.index()].as_mut().map(|c| std::mem::take(&mut c.foreign)).unwrap_or_default()
+    }
+
+    /// Every SCIM group becomes a local group, with its members and grants (R12).
+    pub(crate) fn release_scim_groups(&mut self) {
+        for c in self.cloud.iter_mut().flatten() {
+            if c.source == GroupSource::Scim {
+                c.source = GroupSource::Local;
+                c.placed.clear();
+                c.foreign.clear();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the IdP side
+
+    /// The IdP group object of name `g` exists (created) or not (deleted, out of scope).
+    pub(crate) fn set_idp_group_exists(&mut self, g: GroupId, exists: bool) {
+        self.idp_groups[g.index()].exists = exists;
+    }
+
+    /// `p` (who has an IdP identity) is a member of IdP group `g` (both sides).
+    pub(crate) fn add_idp_membership(&mut self, g: GroupId, p: PersonId) {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+        if !idp.groups.contains(&g) {
+            idp.groups.push(g);
+        }
+        self.idp_groups[g.index()].members.insert(p);
+    }
+
+    /// `p` (who has an IdP identity) is no member of IdP group `g` (both sides).
+    pub(crate) fn remove_idp_membership(&mut self, g: GroupId, p: PersonId) {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+        idp.groups.retain(|x| *x != g);
+        self.idp_groups[g.index()].members.remove(&p);
+    }
+
+    /// `p`'s placement in SCIM group `g` may have changed: its next push reconciles them.
+    pub(crate) fn note_dirty(&mut self, g: GroupId, p: PersonId) {
+        self.idp_groups[g.index()].dirty.insert(p);
+    }
+
+    /// Takes the members of `g` whose placement may have changed since its last push.
+    pub(crate) fn take_dirty(&mut self, g: GroupId) -> BTreeSet<PersonId> {
+        std::mem::take(&mut self.idp_groups[g.index()].dirty)
+    }
+
+    /// Forgets which members of `g` may have changed (the push dealt with the whole group).
+    pub(crate) fn clear_dirty(&mut self, g: GroupId) {
+        self.idp_groups[g.index()].dirty.clear();
+    }
+
+    /// The conflict of IdP group `g` with its same-named cloud group was rejected (R10).
+    pub(crate) fn reject_group(&mut self, g: GroupId) {
+        self.idp_groups[g.index()].rejected = true;
+    }
+
+    /// R11 deleted the cloud group of name `g`: a SCIM group re-created with it gets no grants.
+    pub(crate) fn mark_grants_lost(&mut self, g: GroupId) {
+        self.idp_groups[g.index()].grants_lost = true;
+    }
+
+    /// `p`'s IdP primary email becomes `email`.
+    pub(crate) fn set_idp_email(&mut self, p: PersonId, email: EmailId) {
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            idp.email = email;
+        }
+    }
+
+    /// A new IdP object for `p` (R8), not yet pushed, so with no record; false when `p` has
+    /// no IdP identity.
+    pub(crate) fn new_idp_object(&mut self, p: PersonId) -> bool {
+        let object = self.next_object;
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
+        idp.object = object;
+        idp.record = None;
+        self.next_object += 1;
+        true
+    }
+
+    // ---------------------------------------------------------------- the server side
+
+    /// `p`'s server email becomes `email`.
+    pub(crate) fn set_server_email(&mut self, p: PersonId, email: EmailId) {
+        if let Some(server) = self.people[p.index()].server.as_mut() {
+            server.email = email;
+        }
+    }
+
+    /// `p`'s server user is deactivated.
+    pub(crate) fn deactivate_server_user(&mut self, p: PersonId) {
+        if let Some(server) = self.people[p.index()].server.as_mut() {
+            server.active = false;
+        }
+    }
+
+    // ---------------------------------------------------------------- people
+
+    /// `p` leaves the organisation: their accounts with access are orphaned from now.
+    pub(crate) fn end_employment(&mut self, p: PersonId) {
+        self.people[p.index()].employed = false;
+        for a in self.people[p.index()].accounts.clone() {
+            self.update_orphan(a);
+        }
+        self.touch(p, Cause::Other);
+    }
+
+    /// A `block` option kept `p`'s server user out of a migration.
+    pub(crate) fn mark_blocked(&mut self, p: PersonId) {
+        self.people[p.index()].blocked = true;
+    }
+
+    /// `p`'s content was migrated to a Former user.
+    pub(crate) fn mark_former_user(&mut self, p: PersonId) {
+        self.people[p.index()].former_user = true;
+    }
+
+    /// `p`'s server user was migrated onto account `a`, which holds their content when they
+    /// own some.
+    pub(crate) fn migrated_onto(&mut self, p: PersonId, a: AccountId) {
+        let person = &mut self.people[p.index()];
+        person.migrated = true;
+        if person.server.as_ref().is_some_and(|s| s.owns_content) {
+            person.content_account = Some(a);
+        }
+    }
+
+    /// Counts a placeholder account and returns its number (for a unique placeholder email).
+    pub(crate) fn next_placeholder_number(&mut self) -> u64 {
+        self.n_placeholders += 1;
+        self.n_placeholders
+    }
+
     // ---------------------------------------------------------------- sign-ins
 
+    /// Cutover happens, with this sign-in spread in seconds (R14).
+    pub(crate) fn start_cutover(&mut self, login_spread: i64) {
+        self.cutover = Some(login_spread);
+    }
+
+    /// `p` signs in to account `a`, which becomes their login account (R14).
+    pub(crate) fn sign_in_to(&mut self, p: PersonId, a: AccountId) {
+        let person = &mut self.people[p.index()];
+        person.signed_in = true;
+        if person.login == Some(a) {
+            return;
+        }
+        if let Some(old) = person.login.replace(a) {
+            self.accounts[old.index()].login_of.retain(|x| *x != p);
+        }
+        self.accounts[a.index()].login_of.push(p);
+        self.touch(p, Cause::SignedIntoNewAccount);
+    }
+
     /// Schedules a sign-in for `p` within the cutover's spread (R14); nothing before cutover.
-    pub fn schedule_sign_in(&mut self, p: PersonId) {
+    pub(crate) fn schedule_sign_in(&mut self, p: PersonId) {
         if self.cutover.is_some() {
             let at = self.sign_in_time(p);
             self.schedule(at, Event::SignIn { person: p });
@@ -687,7 +1078,7 @@ impl<'s> World<'s> {
     }
 
     /// When `p`'s next sign-in happens: now plus their k-th uniform share of the spread.
-    pub fn sign_in_time(&mut self, p: PersonId) -> SimTime {
+    pub(crate) fn sign_in_time(&mut self, p: PersonId) -> SimTime {
         let spread = self.cutover.unwrap_or(0);
         let person = &mut self.people[p.index()];
         let k = person.n_sign_ins;
@@ -698,6 +1089,113 @@ impl<'s> World<'s> {
             0
         };
         self.now + offset
+    }
+
+    // ---------------------------------------------------------------- the provisioning directory
+
+    /// A provisioning directory of a new generation is syncing (R5).
+    pub(crate) fn open_directory(&mut self) {
+        self.directory = DirectoryState::Active;
+        self.generation += 1;
+    }
+
+    /// The provisioning directory's state becomes `state`.
+    pub(crate) fn set_directory(&mut self, state: DirectoryState) {
+        self.directory = state;
+    }
+
+    /// Every record disappears: accounts are unlinked (unlocked), nobody has a current record.
+    pub(crate) fn drop_records(&mut self) {
+        for r in std::mem::take(&mut self.records) {
+            if let Some(a) = r.linked {
+                self.accounts[a.index()].linked_record = None;
+            }
+        }
+        for person in &mut self.people {
+            if let Some(idp) = person.idp.as_mut() {
+                idp.record = None;
+            }
+        }
+    }
+
+    /// Nothing is queued for the next sync, and no group member awaits reconciling.
+    pub(crate) fn clear_sync_queues(&mut self) {
+        for person in &mut self.people {
+            if let Some(idp) = person.idp.as_mut() {
+                idp.pending = false;
+            }
+        }
+        for g in &mut self.idp_groups {
+            g.pending = false;
+            g.dirty.clear();
+        }
+        self.pending_users.clear();
+        self.pending_groups.clear();
+    }
+
+    /// No group conflict is rejected (a new directory meets every group afresh).
+    pub(crate) fn forget_rejections(&mut self) {
+        for g in &mut self.idp_groups {
+            g.rejected = false;
+        }
+    }
+
+    /// Queues a push of `p` (who has an IdP identity) unless one is queued.
+    pub(crate) fn enqueue_user(&mut self, p: PersonId) {
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            if !idp.pending {
+                idp.pending = true;
+                self.pending_users.push(p);
+            }
+        }
+    }
+
+    /// Queues a push of group `g` unless one is queued.
+    pub(crate) fn enqueue_group(&mut self, g: GroupId) {
+        let group = &mut self.idp_groups[g.index()];
+        if !group.pending {
+            group.pending = true;
+            self.pending_groups.push(g);
+        }
+    }
+
+    /// Takes the users queued for this sync, in the order they were queued.
+    pub(crate) fn take_user_queue(&mut self) -> Vec<PersonId> {
+        std::mem::take(&mut self.pending_users)
+    }
+
+    /// Takes the groups queued for this sync, in the order they were queued.
+    pub(crate) fn take_group_queue(&mut self) -> Vec<GroupId> {
+        std::mem::take(&mut self.pending_groups)
+    }
+
+    /// `p`'s queued push is being sent: a later change queues them again.
+    pub(crate) fn mark_user_sent(&mut self, p: PersonId) {
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            idp.pending = false;
+        }
+    }
+
+    /// Group `g`'s queued push is being sent: a later change queues it again.
+    pub(crate) fn mark_group_sent(&mut self, g: GroupId) {
+        self.idp_groups[g.index()].pending = false;
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /// A SCIM push failed (`scim_errors`).
+    pub(crate) fn count_scim_error(&mut self) {
+        self.counters.scim_errors += 1;
+    }
+
+    /// A group push raised a conflict with a same-named cloud group (`group_conflicts`).
+    pub(crate) fn count_group_conflict(&mut self) {
+        self.counters.group_conflicts += 1;
+    }
+
+    /// An admin email fix failed (`admin_fix_failures`).
+    pub(crate) fn count_admin_fix_failure(&mut self) {
+        self.counters.admin_fix_failures += 1;
     }
 }
 

@@ -12,21 +12,17 @@ impl World<'_> {
     /// R9/R16: the person leaves; deactivated in the IdP (group memberships unchanged) and,
     /// for an external directory, on the server after the lag.
     pub(crate) fn leave(&mut self, p: PersonId) {
-        if !self.people[p.index()].employed {
+        if !self.person(p).employed {
             return;
         }
-        self.people[p.index()].employed = false;
-        for a in self.people[p.index()].accounts.clone() {
-            self.update_orphan(a);
-        }
-        self.touch(p, crate::metrics::Cause::Other);
+        self.end_employment(p);
         self.queue_user(p);
         self.when_server_follows(p, Event::ServerDeactivates { person: p });
     }
 
     /// R16: a joiner appears in the IdP with their own groups.
     pub(crate) fn join(&mut self, p: PersonId, spec: &PersonSpec) {
-        let mut intern = |e: &Option<String>| e.as_deref().map(|t| self.emails.intern(t));
+        let mut intern = |e: &Option<String>| e.as_deref().map(|t| self.intern_email(t));
         let emails = PersonEmails {
             idp: intern(&spec.idp_email),
             server: intern(&spec.server_email),

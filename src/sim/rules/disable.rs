@@ -4,46 +4,27 @@
 //! and SCIM groups stay read-only (so a migration skips them, R4).
 
 use crate::input::scenario::DisableMethod;
-use crate::sim::world::{DirectoryState, GroupSource, World};
+use crate::sim::world::{DirectoryState, World};
 
 impl World<'_> {
     /// R12: switches SCIM off.
     pub(crate) fn disable_scim(&mut self, method: DisableMethod) {
         match method {
             DisableMethod::StopInIdp => {
-                if self.directory == DirectoryState::Active {
-                    self.directory = DirectoryState::StoppedInIdp;
+                if self.directory() == DirectoryState::Active {
+                    self.set_directory(DirectoryState::StoppedInIdp);
                 }
             }
             DisableMethod::DeleteDirectory => {
-                if !matches!(self.directory, DirectoryState::Active | DirectoryState::StoppedInIdp) {
+                if !matches!(self.directory(), DirectoryState::Active | DirectoryState::StoppedInIdp) {
                     return;
                 }
-                self.directory = DirectoryState::Deleted;
-                for r in std::mem::take(&mut self.records) {
-                    if let Some(a) = r.linked {
-                        self.accounts[a.index()].linked_record = None;
-                    }
-                }
-                for person in &mut self.people {
-                    if let Some(idp) = person.idp.as_mut() {
-                        idp.record = None;
-                        idp.pending = false;
-                    }
-                }
-                for c in self.cloud.iter_mut().flatten() {
-                    if c.source == GroupSource::Scim {
-                        c.source = GroupSource::Local;
-                        c.placed.clear();
-                        c.foreign.clear();
-                    }
-                }
-                for g in &mut self.idp_groups {
-                    g.pending = false;
-                    g.dirty.clear();
-                }
-                self.pending_users.clear();
-                self.pending_groups.clear();
+                self.set_directory(DirectoryState::Deleted);
+                // Records disappear and accounts are unlocked; SCIM groups become local with
+                // their members and grants; IdP changes no longer flow.
+                self.drop_records();
+                self.release_scim_groups();
+                self.clear_sync_queues();
             }
         }
     }

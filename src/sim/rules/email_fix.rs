@@ -13,9 +13,8 @@ impl World<'_> {
     /// not their IdP email, an admin reaches them with probability `coverage` (a per-person
     /// uniform, so a higher coverage reaches a superset) and sets the account's email.
     pub(crate) fn fix_emails(&mut self, coverage: f64) {
-        for i in 0..self.people.len() {
-            let p = PersonId::from_index(i);
-            let person = &self.people[i];
+        for p in (0..self.people().len()).map(PersonId::from_index) {
+            let person = self.person(p);
             if !person.employed {
                 continue;
             }
@@ -25,19 +24,15 @@ impl World<'_> {
                 .or_else(|| person.server.as_ref().and_then(|s| self.account_by_email(s.email)));
             let Some(a) = target else { continue };
             let new_email = idp.email;
-            if self.accounts[a.index()].email == new_email {
+            if self.account(a).email == new_email {
                 continue;
             }
-            if self.draws.fix_emails.uniform(0, p.0.into()) >= coverage {
+            if self.fix_emails_draw(p) >= coverage {
                 continue;
             }
             let taken = self.account_by_email(new_email).is_some_and(|b| b != a);
-            if !self.accounts[a.index()].managed
-                || self.scim_locked(a)
-                || taken
-                || !self.verified_claimed(new_email)
-            {
-                self.counters.admin_fix_failures += 1;
+            if !self.account(a).managed || self.scim_locked(a) || taken || !self.verified_claimed(new_email) {
+                self.count_admin_fix_failure();
                 continue;
             }
             self.change_account_email(a, new_email);
@@ -80,15 +75,15 @@ mod tests {
                 .map(|s| {
                     let mut fixed = BTreeSet::new();
                     simulate_with(&scenario, s, realised.input(), |world| {
-                        fixed = (0..world.people.len())
+                        fixed = (0..world.people().len())
                             .map(PersonId::from_index)
                             .filter(|&p| {
-                                let person = &world.people[p.index()];
+                                let person = world.person(p);
                                 let server = person.server.as_ref().map(|s| s.email);
                                 let (Some(idp), Some(a)) = (&person.idp, person.content_account) else {
                                     return false;
                                 };
-                                server != Some(idp.email) && world.accounts[a.index()].email == idp.email
+                                server != Some(idp.email) && world.account(a).email == idp.email
                             })
                             .collect();
                     });

@@ -16,8 +16,10 @@ impl World<'_> {
     /// follows after the lag (R15); the person signs in again with it after cutover (R14).
     pub(crate) fn change_idp_email(&mut self, p: PersonId, to: EmailId) {
         let before = self.sign_in_email(p);
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
-        idp.email = to;
+        if self.person(p).idp.is_none() {
+            return;
+        }
+        self.set_idp_email(p, to);
         self.queue_user(p);
         self.when_server_follows(p, Event::ServerEmailFollows { person: p, email: to });
         self.after_sign_in_email_change(p, before);
@@ -25,28 +27,27 @@ impl World<'_> {
 
     /// A generated name change: a new local part on the current domain.
     pub(crate) fn idp_email_drift(&mut self, p: PersonId, ordinal: u32) {
-        let Some(idp) = &self.people[p.index()].idp else { return };
-        let text = self.emails.text(idp.email);
+        let Some(idp) = &self.person(p).idp else { return };
+        let text = self.emails().text(idp.email);
         let (local, domain) = text.rsplit_once('@').unwrap_or((text, "invalid"));
         let base = local.split_once(".d").map_or(local, |(b, _)| b);
         let email = format!("{base}.d{ordinal}@{domain}");
-        let id = self.emails.intern(&email);
+        let id = self.intern_email(&email);
         self.change_idp_email(p, id);
     }
 
     /// A share of the employed people whose IdP email is on `from` move to `to`.
     pub(crate) fn move_domain(&mut self, from: &str, to: &str, share: f64, ordinal: u32) {
-        for i in 0..self.people.len() {
-            let p = PersonId::from_index(i);
-            let person = &self.people[i];
+        for p in (0..self.people().len()).map(PersonId::from_index) {
+            let person = self.person(p);
             let Some(idp) = &person.idp else { continue };
-            let text = self.emails.text(idp.email);
-            if !person.employed || domain_of(text).as_deref() != Some(from) {
+            let email = idp.email;
+            if !person.employed || domain_of(self.emails().text(email)).as_deref() != Some(from) {
                 continue;
             }
-            if self.draws.move_domain.uniform(ordinal.into(), p.0.into()) < share {
-                let email = with_domain(text, to);
-                let id = self.emails.intern(&email);
+            if self.move_domain_draw(ordinal, p) < share {
+                let moved = with_domain(self.emails().text(email), to);
+                let id = self.intern_email(&moved);
                 self.change_idp_email(p, id);
             }
         }
@@ -54,16 +55,16 @@ impl World<'_> {
 
     /// R11: the IdP group is deleted (or leaves scope); members keep their role.
     pub(crate) fn delete_idp_group(&mut self, g: GroupId) {
-        self.idp_groups[g.index()].exists = false;
+        self.set_idp_group_exists(g, false);
         self.queue_group(g);
     }
 
     /// The IdP group is (re-)created with exactly these members (`None`: those it had).
     pub(crate) fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
-        self.idp_groups[g.index()].exists = true;
+        self.set_idp_group_exists(g, true);
         if let Some(members) = members {
             let wanted: rustc_hash::FxHashSet<PersonId> = members.iter().copied().collect();
-            let mut current: Vec<PersonId> = self.idp_groups[g.index()].members.iter().copied().collect();
+            let mut current: Vec<PersonId> = self.idp_group(g).members.iter().copied().collect();
             current.sort_unstable();
             for p in current {
                 if !wanted.contains(&p) {
@@ -79,20 +80,20 @@ impl World<'_> {
 
     /// A person joins an IdP group.
     pub(crate) fn add_to_idp_group(&mut self, g: GroupId, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
-        if !idp.groups.contains(&g) {
-            idp.groups.push(g);
+        if self.person(p).idp.is_none() {
+            return;
         }
-        self.idp_groups[g.index()].members.insert(p);
+        self.add_idp_membership(g, p);
         self.mark_dirty_in(g, p);
         self.queue_group(g);
     }
 
     /// A person leaves an IdP group.
     pub(crate) fn remove_from_idp_group(&mut self, g: GroupId, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
-        idp.groups.retain(|x| *x != g);
-        self.idp_groups[g.index()].members.remove(&p);
+        if self.person(p).idp.is_none() {
+            return;
+        }
+        self.remove_idp_membership(g, p);
         self.mark_dirty_in(g, p);
         self.queue_group(g);
     }

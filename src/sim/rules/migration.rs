@@ -10,7 +10,7 @@ use crate::input::scenario::{
 };
 use crate::metrics::Cause;
 use crate::sim::emails::EmailId;
-use crate::sim::world::{CloudGroup, DirectoryState, GroupSource, Origin, World};
+use crate::sim::world::{DirectoryState, GroupSource, Origin, World};
 use crate::sim::{AccountId, GroupId, PersonId};
 use rustc_hash::FxHashMap;
 
@@ -42,27 +42,26 @@ impl World<'_> {
         // JCMA's duplicate check: all server users, distinct by username, grouped by email:
         // the first holder (in file order) and how many share it.
         let mut holders: FxHashMap<EmailId, (PersonId, u32)> = FxHashMap::default();
-        for (i, person) in self.people.iter().enumerate() {
+        for (i, person) in self.people().iter().enumerate() {
             if let Some(server) = &person.server {
-                if self.emails.is_valid(server.email) {
+                if self.emails().is_valid(server.email) {
                     holders.entry(server.email).or_insert((PersonId::from_index(i), 0)).1 += 1;
                 }
             }
         }
-        for i in 0..self.people.len() {
-            let p = PersonId::from_index(i);
-            let person = &self.people[i];
+        for p in (0..self.people().len()).map(PersonId::from_index) {
+            let person = self.person(p);
             let Some(server) = &person.server else { continue };
             if person.migrated {
                 continue; // later runs migrate only the difference (keyed by username)
             }
+            let (email, owns_content) = (server.email, server.owns_content);
             if options.users == UsersScope::Referenced
-                && !(server.owns_content && self.draws.referenced.uniform(0, p.0.into()) < options.share)
+                && !(owns_content && self.referenced_draw(p) < options.share)
             {
                 continue;
             }
-            let email = server.email;
-            let plan = if !self.emails.is_valid(email) {
+            let plan = if !self.emails().is_valid(email) {
                 match options.invalid_emails {
                     InvalidEmails::Block => Plan::Blocked,
                     InvalidEmails::FormerUser => Plan::Placeholder { active: false },
@@ -88,7 +87,7 @@ impl World<'_> {
     fn migrate_user(&mut self, p: PersonId, plan: Plan, options: MigrateOptions) {
         let a = match plan {
             Plan::Blocked => {
-                self.people[p.index()].blocked = true;
+                self.mark_blocked(p);
                 return;
             }
             Plan::Email { email, owner } => match self.account_by_email(email) {
@@ -97,9 +96,8 @@ impl World<'_> {
             },
             Plan::Placeholder { active } => {
                 let email = loop {
-                    self.n_placeholders += 1;
-                    let text = format!("migrated-user-{}@{PLACEHOLDER_DOMAIN}", self.n_placeholders);
-                    let email = self.emails.intern(&text);
+                    let n = self.next_placeholder_number();
+                    let email = self.intern_email(&format!("migrated-user-{n}@{PLACEHOLDER_DOMAIN}"));
                     if self.account_by_email(email).is_none() {
                         break email;
                     }
@@ -107,23 +105,20 @@ impl World<'_> {
                 let a = self.create_account(email, active, Origin::Placeholder, p);
                 if !active {
                     // A Former user: content kept on a deactivated placeholder, no groups.
-                    self.people[p.index()].former_user = true;
+                    self.mark_former_user(p);
                 }
                 a
             }
         };
-        let person = &mut self.people[p.index()];
-        person.migrated = true;
+        self.migrated_onto(p, a);
+        let person = self.person(p);
         let server = person.server.as_ref().expect("only server users are migrated");
-        if server.owns_content {
-            person.content_account = Some(a);
-        }
         let (active_on_server, groups) = (server.active, server.groups.clone());
-        if options.groups == GroupsMode::None || self.people[p.index()].former_user {
+        if options.groups == GroupsMode::None || person.former_user {
             return;
         }
         for g in groups {
-            if is_blocklisted(&self.scenario.groups[g.index()].name) {
+            if is_blocklisted(&self.scenario().groups[g.index()].name) {
                 continue;
             }
             self.ensure_migrated_group(g);
@@ -136,29 +131,25 @@ impl World<'_> {
 
     /// R4: creates the group with its server grants unless a same-named cloud group exists.
     fn ensure_migrated_group(&mut self, g: GroupId) {
-        if self.cloud[g.index()].is_none() {
-            let spec = &self.scenario.groups[g.index()];
-            self.cloud[g.index()] =
-                Some(CloudGroup::new(GroupSource::Migrated, spec.grants, spec.default_access));
+        if self.cloud_group(g).is_none() {
+            let spec = &self.scenario().groups[g.index()];
+            self.create_cloud_group(g, GroupSource::Migrated, spec.grants, spec.default_access);
         }
     }
 
     /// R4: adds a migrated user's account to a cloud group, respecting SCIM-managed groups.
     fn add_migrated_member(&mut self, g: GroupId, a: AccountId) {
-        let Some(group) = self.cloud[g.index()].as_ref() else { return };
+        let Some(group) = self.cloud_group(g) else { return };
         if group.source != GroupSource::Scim {
             self.add_member(g, a, Cause::Other);
             return;
         }
         // With provisioning stopped in the IdP, SCIM groups stay read-only: R4 skips (R12).
-        let add = self.scenario.assumptions.migrate_into_scim_group == MigrateIntoScimGroup::Add
-            && self.directory == DirectoryState::Active;
+        let add = self.scenario().assumptions.migrate_into_scim_group == MigrateIntoScimGroup::Add
+            && self.directory() == DirectoryState::Active;
         // A deactivated account is never in a SCIM group.
-        if add && self.accounts[a.index()].active && !group.members.contains(&a) {
-            self.add_member(g, a, Cause::Other);
-            if let Some(group) = self.cloud[g.index()].as_mut() {
-                group.foreign.push(a);
-            }
+        if add && self.account(a).active && !group.members.contains(&a) {
+            self.add_foreign_member(g, a, Cause::Other);
         }
     }
 }

@@ -13,95 +13,73 @@ use crate::sim::{GroupId, PersonId};
 impl World<'_> {
     /// R5: creates the provisioning directory and runs the first full sync.
     pub(crate) fn enable_scim(&mut self) {
-        self.directory = DirectoryState::Active;
-        self.generation += 1;
-        self.records.clear();
-        self.pending_users.clear();
-        self.pending_groups.clear();
-        for p in 0..self.people.len() {
-            if let Some(idp) = self.people[p].idp.as_mut() {
-                idp.record = None;
-                idp.pending = false;
-            }
-        }
-        for g in &mut self.idp_groups {
-            g.pending = false;
-            g.rejected = false;
-            g.dirty.clear();
-        }
-        for p in 0..self.people.len() {
-            let p = PersonId::from_index(p);
-            if self.people[p.index()].employed && self.in_idp_scope(p) {
+        // A new directory: no records (none are left after a deleted one), nothing queued,
+        // no conflict rejected yet.
+        self.open_directory();
+        self.drop_records();
+        self.clear_sync_queues();
+        self.forget_rejections();
+        for p in (0..self.people().len()).map(PersonId::from_index) {
+            if self.person(p).employed && self.in_idp_scope(p) {
                 self.push_user(p);
                 self.settle();
             }
         }
-        for g in 0..self.idp_groups.len() {
-            if self.scenario.groups[g].synced_from_idp {
+        for g in 0..self.idp_groups().len() {
+            if self.scenario().groups[g].synced_from_idp {
                 self.push_group(GroupId::from_index(g));
                 self.settle();
             }
         }
-        let next = self.now + self.scenario.idp.sync_interval;
-        self.schedule(next, Event::SyncTick { generation: self.generation });
+        self.schedule_sync(self.generation());
     }
 
     /// A periodic sync: pushes what changed, then schedules the next one.
     pub(crate) fn sync_tick(&mut self, generation: u32) {
-        if self.directory != DirectoryState::Active || generation != self.generation {
+        if self.directory() != DirectoryState::Active || generation != self.generation() {
             return;
         }
-        let users = std::mem::take(&mut self.pending_users);
-        for p in users {
-            if let Some(idp) = self.people[p.index()].idp.as_mut() {
-                idp.pending = false;
-            }
+        for p in self.take_user_queue() {
+            self.mark_user_sent(p);
             self.push_user(p);
             self.settle();
         }
-        let groups = std::mem::take(&mut self.pending_groups);
-        for g in groups {
-            self.idp_groups[g.index()].pending = false;
+        for g in self.take_group_queue() {
+            self.mark_group_sent(g);
             self.push_group(g);
             self.settle();
         }
-        let next = self.now + self.scenario.idp.sync_interval;
+        self.schedule_sync(generation);
+    }
+
+    /// Schedules the next sync of directory `generation`, one interval from now.
+    fn schedule_sync(&mut self, generation: u32) {
+        let next = self.now() + self.scenario().idp.sync_interval;
         self.schedule(next, Event::SyncTick { generation });
     }
 
     /// Queues a user push for the next sync (only while the directory syncs).
     pub(super) fn queue_user(&mut self, p: PersonId) {
-        if self.directory != DirectoryState::Active || !self.in_idp_scope(p) {
-            return;
-        }
-        if let Some(idp) = self.people[p.index()].idp.as_mut() {
-            if !idp.pending {
-                idp.pending = true;
-                self.pending_users.push(p);
-            }
+        if self.directory() == DirectoryState::Active && self.in_idp_scope(p) {
+            self.enqueue_user(p);
         }
     }
 
     /// Queues a group push for the next sync (only synced groups, only while syncing).
     pub(super) fn queue_group(&mut self, g: GroupId) {
-        if self.directory != DirectoryState::Active || !self.scenario.groups[g.index()].synced_from_idp {
-            return;
-        }
-        let group = &mut self.idp_groups[g.index()];
-        if !group.pending {
-            group.pending = true;
-            self.pending_groups.push(g);
+        if self.directory() == DirectoryState::Active && self.scenario().groups[g.index()].synced_from_idp {
+            self.enqueue_group(g);
         }
     }
 
     /// Notes that `p`'s SCIM placement may have changed in every group they belong to.
     pub(super) fn mark_dirty(&mut self, p: PersonId) {
-        if self.directory != DirectoryState::Active {
+        if self.directory() != DirectoryState::Active {
             return;
         }
-        let n = self.people[p.index()].idp.as_ref().map_or(0, |i| i.groups.len());
+        let n = self.person(p).idp.as_ref().map_or(0, |i| i.groups.len());
         for k in 0..n {
-            if let Some(g) = self.people[p.index()].idp.as_ref().map(|i| i.groups[k]) {
+            if let Some(g) = self.person(p).idp.as_ref().map(|i| i.groups[k]) {
                 self.mark_dirty_in(g, p);
             }
         }
@@ -110,10 +88,10 @@ impl World<'_> {
     /// Notes that `p`'s placement in group `g` may have changed. Only a live SCIM group
     /// reconciles members one by one; any other group is rebuilt whole when SCIM takes it.
     pub(super) fn mark_dirty_in(&mut self, g: GroupId, p: PersonId) {
-        if self.directory == DirectoryState::Active
-            && self.cloud[g.index()].as_ref().is_some_and(|c| c.source == GroupSource::Scim)
+        if self.directory() == DirectoryState::Active
+            && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim)
         {
-            self.idp_groups[g.index()].dirty.insert(p);
+            self.note_dirty(g, p);
         }
     }
 }

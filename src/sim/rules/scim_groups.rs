@@ -10,44 +10,44 @@
 
 use crate::input::scenario::ConflictPolicy;
 use crate::metrics::Cause;
-use crate::sim::world::{CloudGroup, GroupSource, World};
+use crate::sim::world::{GroupSource, World};
 use crate::sim::{AccountId, GroupId, PersonId};
 use rustc_hash::FxHashMap;
 
 impl World<'_> {
     /// Pushes one group in its current state (R10, R11).
     pub(super) fn push_group(&mut self, g: GroupId) {
-        let gi = g.index();
-        if !self.idp_groups[gi].exists {
+        if !self.idp_group(g).exists {
             self.push_group_deletion(g);
             return;
         }
-        let Some(source) = self.cloud[gi].as_ref().map(|c| c.source) else {
-            let spec = &self.scenario.groups[gi];
-            let grants = if self.idp_groups[gi].grants_lost { Default::default() } else { spec.grants };
-            self.cloud[gi] = Some(CloudGroup::new(GroupSource::Scim, grants, false));
+        let Some(source) = self.cloud_group(g).map(|c| c.source) else {
+            let grants = if self.idp_group(g).grants_lost {
+                Default::default()
+            } else {
+                self.scenario().groups[g.index()].grants
+            };
+            self.create_cloud_group(g, GroupSource::Scim, grants, false);
             self.replace_members(g, Cause::Other);
             return;
         };
         match source {
             GroupSource::Scim => self.reconcile_members(g),
             GroupSource::Local | GroupSource::Migrated => {
-                if self.idp_groups[gi].rejected {
-                    self.counters.scim_errors += 1;
-                    self.idp_groups[gi].dirty.clear();
+                if self.idp_group(g).rejected {
+                    self.count_scim_error();
+                    self.clear_dirty(g);
                     return;
                 }
-                self.counters.group_conflicts += 1;
-                let default_access = self.cloud[gi].as_ref().is_some_and(|c| c.default_access);
-                if default_access || self.strategy.group_conflicts == ConflictPolicy::Reject {
-                    self.idp_groups[gi].rejected = true;
-                    self.counters.scim_errors += 1;
-                    self.idp_groups[gi].dirty.clear();
+                self.count_group_conflict();
+                let default_access = self.cloud_group(g).is_some_and(|c| c.default_access);
+                if default_access || self.strategy().group_conflicts == ConflictPolicy::Reject {
+                    self.reject_group(g);
+                    self.count_scim_error();
+                    self.clear_dirty(g);
                     return;
                 }
-                if let Some(c) = self.cloud[gi].as_mut() {
-                    c.source = GroupSource::Scim;
-                }
+                self.take_over_group(g);
                 self.replace_members(g, Cause::ConflictAccepted);
             }
         }
@@ -56,35 +56,32 @@ impl World<'_> {
     /// R11: a group deleted (or out of scope) in the IdP deletes its SCIM group, whose grants
     /// are gone for good; a rejected group's deletion fails like its every push (R10).
     fn push_group_deletion(&mut self, g: GroupId) {
-        let gi = g.index();
-        self.idp_groups[gi].dirty.clear();
-        if self.idp_groups[gi].rejected {
+        self.clear_dirty(g);
+        if self.idp_group(g).rejected {
             // Every push of a rejected group fails, its deletion too (R10).
-            self.counters.scim_errors += 1;
+            self.count_scim_error();
             return;
         }
-        if self.cloud[gi].as_ref().is_some_and(|c| c.source == GroupSource::Scim) {
+        if self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim) {
             self.delete_cloud_group(g, Cause::GroupDeleted);
-            self.idp_groups[gi].grants_lost = true;
+            self.mark_grants_lost(g);
         }
     }
 
     /// The account a group push places for `p`: the linked account of their current record,
     /// when that record is active.
     pub(super) fn scim_account(&self, p: PersonId) -> Option<AccountId> {
-        let person = &self.people[p.index()];
-        let idp = person.idp.as_ref().filter(|i| i.in_scope)?;
-        let record = &self.records[idp.record?.index()];
+        let idp = self.person(p).idp.as_ref().filter(|i| i.in_scope)?;
+        let record = self.record(idp.record?);
         let a = record.linked.filter(|_| record.active)?;
-        self.accounts[a.index()].active.then_some(a)
+        self.account(a).active.then_some(a)
     }
 
     /// Replaces the whole member list with the placed accounts of the IdP members.
     fn replace_members(&mut self, g: GroupId, cause: Cause) {
-        let gi = g.index();
         // Walk the members in person order: people, records and accounts are laid out in
         // roughly that order, so a large group is read sequentially rather than at random.
-        let mut members: Vec<PersonId> = self.idp_groups[gi].members.iter().copied().collect();
+        let mut members: Vec<PersonId> = self.idp_group(g).members.iter().copied().collect();
         members.sort_unstable();
         let mut placed = FxHashMap::default();
         placed.reserve(members.len());
@@ -96,7 +93,7 @@ impl World<'_> {
         let mut wanted: Vec<AccountId> = placed.values().copied().collect();
         wanted.sort_unstable();
         let mut current: Vec<AccountId> =
-            self.cloud[gi].as_ref().map(|c| c.members.iter().copied().collect()).unwrap_or_default();
+            self.cloud_group(g).map(|c| c.members.iter().copied().collect()).unwrap_or_default();
         current.sort_unstable();
         for a in current {
             if wanted.binary_search(&a).is_err() {
@@ -106,20 +103,15 @@ impl World<'_> {
         for &a in &wanted {
             self.add_member(g, a, cause);
         }
-        if let Some(c) = self.cloud[gi].as_mut() {
-            c.placed = placed;
-            c.foreign.clear();
-        }
-        self.idp_groups[gi].dirty.clear();
+        self.set_placements(g, placed);
+        self.clear_dirty(g);
     }
 
     /// Brings a SCIM group up to date for the members that changed since its last push.
     fn reconcile_members(&mut self, g: GroupId) {
-        let gi = g.index();
-        let dirty = std::mem::take(&mut self.idp_groups[gi].dirty);
-        for p in dirty {
-            let wanted = if self.idp_groups[gi].members.contains(&p) { self.scim_account(p) } else { None };
-            let old = self.cloud[gi].as_ref().and_then(|c| c.placed.get(&p).copied());
+        for p in self.take_dirty(g) {
+            let wanted = if self.idp_group(g).members.contains(&p) { self.scim_account(p) } else { None };
+            let old = self.cloud_group(g).and_then(|c| c.placed.get(&p).copied());
             if old != wanted {
                 if let Some(o) = old {
                     if !self.is_wanted(g, o) {
@@ -127,18 +119,12 @@ impl World<'_> {
                     }
                 }
             }
-            if let Some(c) = self.cloud[gi].as_mut() {
-                match wanted {
-                    Some(a) => c.placed.insert(p, a),
-                    None => c.placed.remove(&p),
-                };
-            }
+            self.set_placement(g, p, wanted);
             if let Some(a) = wanted {
                 self.add_member(g, a, Cause::Other);
             }
         }
-        let foreign = self.cloud[gi].as_mut().map(|c| std::mem::take(&mut c.foreign)).unwrap_or_default();
-        for a in foreign {
+        for a in self.take_foreign_members(g) {
             if !self.is_wanted(g, a) {
                 self.remove_member(g, a, Cause::ScimGroupOverwritten);
             }
@@ -147,8 +133,8 @@ impl World<'_> {
 
     /// True when `a` is the placed account of some current member of the IdP group.
     fn is_wanted(&self, g: GroupId, a: AccountId) -> bool {
-        let Some(r) = self.accounts[a.index()].linked_record else { return false };
-        let p = self.records[r.index()].person;
-        self.idp_groups[g.index()].members.contains(&p) && self.scim_account(p) == Some(a)
+        let Some(r) = self.account(a).linked_record else { return false };
+        let p = self.record(r).person;
+        self.idp_group(g).members.contains(&p) && self.scim_account(p) == Some(a)
     }
 }

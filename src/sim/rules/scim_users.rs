@@ -13,7 +13,7 @@
 
 use crate::metrics::Cause;
 use crate::sim::emails::EmailId;
-use crate::sim::world::{Origin, Record, World};
+use crate::sim::world::{Origin, World};
 use crate::sim::{AccountId, PersonId, RecordId};
 
 /// What R6 decides for an email.
@@ -31,11 +31,11 @@ enum LinkTarget {
 impl World<'_> {
     /// Pushes one user in its current state (R6, R7, R9).
     pub(super) fn push_user(&mut self, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_ref() else { return };
+        let Some(idp) = self.person(p).idp.as_ref() else { return };
         if !idp.in_scope {
             return;
         }
-        let employed = self.people[p.index()].employed;
+        let employed = self.person(p).employed;
         match idp.record {
             None if employed => self.create_record(p),
             None => {}
@@ -45,31 +45,24 @@ impl World<'_> {
 
     /// R8: a new IdP object for the person; its first push creates a new record.
     pub(crate) fn rekey(&mut self, p: PersonId) {
-        let object = self.next_object;
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
-        idp.object = object;
-        idp.record = None;
-        self.next_object += 1;
-        self.mark_dirty(p);
-        self.queue_user(p);
+        if self.new_idp_object(p) {
+            self.mark_dirty(p);
+            self.queue_user(p);
+        }
     }
 
     /// R6: the first push of an IdP object creates its record.
     fn create_record(&mut self, p: PersonId) {
         let (object, email) = {
-            let idp = self.people[p.index()].idp.as_ref().expect("caller checked the IdP identity");
+            let idp = self.person(p).idp.as_ref().expect("caller checked the IdP identity");
             (idp.object, idp.email)
         };
         if matches!(self.link_target(email, None), LinkTarget::Fail) {
             // R8 / deactivated account: the create fails and no record is made.
-            self.counters.scim_errors += 1;
+            self.count_scim_error();
             return;
         }
-        let r = RecordId::from_index(self.records.len());
-        self.records.push(Record { object, person: p, email, active: true, linked: None, deactivated: None });
-        if let Some(idp) = self.people[p.index()].idp.as_mut() {
-            idp.record = Some(r);
-        }
+        let r = self.new_record(p, object, email);
         self.try_link(r);
         self.mark_dirty(p);
     }
@@ -78,12 +71,11 @@ impl World<'_> {
     fn link_target(&self, email: EmailId, record: Option<RecordId>) -> LinkTarget {
         match self.account_by_email(email) {
             Some(a) => {
-                let account = &self.accounts[a.index()];
+                let account = self.account(a);
                 if account.linked_record.is_some_and(|r| Some(r) != record) {
                     return LinkTarget::Fail;
                 }
-                let deactivated_by_this =
-                    record.is_some_and(|r| self.records[r.index()].deactivated == Some(a));
+                let deactivated_by_this = record.is_some_and(|r| self.record(r).deactivated == Some(a));
                 if !account.active && !deactivated_by_this {
                     return LinkTarget::Fail;
                 }
@@ -96,36 +88,33 @@ impl World<'_> {
 
     /// Links `r` to `a`, reactivating `a` when `r` had deactivated it.
     fn link(&mut self, r: RecordId, a: AccountId) {
-        self.records[r.index()].linked = Some(a);
-        self.accounts[a.index()].linked_record = Some(r);
-        if !self.accounts[a.index()].active {
+        self.link_record(r, a);
+        if !self.account(a).active {
             self.set_active(a, true, Cause::Other);
         }
-        let p = self.records[r.index()].person;
-        self.mark_dirty(p);
+        self.mark_dirty(self.record(r).person);
     }
 
     /// Tries to link an unlinked record per R6; counts a failure in `scim_errors`.
     fn try_link(&mut self, r: RecordId) {
-        let email = self.records[r.index()].email;
+        let email = self.record(r).email;
         match self.link_target(email, Some(r)) {
             LinkTarget::Link(a) => self.link(r, a),
             LinkTarget::Create => {
-                let owner = self.records[r.index()].person;
-                let a = self.create_account(email, true, Origin::Scim, owner);
-                self.accounts[a.index()].managed = true;
+                let a = self.create_account(email, true, Origin::Scim, self.record(r).person);
+                self.manage(a);
                 self.link(r, a);
             }
             LinkTarget::Unlinked => {}
-            LinkTarget::Fail => self.counters.scim_errors += 1,
+            LinkTarget::Fail => self.count_scim_error(),
         }
     }
 
     /// R7 then R9: a later push of an object that has a record sends its email, then its
     /// lifecycle; a failed email push sends nothing more.
     fn update_record(&mut self, p: PersonId, r: RecordId) {
-        let employed = self.people[p.index()].employed;
-        if !employed && !self.records[r.index()].active {
+        let employed = self.person(p).employed;
+        if !employed && !self.record(r).active {
             // A deprovisioned user: every operation on it is refused (404) until it is active
             // again, so nothing changes — in particular its account is not re-linked.
             return;
@@ -140,37 +129,36 @@ impl World<'_> {
     /// link again (R6's deferred link). Returns false when the push failed (the target email is
     /// taken), which changes nothing.
     fn push_email_change(&mut self, p: PersonId, r: RecordId) -> bool {
-        let Some(new_email) = self.people[p.index()].idp.as_ref().map(|i| i.email) else { return false };
-        if self.records[r.index()].email != new_email {
-            match self.records[r.index()].linked {
-                Some(a) if self.accounts[a.index()].managed && self.verified_claimed(new_email) => {
+        let Some(new_email) = self.person(p).idp.as_ref().map(|i| i.email) else { return false };
+        if self.record(r).email != new_email {
+            match self.record(r).linked {
+                Some(a) if self.account(a).managed && self.verified_claimed(new_email) => {
                     match self.account_by_email(new_email) {
                         Some(b) if b != a => {
                             // The target email is taken: the push fails, nothing changes.
-                            self.counters.scim_errors += 1;
+                            self.count_scim_error();
                             return false;
                         }
                         _ => {
                             self.change_account_email(a, new_email);
-                            self.records[r.index()].email = new_email;
+                            self.set_record_email(r, new_email);
                         }
                     }
                 }
                 Some(a) => {
                     // Unmanaged account or unverified target: unlink, leave SCIM groups, re-link.
-                    self.records[r.index()].linked = None;
-                    self.accounts[a.index()].linked_record = None;
+                    self.unlink_record(r);
                     self.remove_from_scim_groups(a, Cause::EmailUpdateUnlinked);
-                    self.records[r.index()].email = new_email;
+                    self.set_record_email(r, new_email);
                     self.mark_dirty(p);
                     self.try_link(r);
                 }
                 None => {
-                    self.records[r.index()].email = new_email;
+                    self.set_record_email(r, new_email);
                     self.try_link(r);
                 }
             }
-        } else if self.records[r.index()].linked.is_none() {
+        } else if self.record(r).linked.is_none() {
             // "links when an account with e appears (at the next push touching it)"
             self.try_link(r);
         }
@@ -181,12 +169,12 @@ impl World<'_> {
     /// unmanaged one only leaves the SCIM groups); an employed user's inactive record is
     /// reprovisioned, reactivating the account it deactivated.
     fn push_deprovision(&mut self, p: PersonId, r: RecordId, employed: bool) {
-        let record = &self.records[r.index()];
+        let record = self.record(r);
         if !employed && record.active {
-            self.records[r.index()].active = false;
-            if let Some(a) = self.records[r.index()].linked {
-                if self.accounts[a.index()].managed {
-                    self.records[r.index()].deactivated = Some(a);
+            self.set_record_active(r, false);
+            if let Some(a) = self.record(r).linked {
+                if self.account(a).managed {
+                    self.set_deactivated_by(r, a);
                     self.set_active(a, false, Cause::DeprovisionedInUse);
                 } else {
                     self.remove_from_scim_groups(a, Cause::DeprovisionedInUse);
@@ -194,9 +182,9 @@ impl World<'_> {
             }
             self.mark_dirty(p);
         } else if employed && !record.active {
-            self.records[r.index()].active = true;
-            if let Some(a) = self.records[r.index()].linked {
-                if self.records[r.index()].deactivated == Some(a) {
+            self.set_record_active(r, true);
+            if let Some(a) = self.record(r).linked {
+                if self.record(r).deactivated == Some(a) {
                     self.set_active(a, true, Cause::Other);
                 }
             }

@@ -12,10 +12,9 @@ impl World<'_> {
     /// Schedules what an external directory does after the lag (R15, R16); an internal one
     /// never follows the IdP.
     pub(super) fn when_server_follows(&mut self, p: PersonId, event: Event) {
-        let external =
-            self.people[p.index()].server.as_ref().is_some_and(|s| s.directory == Directory::External);
+        let external = self.person(p).server.as_ref().is_some_and(|s| s.directory == Directory::External);
         if external {
-            let at = self.now + self.scenario.server_sync_lag;
+            let at = self.now() + self.scenario().server_sync_lag;
             self.schedule(at, event);
         }
     }
@@ -23,15 +22,15 @@ impl World<'_> {
     /// R15: the external directory takes over the IdP email.
     pub(crate) fn server_email_follows(&mut self, p: PersonId, email: EmailId) {
         let before = self.sign_in_email(p);
-        let Some(server) = self.people[p.index()].server.as_mut() else { return };
-        server.email = email;
+        if self.person(p).server.is_none() {
+            return;
+        }
+        self.set_server_email(p, email);
         self.after_sign_in_email_change(p, before);
     }
 
     /// R16: the external directory deactivates a leaver.
     pub(crate) fn server_deactivates(&mut self, p: PersonId) {
-        if let Some(server) = self.people[p.index()].server.as_mut() {
-            server.active = false;
-        }
+        self.deactivate_server_user(p);
     }
 }

@@ -6,14 +6,17 @@
 //! counting a lost-access incident for every product they lost while still entitled to it.
 //! An operation is one event, or one push inside a sync; the first cause a person is touched
 //! with in an operation is the cause of their losses in it.
+//!
+//! A child of [`super`]: touching, settling and the orphan clock keep incremental counters
+//! that must stay exact, so they work on the world's private fields like its primitives do.
 
-use super::world::World;
-use super::{AccountId, PersonId, SimTime};
+use super::World;
 use crate::metrics::{Cause, MetricId, N_COLUMNS, TIMELINE_METRICS};
+use crate::sim::{AccountId, PersonId, SimTime};
 
 impl World<'_> {
     /// Marks `p` as touched by the current operation.
-    pub fn touch(&mut self, p: PersonId, cause: Cause) {
+    pub(super) fn touch(&mut self, p: PersonId, cause: Cause) {
         let person = &mut self.people[p.index()];
         if person.touch_mark != self.op {
             person.touch_mark = self.op;
@@ -22,10 +25,28 @@ impl World<'_> {
     }
 
     /// Touches everyone whose login account is `a`.
-    pub fn touch_account(&mut self, a: AccountId, cause: Cause) {
+    pub(super) fn touch_account(&mut self, a: AccountId, cause: Cause) {
         for i in 0..self.accounts[a.index()].login_of.len() {
             let p = self.accounts[a.index()].login_of[i];
             self.touch(p, cause);
+        }
+    }
+
+    /// Re-evaluates whether an account is orphaned (active, with access, owner gone).
+    pub(super) fn update_orphan(&mut self, a: AccountId) {
+        let account = &self.accounts[a.index()];
+        let orphan = account.active && account.n_granting > 0 && !self.people[account.owner.index()].employed;
+        match (account.orphan_since, orphan) {
+            (None, true) => {
+                self.accounts[a.index()].orphan_since = Some(self.now);
+                self.counters.orphaned_accounts += 1;
+            }
+            (Some(since), false) => {
+                self.accounts[a.index()].orphan_since = None;
+                self.counters.orphaned_accounts -= 1;
+                self.counters.orphaned_seconds += self.now.0 - since.0;
+            }
+            _ => {}
         }
     }
 
