@@ -6,7 +6,6 @@ pub use super::raw::{
     Assistant, ConflictPolicy, Directory, DisableMethod, DuplicateEmails, EmailMatch, GroupsMode, IdpProfile,
     InvalidEmails, MigrateIntoScimGroup, UsersScope,
 };
-pub use super::validate::{parse_scenario, scenario_from_value};
 
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
 use crate::metrics::MetricId;

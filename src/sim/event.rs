@@ -1,13 +1,11 @@
-//! The closed set of events of a simulation and the one place they are dispatched.
-//!
-//! The queue that orders them is [`super::engine::EventQueue`], which knows nothing of them.
+//! The closed set of events of a simulation. They are dispatched in one place,
+//! [`World::dispatch`](super::run) in `run.rs`, beside the loop that pops them; the queue that
+//! orders them is [`super::engine::EventQueue`], which knows nothing of them.
 
 use super::PersonId;
 use super::emails::EmailId;
-use super::world::World;
-use crate::input::scenario::{ActionKind, ExoEvent, ExoKind, Strategy};
 
-/// Everything that can happen. One closed enum, one dispatch ([`World::dispatch`]).
+/// Everything that can happen. One closed enum, one dispatch (`World::dispatch` in `run.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Exogenous event `k` of the replication's list.
@@ -36,48 +34,4 @@ pub enum Event {
         /// Whose server user.
         person: PersonId,
     },
-}
-
-impl World<'_> {
-    /// Handles one event. The one place every kind of event is dispatched.
-    pub fn dispatch(&mut self, event: Event, events: &[ExoEvent]) {
-        match event {
-            Event::Exogenous(k) => match &events[k].kind {
-                ExoKind::ChangeIdpEmail { person, to } => {
-                    let to = self.intern_email(to);
-                    self.change_idp_email(*person, to);
-                }
-                ExoKind::RekeyIdpObject { person } => self.rekey(*person),
-                ExoKind::Leave { person } => self.leave(*person),
-                ExoKind::Join { person, spec } => self.join(*person, spec),
-                ExoKind::DeleteIdpGroup { group } => self.delete_idp_group(*group),
-                ExoKind::CreateIdpGroup { group, members } => {
-                    self.create_idp_group(*group, members.as_deref())
-                }
-                ExoKind::IdpEmailDrift { person, ordinal } => self.idp_email_drift(*person, *ordinal),
-                ExoKind::AddToIdpGroup { group, person } => self.add_to_idp_group(*group, *person),
-                ExoKind::RemoveFromIdpGroup { group, person } => self.remove_from_idp_group(*group, *person),
-                ExoKind::MoveDomain { from, to, share, ordinal } => {
-                    self.move_domain(from, to, *share, *ordinal)
-                }
-            },
-            Event::Action(k) => {
-                let strategy: &Strategy = self.strategy();
-                match &strategy.actions[k].kind {
-                    ActionKind::VerifyDomain(d) => self.verify_domain(*d),
-                    ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),
-                    ActionKind::EnableScim => self.enable_scim(),
-                    ActionKind::Migrate(options) => self.migrate(*options),
-                    ActionKind::FixEmails { coverage } => self.fix_emails(*coverage),
-                    ActionKind::Cutover { login_spread } => self.cutover(*login_spread),
-                    ActionKind::DisableScim(method) => self.disable_scim(*method),
-                }
-            }
-            Event::SyncTick { generation } => self.sync_tick(generation),
-            Event::SignIn { person } => self.sign_in(person),
-            Event::ServerEmailFollows { person, email } => self.server_email_follows(person, email),
-            Event::ServerDeactivates { person } => self.server_deactivates(person),
-        }
-        self.settle();
-    }
 }

@@ -122,8 +122,8 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::scenario::scenario_from_value;
     use crate::input::validate::parse_scenario;
+    use crate::input::validate::scenario_from_value;
     use crate::metrics::MetricId;
     use crate::rng::Streams;
     use crate::sim::population::realise;
@@ -183,7 +183,7 @@ mod tests {
     /// action keeps the invariants after every event, in every strategy and replication.
     #[test]
     fn small_synthetic_worlds_keep_the_invariants() {
-        let scenario = crate::input::scenario::scenario_from_value(&serde_json::json!({
+        let scenario = crate::input::validate::scenario_from_value(&serde_json::json!({
             "name": "invariants", "seed": 11, "replications": 4, "horizon_days": 60,
             "products": ["jira", "confluence", "jsm"],
             "domains": [{"name": "acme.com", "share": 0.7}, {"name": "acme.co.uk", "share": 0.3}, {"name": "old.com"}],

@@ -432,7 +432,7 @@ fn generate_drift(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::scenario::scenario_from_value;
+    use crate::input::validate::scenario_from_value;
     use serde_json::{Value, json};
 
     fn scenario(v: Value) -> Scenario {

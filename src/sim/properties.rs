@@ -4,7 +4,7 @@
 
 #![cfg(test)]
 
-use crate::input::scenario::{parse_scenario, scenario_from_value};
+use crate::input::validate::{parse_scenario, scenario_from_value};
 use crate::rng::Streams;
 use crate::sim::population::realise;
 use crate::sim::simulate_with;

@@ -1,29 +1,13 @@
-//! Running one strategy through one replication: schedule, dispatch, sample, measure.
+//! Running one strategy through one replication: schedule, dispatch, sample, measure. The
+//! one exhaustive `match` over [`Event`] is [`World::dispatch`] here.
 
 use super::SimTime;
-use super::emails::EmailBook;
 use super::event::Event;
-use super::world::{PersonEmails, World};
-use crate::input::scenario::{ExoEvent, PersonSpec, SECONDS_PER_DAY, Scenario};
+pub use super::world::ReplicationInput;
+use super::world::World;
+use crate::input::scenario::{ActionKind, ExoEvent, ExoKind, SECONDS_PER_DAY, Scenario, Strategy};
 use crate::metrics::Outcome;
 use crate::rng::Streams;
-
-/// What one replication gives every strategy alike (common random numbers).
-#[derive(Debug, Clone, Copy)]
-pub struct ReplicationInput<'a> {
-    /// The organisation at the start.
-    pub people: &'a [PersonSpec],
-    /// Their interned emails, person by person.
-    pub emails: &'a [PersonEmails],
-    /// Every email known before the run.
-    pub book: &'a EmailBook,
-    /// The realised exogenous events, in run order.
-    pub events: &'a [ExoEvent],
-    /// Joiner slots (every `join` names one of the ids after the people at the start).
-    pub n_joiners: usize,
-    /// The replication's random streams.
-    pub streams: Streams,
-}
 
 /// Runs one replication of every strategy.
 pub fn run_replication(scenario: &Scenario, seed: u64, replication: u64) -> Vec<Outcome> {
@@ -73,4 +57,48 @@ pub fn simulate_with(
         next_sample = next_sample + SECONDS_PER_DAY;
     }
     Outcome { values: world.final_metrics(horizon), timeline }
+}
+
+impl World<'_> {
+    /// Handles one event. The one place every kind of event is dispatched.
+    pub fn dispatch(&mut self, event: Event, events: &[ExoEvent]) {
+        match event {
+            Event::Exogenous(k) => match &events[k].kind {
+                ExoKind::ChangeIdpEmail { person, to } => {
+                    let to = self.intern_email(to);
+                    self.change_idp_email(*person, to);
+                }
+                ExoKind::RekeyIdpObject { person } => self.rekey(*person),
+                ExoKind::Leave { person } => self.leave(*person),
+                ExoKind::Join { person, spec } => self.join(*person, spec),
+                ExoKind::DeleteIdpGroup { group } => self.delete_idp_group(*group),
+                ExoKind::CreateIdpGroup { group, members } => {
+                    self.create_idp_group(*group, members.as_deref())
+                }
+                ExoKind::IdpEmailDrift { person, ordinal } => self.idp_email_drift(*person, *ordinal),
+                ExoKind::AddToIdpGroup { group, person } => self.add_to_idp_group(*group, *person),
+                ExoKind::RemoveFromIdpGroup { group, person } => self.remove_from_idp_group(*group, *person),
+                ExoKind::MoveDomain { from, to, share, ordinal } => {
+                    self.move_domain(from, to, *share, *ordinal)
+                }
+            },
+            Event::Action(k) => {
+                let strategy: &Strategy = self.strategy();
+                match &strategy.actions[k].kind {
+                    ActionKind::VerifyDomain(d) => self.verify_domain(*d),
+                    ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),
+                    ActionKind::EnableScim => self.enable_scim(),
+                    ActionKind::Migrate(options) => self.migrate(*options),
+                    ActionKind::FixEmails { coverage } => self.fix_emails(*coverage),
+                    ActionKind::Cutover { login_spread } => self.cutover(*login_spread),
+                    ActionKind::DisableScim(method) => self.disable_scim(*method),
+                }
+            }
+            Event::SyncTick { generation } => self.sync_tick(generation),
+            Event::SignIn { person } => self.sign_in(person),
+            Event::ServerEmailFollows { person, email } => self.server_email_follows(person, email),
+            Event::ServerDeactivates { person } => self.server_deactivates(person),
+        }
+        self.settle();
+    }
 }

@@ -10,12 +10,11 @@
 
 mod measure;
 
-use super::emails::{EmailId, Emails};
-use super::run::ReplicationInput;
+use super::emails::{EmailBook, EmailId, Emails};
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-use crate::input::scenario::{Directory, PersonSpec, Scenario, Strategy};
+use crate::input::scenario::{Directory, ExoEvent, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
-use crate::rng::{Draws, Purpose};
+use crate::rng::{Draws, Purpose, Streams};
 use crate::sim::engine::EventQueue;
 use crate::sim::event::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -281,6 +280,23 @@ pub struct PersonEmails {
     pub server: Option<EmailId>,
     /// Pre-existing cloud account email.
     pub cloud: Option<EmailId>,
+}
+
+/// What one replication gives every strategy alike (common random numbers).
+#[derive(Debug, Clone, Copy)]
+pub struct ReplicationInput<'a> {
+    /// The organisation at the start.
+    pub people: &'a [PersonSpec],
+    /// Their interned emails, person by person.
+    pub emails: &'a [PersonEmails],
+    /// Every email known before the run.
+    pub book: &'a EmailBook,
+    /// The realised exogenous events, in run order.
+    pub events: &'a [ExoEvent],
+    /// Joiner slots (every `join` names one of the ids after the people at the start).
+    pub n_joiners: usize,
+    /// The replication's random streams.
+    pub streams: Streams,
 }
 
 /// The whole simulated world of one strategy in one replication.

@@ -254,6 +254,7 @@ impl Checker<'_> {
 mod tests {
     use super::super::tests::{base, problems};
     use super::*;
+    use crate::input::validate::scenario_from_value;
     use serde_json::json;
 
     #[test]

@@ -42,7 +42,7 @@ impl World<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::input::scenario::scenario_from_value;
+    use crate::input::validate::scenario_from_value;
     use crate::rng::Streams;
     use crate::sim::population::realise;
     use crate::sim::{PersonId, simulate_with};
