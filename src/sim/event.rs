@@ -6,6 +6,7 @@ use super::PersonId;
 use super::emails::EmailId;
 use super::world::World;
 use crate::input::scenario::{ActionKind, ExoEvent, ExoKind, Strategy};
+use crate::sim::observe::{Observer, Trigger};
 
 /// Everything that can happen. One closed enum, one dispatch ([`World::dispatch`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -38,9 +39,23 @@ pub enum Event {
     },
 }
 
-impl World<'_> {
+impl Event {
+    /// The event as observations name it.
+    pub fn trigger(&self) -> Trigger {
+        match self {
+            Event::Exogenous(k) => Trigger::Exogenous(*k),
+            Event::Action(k) => Trigger::Action(*k),
+            Event::SyncTick { .. } => Trigger::SyncTick,
+            Event::SignIn { .. } => Trigger::SignIn,
+            Event::ServerEmailFollows { .. } | Event::ServerDeactivates { .. } => Trigger::ServerLag,
+        }
+    }
+}
+
+impl<O: Observer> World<'_, O> {
     /// Handles one event. The one place every kind of event is dispatched.
     pub fn dispatch(&mut self, event: Event, events: &[ExoEvent]) {
+        self.begin_event(event.trigger());
         match event {
             Event::Exogenous(k) => match &events[k].kind {
                 ExoKind::ChangeIdpEmail { person, to } => {

@@ -7,6 +7,7 @@ pub mod emails;
 pub mod engine;
 pub mod event;
 mod invariants;
+pub mod observe;
 pub mod population;
 mod properties;
 pub mod rules;
@@ -14,4 +15,4 @@ pub mod run;
 pub mod world;
 
 pub use crate::ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-pub use run::{ReplicationInput, run_replication, simulate, simulate_with};
+pub use run::{ReplicationInput, run_replication, simulate, simulate_observed, simulate_with};

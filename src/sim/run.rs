@@ -3,6 +3,7 @@
 use super::SimTime;
 use super::emails::EmailBook;
 use super::event::Event;
+use super::observe::{NoObserver, Observer};
 use super::world::{PersonEmails, World};
 use crate::input::scenario::{ExoEvent, PersonSpec, SECONDS_PER_DAY, Scenario};
 use crate::metrics::Outcome;
@@ -42,10 +43,33 @@ pub fn simulate_with(
     scenario: &Scenario,
     strategy: usize,
     input: ReplicationInput<'_>,
-    mut after_event: impl FnMut(&World<'_>),
+    after_event: impl FnMut(&World<'_>),
 ) -> Outcome {
+    run(scenario, strategy, input, NoObserver, after_event).0
+}
+
+/// [`simulate`], telling `observer` of every state change as it happens; gives the observer
+/// back with the outcome.
+pub fn simulate_observed<O: Observer>(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    observer: O,
+) -> (Outcome, O) {
+    run(scenario, strategy, input, observer, |_| {})
+}
+
+/// The simulation loop: schedules the exogenous events and the strategy's actions, then runs
+/// every event up to the horizon, sampling the daily series before each new day's first event.
+fn run<O: Observer>(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    observer: O,
+    mut after_event: impl FnMut(&World<'_, O>),
+) -> (Outcome, O) {
     let strategy = &scenario.strategies[strategy];
-    let mut world = World::new(scenario, strategy, &input);
+    let mut world = World::new(scenario, strategy, &input, observer);
     for (k, e) in input.events.iter().enumerate() {
         world.schedule(e.at, Event::Exogenous(k));
     }
@@ -72,5 +96,6 @@ pub fn simulate_with(
         timeline.push(world.daily_sample());
         next_sample = next_sample + SECONDS_PER_DAY;
     }
-    Outcome { values: world.final_metrics(horizon), timeline }
+    let outcome = Outcome { values: world.final_metrics(horizon), timeline };
+    (outcome, world.into_observer())
 }

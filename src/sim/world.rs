@@ -11,6 +11,9 @@
 mod measure;
 
 use super::emails::{EmailId, Emails};
+use super::observe::{
+    AccountRef, Context, Email, NoObserver, Observer, PushFailure, Pushed, Rule, SignInVia, Trigger,
+};
 use super::run::ReplicationInput;
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::input::scenario::{Directory, PersonSpec, Scenario, Strategy};
@@ -289,8 +292,9 @@ pub struct PersonEmails {
 /// [`super::rules`] read through the accessors and change state only through the primitives
 /// below, which keep the indexes (`email_index`, accounts' groups and groups' members, login
 /// users, active-account counts, IdP memberships, sync queues) and the incremental metric
-/// counters right.
-pub struct World<'s> {
+/// counters right. Each primitive also tells the world's [`Observer`] what it changed, in the
+/// [`Context`] the dispatch and the rules set; the default [`NoObserver`] is compiled away.
+pub struct World<'s, O = NoObserver> {
     /// The scenario.
     scenario: &'s Scenario,
     /// The strategy being run.
@@ -338,12 +342,40 @@ pub struct World<'s> {
     op: u64,
     /// Placeholder accounts created so far (for unique placeholder emails).
     n_placeholders: u64,
+    /// Told of every state change.
+    observer: O,
+    /// The rule being applied (only kept when the observer is enabled).
+    rule: Rule,
+    /// The event running (only kept when the observer is enabled).
+    trigger: Trigger,
 }
 
-impl<'s> World<'s> {
+/// Tells the world's observer of a change, in the current context, unless it observes nothing
+/// (then the arguments are not even evaluated).
+macro_rules! observe {
+    ($world:ident, $method:ident($($arg:expr),* $(,)?)) => {
+        if O::ENABLED {
+            let ctx = $world.context();
+            $world.observer.$method(ctx, $($arg),*);
+        }
+    };
+}
+
+/// Account `a` as observations give it.
+fn account_ref<'a>(accounts: &[Account], emails: &'a Emails<'_>, a: AccountId) -> AccountRef<'a> {
+    let account = &accounts[a.index()];
+    AccountRef { id: a, owner: account.owner, email: Email::new(emails, account.email) }
+}
+
+impl<'s, O: Observer> World<'s, O> {
     /// The world at time 0: people, pre-existing accounts, local cloud groups, IdP groups.
     /// Joiners get an inert slot (not employed, no identity) that their `join` fills.
-    pub fn new(scenario: &'s Scenario, strategy: &'s Strategy, input: &ReplicationInput<'s>) -> World<'s> {
+    pub fn new(
+        scenario: &'s Scenario,
+        strategy: &'s Strategy,
+        input: &ReplicationInput<'s>,
+        observer: O,
+    ) -> World<'s, O> {
         let n_groups = scenario.groups.len();
         let people = input.people;
         let streams = input.streams;
@@ -376,6 +408,9 @@ impl<'s> World<'s> {
             touched: Vec::new(),
             op: 1,
             n_placeholders: 0,
+            observer,
+            rule: Rule::Initial,
+            trigger: Trigger::Start,
         };
         for (g, spec) in scenario.groups.iter().enumerate() {
             if let Some(grants) = spec.cloud_grants {
@@ -423,7 +458,9 @@ impl<'s> World<'s> {
             if self.account_by_email(email).is_none() {
                 let a = self.create_account(email, true, Origin::PreExisting, p);
                 // It existed before any claim: a claim of its domain covers it (R2).
-                self.accounts[a.index()].managed = self.verified_claimed(email);
+                if self.verified_claimed(email) {
+                    self.manage(a);
+                }
                 for &g in &spec.cloud_groups {
                     // `cloud_groups` are local groups; a SCIM group's members come from the IdP.
                     if self.cloud[g.index()].as_ref().is_some_and(|c| c.source != GroupSource::Scim) {
@@ -431,6 +468,32 @@ impl<'s> World<'s> {
                     }
                 }
             }
+        }
+    }
+
+    /// The observer, once the run is over.
+    pub fn into_observer(self) -> O {
+        self.observer
+    }
+
+    // ---------------------------------------------------------------- context
+
+    /// When and why the current change is made.
+    pub fn context(&self) -> Context {
+        Context { at: self.now, rule: self.rule, trigger: self.trigger }
+    }
+
+    /// Event `trigger` starts running (its rules then say which they are).
+    pub(crate) fn begin_event(&mut self, trigger: Trigger) {
+        if O::ENABLED {
+            self.trigger = trigger;
+        }
+    }
+
+    /// Rule `rule` takes over in the current event.
+    pub(crate) fn set_rule(&mut self, rule: Rule) {
+        if O::ENABLED {
+            self.rule = rule;
         }
     }
 
@@ -706,8 +769,12 @@ impl<'s> World<'s> {
         });
         self.people[owner.index()].accounts.push(a);
         if active {
-            self.set_active(a, true, Cause::Other);
+            self.switch_active(a, true, Cause::Other);
         }
+        observe!(
+            self,
+            account_created(account_ref(&self.accounts, &self.emails, a), origin, active, managed)
+        );
         a
     }
 
@@ -722,14 +789,25 @@ impl<'s> World<'s> {
     /// Changes an account's email (the new one must be free).
     pub(crate) fn change_account_email(&mut self, a: AccountId, email: EmailId) {
         debug_assert!(self.account_by_email(email).is_none_or(|b| b == a));
-        self.set_holder(self.accounts[a.index()].email, NO_ACCOUNT);
+        let old = self.accounts[a.index()].email;
+        self.set_holder(old, NO_ACCOUNT);
         self.set_holder(email, a.0);
         self.accounts[a.index()].email = email;
+        observe!(
+            self,
+            account_email_changed(
+                account_ref(&self.accounts, &self.emails, a),
+                Email::new(&self.emails, old)
+            )
+        );
     }
 
     /// The account becomes managed by the organisation.
     pub(crate) fn manage(&mut self, a: AccountId) {
-        self.accounts[a.index()].managed = true;
+        if !self.accounts[a.index()].managed {
+            self.accounts[a.index()].managed = true;
+            observe!(self, account_managed(account_ref(&self.accounts, &self.emails, a)));
+        }
     }
 
     /// Activates or deactivates an account, keeping duplicate and orphan counters right.
@@ -738,6 +816,17 @@ impl<'s> World<'s> {
         if self.accounts[a.index()].active == active {
             return;
         }
+        if active {
+            observe!(self, account_reactivated(account_ref(&self.accounts, &self.emails, a)));
+        } else {
+            observe!(self, account_deactivated(account_ref(&self.accounts, &self.emails, a)));
+        }
+        self.switch_active(a, active, cause);
+    }
+
+    /// [`World::set_active`] for an account whose state changes, unobserved (a new account's
+    /// activation is part of its creation).
+    fn switch_active(&mut self, a: AccountId, active: bool, cause: Cause) {
         if !active {
             self.remove_from_scim_groups(a, cause);
         }
@@ -778,6 +867,7 @@ impl<'s> World<'s> {
         if let Some(idp) = self.people[p.index()].idp.as_mut() {
             idp.record = Some(r);
         }
+        observe!(self, record_created(r, p, Email::new(&self.emails, email)));
         r
     }
 
@@ -785,12 +875,16 @@ impl<'s> World<'s> {
     pub(crate) fn link_record(&mut self, r: RecordId, a: AccountId) {
         self.records[r.index()].linked = Some(a);
         self.accounts[a.index()].linked_record = Some(r);
+        let p = self.records[r.index()].person;
+        observe!(self, record_linked(r, p, account_ref(&self.accounts, &self.emails, a)));
     }
 
     /// Unlinks record `r` from its account (both sides).
     pub(crate) fn unlink_record(&mut self, r: RecordId) {
         if let Some(a) = self.records[r.index()].linked.take() {
             self.accounts[a.index()].linked_record = None;
+            let p = self.records[r.index()].person;
+            observe!(self, record_unlinked(r, p, account_ref(&self.accounts, &self.emails, a)));
         }
     }
 
@@ -831,6 +925,7 @@ impl<'s> World<'s> {
 
     /// Adds an account to a live cloud group (no-op when already a member).
     pub(crate) fn add_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        let before = if O::ENABLED { self.account_products(a) } else { ProductSet::EMPTY };
         let Some(group) = self.cloud[g.index()].as_mut() else { return };
         if !group.members.insert(a) {
             return;
@@ -843,6 +938,14 @@ impl<'s> World<'s> {
             self.update_orphan(a);
         }
         self.touch_account(a, cause);
+        observe!(
+            self,
+            group_joined(
+                account_ref(&self.accounts, &self.emails, a),
+                g,
+                self.account_products(a).minus(before)
+            )
+        );
     }
 
     /// Adds a migrated account to a SCIM group behind the IdP's back (R4 `add`): the group's
@@ -856,6 +959,7 @@ impl<'s> World<'s> {
 
     /// Removes an account from a live cloud group (no-op when not a member).
     pub(crate) fn remove_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        let before = if O::ENABLED { self.account_products(a) } else { ProductSet::EMPTY };
         let Some(group) = self.cloud[g.index()].as_mut() else { return };
         if !group.members.remove(&a) {
             return;
@@ -868,6 +972,14 @@ impl<'s> World<'s> {
             self.update_orphan(a);
         }
         self.touch_account(a, cause);
+        observe!(
+            self,
+            group_left(
+                account_ref(&self.accounts, &self.emails, a),
+                g,
+                before.minus(self.account_products(a))
+            )
+        );
     }
 
     /// Removes an account from every SCIM group (R7 unlink, R9 deprovision).
@@ -1056,7 +1168,8 @@ impl<'s> World<'s> {
     }
 
     /// `p` signs in to account `a`, which becomes their login account (R14).
-    pub(crate) fn sign_in_to(&mut self, p: PersonId, a: AccountId) {
+    pub(crate) fn sign_in_to(&mut self, p: PersonId, a: AccountId, via: SignInVia) {
+        observe!(self, signed_in(p, account_ref(&self.accounts, &self.emails, a), via));
         let person = &mut self.people[p.index()];
         person.signed_in = true;
         if person.login == Some(a) {
@@ -1106,9 +1219,14 @@ impl<'s> World<'s> {
 
     /// Every record disappears: accounts are unlinked (unlocked), nobody has a current record.
     pub(crate) fn drop_records(&mut self) {
-        for r in std::mem::take(&mut self.records) {
+        for (i, r) in std::mem::take(&mut self.records).into_iter().enumerate() {
             if let Some(a) = r.linked {
                 self.accounts[a.index()].linked_record = None;
+                let record = RecordId::from_index(i);
+                observe!(
+                    self,
+                    record_unlinked(record, r.person, account_ref(&self.accounts, &self.emails, a))
+                );
             }
         }
         for person in &mut self.people {
@@ -1183,9 +1301,10 @@ impl<'s> World<'s> {
 
     // ---------------------------------------------------------------- counters
 
-    /// A SCIM push failed (`scim_errors`).
-    pub(crate) fn count_scim_error(&mut self) {
+    /// A push of `pushed` failed, for `reason` (`scim_errors`).
+    pub(crate) fn count_push_failure(&mut self, pushed: Pushed, reason: PushFailure) {
         self.counters.scim_errors += 1;
+        observe!(self, push_failed(pushed, reason));
     }
 
     /// A group push raised a conflict with a same-named cloud group (`group_conflicts`).

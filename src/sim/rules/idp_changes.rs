@@ -8,13 +8,15 @@
 use crate::input::email::{domain_of, with_domain};
 use crate::sim::emails::EmailId;
 use crate::sim::event::Event;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::World;
 use crate::sim::{GroupId, PersonId};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// The IdP primary email of `p` changes: pushed at the next sync; an external directory
     /// follows after the lag (R15); the person signs in again with it after cutover (R14).
     pub(crate) fn change_idp_email(&mut self, p: PersonId, to: EmailId) {
+        self.set_rule(Rule::R7);
         let before = self.sign_in_email(p);
         if self.person(p).idp.is_none() {
             return;
@@ -55,12 +57,14 @@ impl World<'_> {
 
     /// R11: the IdP group is deleted (or leaves scope); members keep their role.
     pub(crate) fn delete_idp_group(&mut self, g: GroupId) {
+        self.set_rule(Rule::R11);
         self.set_idp_group_exists(g, false);
         self.queue_group(g);
     }
 
     /// The IdP group is (re-)created with exactly these members (`None`: those it had).
     pub(crate) fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
+        self.set_rule(Rule::R11);
         self.set_idp_group_exists(g, true);
         if let Some(members) = members {
             let wanted: rustc_hash::FxHashSet<PersonId> = members.iter().copied().collect();
@@ -80,6 +84,7 @@ impl World<'_> {
 
     /// A person joins an IdP group.
     pub(crate) fn add_to_idp_group(&mut self, g: GroupId, p: PersonId) {
+        self.set_rule(Rule::R10);
         if self.person(p).idp.is_none() {
             return;
         }
@@ -90,6 +95,7 @@ impl World<'_> {
 
     /// A person leaves an IdP group.
     pub(crate) fn remove_from_idp_group(&mut self, g: GroupId, p: PersonId) {
+        self.set_rule(Rule::R10);
         if self.person(p).idp.is_none() {
             return;
         }
