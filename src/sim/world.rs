@@ -1048,20 +1048,22 @@ impl<'s, O: Observer> World<'s, O> {
         self.idp_groups[g.index()].exists = exists;
     }
 
-    /// `p` (who has an IdP identity) is a member of IdP group `g` (both sides).
-    pub(crate) fn add_idp_membership(&mut self, g: GroupId, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+    /// `p` is a member of IdP group `g` (both sides); false when `p` has no IdP identity.
+    pub(crate) fn add_idp_membership(&mut self, g: GroupId, p: PersonId) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
         if !idp.groups.contains(&g) {
             idp.groups.push(g);
         }
         self.idp_groups[g.index()].members.insert(p);
+        true
     }
 
-    /// `p` (who has an IdP identity) is no member of IdP group `g` (both sides).
-    pub(crate) fn remove_idp_membership(&mut self, g: GroupId, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+    /// `p` is no member of IdP group `g` (both sides); false when `p` has no IdP identity.
+    pub(crate) fn remove_idp_membership(&mut self, g: GroupId, p: PersonId) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
         idp.groups.retain(|x| *x != g);
         self.idp_groups[g.index()].members.remove(&p);
+        true
     }
 
     /// `p`'s placement in SCIM group `g` may have changed: its next push reconciles them.
@@ -1089,11 +1091,11 @@ impl<'s, O: Observer> World<'s, O> {
         self.idp_groups[g.index()].grants_lost = true;
     }
 
-    /// `p`'s IdP primary email becomes `email`.
-    pub(crate) fn set_idp_email(&mut self, p: PersonId, email: EmailId) {
-        if let Some(idp) = self.people[p.index()].idp.as_mut() {
-            idp.email = email;
-        }
+    /// `p`'s IdP primary email becomes `email`; false when `p` has no IdP identity.
+    pub(crate) fn set_idp_email(&mut self, p: PersonId, email: EmailId) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
+        idp.email = email;
+        true
     }
 
     /// A new IdP object for `p` (R8), not yet pushed, so with no record; false when `p` has
@@ -1109,11 +1111,11 @@ impl<'s, O: Observer> World<'s, O> {
 
     // ---------------------------------------------------------------- the server side
 
-    /// `p`'s server email becomes `email`.
-    pub(crate) fn set_server_email(&mut self, p: PersonId, email: EmailId) {
-        if let Some(server) = self.people[p.index()].server.as_mut() {
-            server.email = email;
-        }
+    /// `p`'s server email becomes `email`; false when `p` has no server identity.
+    pub(crate) fn set_server_email(&mut self, p: PersonId, email: EmailId) -> bool {
+        let Some(server) = self.people[p.index()].server.as_mut() else { return false };
+        server.email = email;
+        true
     }
 
     /// `p`'s server user is deactivated.

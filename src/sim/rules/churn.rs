@@ -34,8 +34,7 @@ impl<O: Observer> World<'_, O> {
         self.fill_person(p, spec, emails);
         self.queue_user(p);
         for g in spec.idp_groups.clone() {
-            self.mark_dirty_in(g, p);
-            self.queue_group(g);
+            self.membership_changed(g, p);
         }
         self.schedule_sign_in(p);
     }

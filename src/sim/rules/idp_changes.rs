@@ -18,10 +18,9 @@ impl<O: Observer> World<'_, O> {
     pub(crate) fn change_idp_email(&mut self, p: PersonId, to: EmailId) {
         self.set_rule(Rule::R7);
         let before = self.sign_in_email(p);
-        if self.person(p).idp.is_none() {
+        if !self.set_idp_email(p, to) {
             return;
         }
-        self.set_idp_email(p, to);
         self.queue_user(p);
         self.when_server_follows(p, Event::ServerEmailFollows { person: p, email: to });
         self.after_sign_in_email_change(p, before);
@@ -85,21 +84,21 @@ impl<O: Observer> World<'_, O> {
     /// A person joins an IdP group.
     pub(crate) fn add_to_idp_group(&mut self, g: GroupId, p: PersonId) {
         self.set_rule(Rule::R10);
-        if self.person(p).idp.is_none() {
-            return;
+        if self.add_idp_membership(g, p) {
+            self.membership_changed(g, p);
         }
-        self.add_idp_membership(g, p);
-        self.mark_dirty_in(g, p);
-        self.queue_group(g);
     }
 
     /// A person leaves an IdP group.
     pub(crate) fn remove_from_idp_group(&mut self, g: GroupId, p: PersonId) {
         self.set_rule(Rule::R10);
-        if self.person(p).idp.is_none() {
-            return;
+        if self.remove_idp_membership(g, p) {
+            self.membership_changed(g, p);
         }
-        self.remove_idp_membership(g, p);
+    }
+
+    /// `p`'s membership of `g` changed: the group's next push places them anew.
+    pub(super) fn membership_changed(&mut self, g: GroupId, p: PersonId) {
         self.mark_dirty_in(g, p);
         self.queue_group(g);
     }

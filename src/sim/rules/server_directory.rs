@@ -24,11 +24,9 @@ impl<O: Observer> World<'_, O> {
     pub(crate) fn server_email_follows(&mut self, p: PersonId, email: EmailId) {
         self.set_rule(Rule::R15);
         let before = self.sign_in_email(p);
-        if self.person(p).server.is_none() {
-            return;
+        if self.set_server_email(p, email) {
+            self.after_sign_in_email_change(p, before);
         }
-        self.set_server_email(p, email);
-        self.after_sign_in_email_change(p, before);
     }
 
     /// R16: the external directory deactivates a leaver.
