@@ -5,7 +5,7 @@
 //! [`World`]'s fields are private to this module. The rules live in [`super::rules`], one file
 //! per rule family (its module doc maps every rule to its file and functions); they read the
 //! world through the accessors below and change it only through the named primitives. The
-//! incremental metrics (touch, settle, orphans) are [`measure`], a child of this module: they
+//! incremental metrics (touch, settle, orphans) are `world/measure.rs`, a child of this module: they
 //! are part of keeping the state right, so they see the fields; nothing else does.
 
 mod measure;
@@ -288,7 +288,7 @@ pub struct PersonEmails {
 
 /// The whole simulated world of one strategy in one replication.
 ///
-/// Its fields are private to this module (and [`measure`], its child): the rules in
+/// Its fields are private to this module (and `world/measure.rs`, its child): the rules in
 /// [`super::rules`] read through the accessors and change state only through the primitives
 /// below, which keep the indexes (`email_index`, accounts' groups and groups' members, login
 /// users, active-account counts, IdP memberships, sync queues) and the incremental metric

@@ -3,7 +3,7 @@
 //! re-created, joined and left. They change only the IdP side and queue what the next sync
 //! pushes; their effects in Atlassian are the SCIM rules (R7, R10, R11), on the server R15, and
 //! on sign-ins R14. They are kept apart from `churn.rs`, which is about people arriving and
-//! leaving (R16), because every one of them happens to someone who stays.
+//! leaving (R16): these change what the IdP says of people who stay, and of its groups.
 
 use crate::input::email::{domain_of, with_domain};
 use crate::sim::emails::EmailId;
