@@ -54,6 +54,21 @@ impl EmailId {
     }
 }
 
+/// Where an account came from (DESIGN §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Existed before the migration (`cloud_email`).
+    PreExisting,
+    /// Created by a migration assistant.
+    Migration,
+    /// Created by SCIM provisioning.
+    Scim,
+    /// Created by a user signing in with an email no account held.
+    SelfSignup,
+    /// Placeholder created by a migration for an invalid or duplicated email.
+    Placeholder,
+}
+
 /// Simulated time: integer seconds since the scenario start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SimTime(pub i64);

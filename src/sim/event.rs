@@ -4,6 +4,7 @@
 
 use super::PersonId;
 use super::emails::EmailId;
+use crate::sim::observe::Trigger;
 
 /// Everything that can happen. One closed enum, one dispatch (`World::dispatch` in `run.rs`).
 #[derive(Debug, Clone, PartialEq)]
@@ -34,4 +35,17 @@ pub enum Event {
         /// Whose server user.
         person: PersonId,
     },
+}
+
+impl Event {
+    /// The event as observations name it.
+    pub fn trigger(&self) -> Trigger {
+        match self {
+            Event::Exogenous(k) => Trigger::Exogenous(*k),
+            Event::Action(k) => Trigger::Action(*k),
+            Event::SyncTick { .. } => Trigger::SyncTick,
+            Event::SignIn { .. } => Trigger::SignIn,
+            Event::ServerEmailFollows { .. } | Event::ServerDeactivates { .. } => Trigger::ServerLag,
+        }
+    }
 }

@@ -3,8 +3,9 @@
 
 use super::world::{GroupSource, World};
 use super::{AccountId, GroupId, PersonId, RecordId};
+use crate::sim::observe::Observer;
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// Checks every invariant; returns the first violation found.
     pub fn check_invariants(&self) -> Result<(), String> {
         // An email belongs to at most one account, and the index knows every account.

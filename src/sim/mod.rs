@@ -7,11 +7,12 @@ pub mod emails;
 pub mod engine;
 pub mod event;
 mod invariants;
+pub mod observe;
 pub mod population;
 mod properties;
 pub mod rules;
 pub mod run;
 pub mod world;
 
-pub use crate::ids::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-pub use run::{ReplicationInput, run_replication, simulate, simulate_with};
+pub use crate::ids::{AccountId, GroupId, Origin, PersonId, ProductSet, RecordId, SimTime};
+pub use run::{ReplicationInput, run_replication, simulate, simulate_observed, simulate_with};

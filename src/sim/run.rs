@@ -3,6 +3,7 @@
 
 use super::SimTime;
 use super::event::Event;
+use super::observe::{NoObserver, Observer};
 pub use super::world::ReplicationInput;
 use super::world::World;
 use crate::input::scenario::{ActionKind, ExoEvent, ExoKind, SECONDS_PER_DAY, Scenario, Strategy};
@@ -26,10 +27,33 @@ pub fn simulate_with(
     scenario: &Scenario,
     strategy: usize,
     input: ReplicationInput<'_>,
-    mut after_event: impl FnMut(&World<'_>),
+    after_event: impl FnMut(&World<'_>),
 ) -> Outcome {
+    run(scenario, strategy, input, NoObserver, after_event).0
+}
+
+/// [`simulate`], telling `observer` of every state change as it happens; gives the observer
+/// back with the outcome.
+pub fn simulate_observed<O: Observer>(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    observer: O,
+) -> (Outcome, O) {
+    run(scenario, strategy, input, observer, |_| {})
+}
+
+/// The simulation loop: schedules the exogenous events and the strategy's actions, then runs
+/// every event up to the horizon, sampling the daily series before each new day's first event.
+fn run<O: Observer>(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    observer: O,
+    mut after_event: impl FnMut(&World<'_, O>),
+) -> (Outcome, O) {
     let strategy = &scenario.strategies[strategy];
-    let mut world = World::new(scenario, strategy, &input);
+    let mut world = World::new(scenario, strategy, &input, observer);
     for (k, e) in input.events.iter().enumerate() {
         world.schedule(e.at, Event::Exogenous(k));
     }
@@ -56,12 +80,14 @@ pub fn simulate_with(
         timeline.push(world.daily_sample());
         next_sample = next_sample + SECONDS_PER_DAY;
     }
-    Outcome { values: world.final_metrics(horizon), timeline }
+    let outcome = Outcome { values: world.final_metrics(horizon), timeline };
+    (outcome, world.into_observer())
 }
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// Handles one event. The one place every kind of event is dispatched.
     pub fn dispatch(&mut self, event: Event, events: &[ExoEvent]) {
+        self.begin_event(event.trigger());
         match event {
             Event::Exogenous(k) => match &events[k].kind {
                 ExoKind::ChangeIdpEmail { person, to } => {

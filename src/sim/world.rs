@@ -5,12 +5,16 @@
 //! [`World`]'s fields are private to this module. The rules live in [`super::rules`], one file
 //! per rule family (its module doc maps every rule to its file and functions); they read the
 //! world through the accessors below and change it only through the named primitives. The
-//! incremental metrics (touch, settle, orphans) are [`measure`], a child of this module: they
+//! incremental metrics (touch, settle, orphans) are `world/measure.rs`, a child of this module: they
 //! are part of keeping the state right, so they see the fields; nothing else does.
 
 mod measure;
 
+pub use super::Origin;
 use super::emails::{EmailBook, EmailId, Emails};
+use super::observe::{
+    AccountRef, Context, Email, NoObserver, Observer, PushFailure, Pushed, Rule, SignInVia, Trigger,
+};
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
 use crate::input::scenario::{Directory, ExoEvent, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
@@ -20,21 +24,6 @@ use crate::sim::event::Event;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::collections::BTreeSet;
-
-/// Where an account came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// Existed before the migration (`cloud_email`).
-    PreExisting,
-    /// Created by a migration assistant.
-    Migration,
-    /// Created by SCIM provisioning.
-    Scim,
-    /// Created by a user signing in with an email no account held.
-    SelfSignup,
-    /// Placeholder created by a migration for an invalid or duplicated email.
-    Placeholder,
-}
 
 /// An Atlassian account.
 #[derive(Debug, Clone)]
@@ -301,12 +290,13 @@ pub struct ReplicationInput<'a> {
 
 /// The whole simulated world of one strategy in one replication.
 ///
-/// Its fields are private to this module (and [`measure`], its child): the rules in
+/// Its fields are private to this module (and `world/measure.rs`, its child): the rules in
 /// [`super::rules`] read through the accessors and change state only through the primitives
 /// below, which keep the indexes (`email_index`, accounts' groups and groups' members, login
 /// users, active-account counts, IdP memberships, sync queues) and the incremental metric
-/// counters right.
-pub struct World<'s> {
+/// counters right. Each primitive also tells the world's [`Observer`] what it changed, in the
+/// [`Context`] the dispatch and the rules set; the default [`NoObserver`] is compiled away.
+pub struct World<'s, O = NoObserver> {
     /// The scenario.
     scenario: &'s Scenario,
     /// The strategy being run.
@@ -354,12 +344,40 @@ pub struct World<'s> {
     op: u64,
     /// Placeholder accounts created so far (for unique placeholder emails).
     n_placeholders: u64,
+    /// Told of every state change.
+    observer: O,
+    /// The rule being applied (only kept when the observer is enabled).
+    rule: Rule,
+    /// The event running (only kept when the observer is enabled).
+    trigger: Trigger,
 }
 
-impl<'s> World<'s> {
+/// Tells the world's observer of a change, in the current context, unless it observes nothing
+/// (then the arguments are not even evaluated).
+macro_rules! observe {
+    ($world:ident, $method:ident($($arg:expr),* $(,)?)) => {
+        if O::ENABLED {
+            let ctx = $world.context();
+            $world.observer.$method(ctx, $($arg),*);
+        }
+    };
+}
+
+/// Account `a` as observations give it.
+fn account_ref<'a>(accounts: &[Account], emails: &'a Emails<'_>, a: AccountId) -> AccountRef<'a> {
+    let account = &accounts[a.index()];
+    AccountRef { id: a, owner: account.owner, email: Email::new(emails, account.email) }
+}
+
+impl<'s, O: Observer> World<'s, O> {
     /// The world at time 0: people, pre-existing accounts, local cloud groups, IdP groups.
     /// Joiners get an inert slot (not employed, no identity) that their `join` fills.
-    pub fn new(scenario: &'s Scenario, strategy: &'s Strategy, input: &ReplicationInput<'s>) -> World<'s> {
+    pub fn new(
+        scenario: &'s Scenario,
+        strategy: &'s Strategy,
+        input: &ReplicationInput<'s>,
+        observer: O,
+    ) -> World<'s, O> {
         let n_groups = scenario.groups.len();
         let people = input.people;
         let streams = input.streams;
@@ -392,6 +410,9 @@ impl<'s> World<'s> {
             touched: Vec::new(),
             op: 1,
             n_placeholders: 0,
+            observer,
+            rule: Rule::Initial,
+            trigger: Trigger::Start,
         };
         for (g, spec) in scenario.groups.iter().enumerate() {
             if let Some(grants) = spec.cloud_grants {
@@ -439,7 +460,9 @@ impl<'s> World<'s> {
             if self.account_by_email(email).is_none() {
                 let a = self.create_account(email, true, Origin::PreExisting, p);
                 // It existed before any claim: a claim of its domain covers it (R2).
-                self.accounts[a.index()].managed = self.verified_claimed(email);
+                if self.verified_claimed(email) {
+                    self.manage(a);
+                }
                 for &g in &spec.cloud_groups {
                     // `cloud_groups` are local groups; a SCIM group's members come from the IdP.
                     if self.cloud[g.index()].as_ref().is_some_and(|c| c.source != GroupSource::Scim) {
@@ -447,6 +470,32 @@ impl<'s> World<'s> {
                     }
                 }
             }
+        }
+    }
+
+    /// The observer, once the run is over.
+    pub fn into_observer(self) -> O {
+        self.observer
+    }
+
+    // ---------------------------------------------------------------- context
+
+    /// When and why the current change is made.
+    pub fn context(&self) -> Context {
+        Context { at: self.now, rule: self.rule, trigger: self.trigger }
+    }
+
+    /// Event `trigger` starts running (its rules then say which they are).
+    pub(crate) fn begin_event(&mut self, trigger: Trigger) {
+        if O::ENABLED {
+            self.trigger = trigger;
+        }
+    }
+
+    /// Rule `rule` takes over in the current event.
+    pub(crate) fn set_rule(&mut self, rule: Rule) {
+        if O::ENABLED {
+            self.rule = rule;
         }
     }
 
@@ -722,8 +771,12 @@ impl<'s> World<'s> {
         });
         self.people[owner.index()].accounts.push(a);
         if active {
-            self.set_active(a, true, Cause::Other);
+            self.switch_active(a, true, Cause::Other);
         }
+        observe!(
+            self,
+            account_created(account_ref(&self.accounts, &self.emails, a), origin, active, managed)
+        );
         a
     }
 
@@ -738,14 +791,25 @@ impl<'s> World<'s> {
     /// Changes an account's email (the new one must be free).
     pub(crate) fn change_account_email(&mut self, a: AccountId, email: EmailId) {
         debug_assert!(self.account_by_email(email).is_none_or(|b| b == a));
-        self.set_holder(self.accounts[a.index()].email, NO_ACCOUNT);
+        let old = self.accounts[a.index()].email;
+        self.set_holder(old, NO_ACCOUNT);
         self.set_holder(email, a.0);
         self.accounts[a.index()].email = email;
+        observe!(
+            self,
+            account_email_changed(
+                account_ref(&self.accounts, &self.emails, a),
+                Email::new(&self.emails, old)
+            )
+        );
     }
 
     /// The account becomes managed by the organisation.
     pub(crate) fn manage(&mut self, a: AccountId) {
-        self.accounts[a.index()].managed = true;
+        if !self.accounts[a.index()].managed {
+            self.accounts[a.index()].managed = true;
+            observe!(self, account_managed(account_ref(&self.accounts, &self.emails, a)));
+        }
     }
 
     /// Activates or deactivates an account, keeping duplicate and orphan counters right.
@@ -754,6 +818,17 @@ impl<'s> World<'s> {
         if self.accounts[a.index()].active == active {
             return;
         }
+        if active {
+            observe!(self, account_reactivated(account_ref(&self.accounts, &self.emails, a)));
+        } else {
+            observe!(self, account_deactivated(account_ref(&self.accounts, &self.emails, a)));
+        }
+        self.switch_active(a, active, cause);
+    }
+
+    /// [`World::set_active`] for an account whose state changes, unobserved (a new account's
+    /// activation is part of its creation).
+    fn switch_active(&mut self, a: AccountId, active: bool, cause: Cause) {
         if !active {
             self.remove_from_scim_groups(a, cause);
         }
@@ -794,6 +869,7 @@ impl<'s> World<'s> {
         if let Some(idp) = self.people[p.index()].idp.as_mut() {
             idp.record = Some(r);
         }
+        observe!(self, record_created(r, p, Email::new(&self.emails, email)));
         r
     }
 
@@ -801,12 +877,16 @@ impl<'s> World<'s> {
     pub(crate) fn link_record(&mut self, r: RecordId, a: AccountId) {
         self.records[r.index()].linked = Some(a);
         self.accounts[a.index()].linked_record = Some(r);
+        let p = self.records[r.index()].person;
+        observe!(self, record_linked(r, p, account_ref(&self.accounts, &self.emails, a)));
     }
 
     /// Unlinks record `r` from its account (both sides).
     pub(crate) fn unlink_record(&mut self, r: RecordId) {
         if let Some(a) = self.records[r.index()].linked.take() {
             self.accounts[a.index()].linked_record = None;
+            let p = self.records[r.index()].person;
+            observe!(self, record_unlinked(r, p, account_ref(&self.accounts, &self.emails, a)));
         }
     }
 
@@ -847,6 +927,7 @@ impl<'s> World<'s> {
 
     /// Adds an account to a live cloud group (no-op when already a member).
     pub(crate) fn add_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        let before = if O::ENABLED { self.account_products(a) } else { ProductSet::EMPTY };
         let Some(group) = self.cloud[g.index()].as_mut() else { return };
         if !group.members.insert(a) {
             return;
@@ -859,6 +940,14 @@ impl<'s> World<'s> {
             self.update_orphan(a);
         }
         self.touch_account(a, cause);
+        observe!(
+            self,
+            group_joined(
+                account_ref(&self.accounts, &self.emails, a),
+                g,
+                self.account_products(a).minus(before)
+            )
+        );
     }
 
     /// Adds a migrated account to a SCIM group behind the IdP's back (R4 `add`): the group's
@@ -872,6 +961,7 @@ impl<'s> World<'s> {
 
     /// Removes an account from a live cloud group (no-op when not a member).
     pub(crate) fn remove_member(&mut self, g: GroupId, a: AccountId, cause: Cause) {
+        let before = if O::ENABLED { self.account_products(a) } else { ProductSet::EMPTY };
         let Some(group) = self.cloud[g.index()].as_mut() else { return };
         if !group.members.remove(&a) {
             return;
@@ -884,6 +974,14 @@ impl<'s> World<'s> {
             self.update_orphan(a);
         }
         self.touch_account(a, cause);
+        observe!(
+            self,
+            group_left(
+                account_ref(&self.accounts, &self.emails, a),
+                g,
+                before.minus(self.account_products(a))
+            )
+        );
     }
 
     /// Removes an account from every SCIM group (R7 unlink, R9 deprovision).
@@ -952,20 +1050,22 @@ impl<'s> World<'s> {
         self.idp_groups[g.index()].exists = exists;
     }
 
-    /// `p` (who has an IdP identity) is a member of IdP group `g` (both sides).
-    pub(crate) fn add_idp_membership(&mut self, g: GroupId, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+    /// `p` is a member of IdP group `g` (both sides); false when `p` has no IdP identity.
+    pub(crate) fn add_idp_membership(&mut self, g: GroupId, p: PersonId) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
         if !idp.groups.contains(&g) {
             idp.groups.push(g);
         }
         self.idp_groups[g.index()].members.insert(p);
+        true
     }
 
-    /// `p` (who has an IdP identity) is no member of IdP group `g` (both sides).
-    pub(crate) fn remove_idp_membership(&mut self, g: GroupId, p: PersonId) {
-        let Some(idp) = self.people[p.index()].idp.as_mut() else { return };
+    /// `p` is no member of IdP group `g` (both sides); false when `p` has no IdP identity.
+    pub(crate) fn remove_idp_membership(&mut self, g: GroupId, p: PersonId) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
         idp.groups.retain(|x| *x != g);
         self.idp_groups[g.index()].members.remove(&p);
+        true
     }
 
     /// `p`'s placement in SCIM group `g` may have changed: its next push reconciles them.
@@ -993,11 +1093,11 @@ impl<'s> World<'s> {
         self.idp_groups[g.index()].grants_lost = true;
     }
 
-    /// `p`'s IdP primary email becomes `email`.
-    pub(crate) fn set_idp_email(&mut self, p: PersonId, email: EmailId) {
-        if let Some(idp) = self.people[p.index()].idp.as_mut() {
-            idp.email = email;
-        }
+    /// `p`'s IdP primary email becomes `email`; false when `p` has no IdP identity.
+    pub(crate) fn set_idp_email(&mut self, p: PersonId, email: EmailId) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
+        idp.email = email;
+        true
     }
 
     /// A new IdP object for `p` (R8), not yet pushed, so with no record; false when `p` has
@@ -1013,11 +1113,11 @@ impl<'s> World<'s> {
 
     // ---------------------------------------------------------------- the server side
 
-    /// `p`'s server email becomes `email`.
-    pub(crate) fn set_server_email(&mut self, p: PersonId, email: EmailId) {
-        if let Some(server) = self.people[p.index()].server.as_mut() {
-            server.email = email;
-        }
+    /// `p`'s server email becomes `email`; false when `p` has no server identity.
+    pub(crate) fn set_server_email(&mut self, p: PersonId, email: EmailId) -> bool {
+        let Some(server) = self.people[p.index()].server.as_mut() else { return false };
+        server.email = email;
+        true
     }
 
     /// `p`'s server user is deactivated.
@@ -1072,7 +1172,8 @@ impl<'s> World<'s> {
     }
 
     /// `p` signs in to account `a`, which becomes their login account (R14).
-    pub(crate) fn sign_in_to(&mut self, p: PersonId, a: AccountId) {
+    pub(crate) fn sign_in_to(&mut self, p: PersonId, a: AccountId, via: SignInVia) {
+        observe!(self, signed_in(p, account_ref(&self.accounts, &self.emails, a), via));
         let person = &mut self.people[p.index()];
         person.signed_in = true;
         if person.login == Some(a) {
@@ -1122,9 +1223,14 @@ impl<'s> World<'s> {
 
     /// Every record disappears: accounts are unlinked (unlocked), nobody has a current record.
     pub(crate) fn drop_records(&mut self) {
-        for r in std::mem::take(&mut self.records) {
+        for (i, r) in std::mem::take(&mut self.records).into_iter().enumerate() {
             if let Some(a) = r.linked {
                 self.accounts[a.index()].linked_record = None;
+                let record = RecordId::from_index(i);
+                observe!(
+                    self,
+                    record_unlinked(record, r.person, account_ref(&self.accounts, &self.emails, a))
+                );
             }
         }
         for person in &mut self.people {
@@ -1199,9 +1305,10 @@ impl<'s> World<'s> {
 
     // ---------------------------------------------------------------- counters
 
-    /// A SCIM push failed (`scim_errors`).
-    pub(crate) fn count_scim_error(&mut self) {
+    /// A push of `pushed` failed, for `reason` (`scim_errors`).
+    pub(crate) fn count_push_failure(&mut self, pushed: Pushed, reason: PushFailure) {
         self.counters.scim_errors += 1;
+        observe!(self, push_failed(pushed, reason));
     }
 
     /// A group push raised a conflict with a same-named cloud group (`group_conflicts`).

@@ -6,12 +6,14 @@
 use crate::input::scenario::PersonSpec;
 use crate::sim::PersonId;
 use crate::sim::event::Event;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::{PersonEmails, World};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// R9/R16: the person leaves; deactivated in the IdP (group memberships unchanged) and,
     /// for an external directory, on the server after the lag.
     pub(crate) fn leave(&mut self, p: PersonId) {
+        self.set_rule(Rule::R16);
         if !self.person(p).employed {
             return;
         }
@@ -22,6 +24,7 @@ impl World<'_> {
 
     /// R16: a joiner appears in the IdP with their own groups.
     pub(crate) fn join(&mut self, p: PersonId, spec: &PersonSpec) {
+        self.set_rule(Rule::R16);
         let mut intern = |e: &Option<String>| e.as_deref().map(|t| self.intern_email(t));
         let emails = PersonEmails {
             idp: intern(&spec.idp_email),
@@ -31,8 +34,7 @@ impl World<'_> {
         self.fill_person(p, spec, emails);
         self.queue_user(p);
         for g in spec.idp_groups.clone() {
-            self.mark_dirty_in(g, p);
-            self.queue_group(g);
+            self.membership_changed(g, p);
         }
         self.schedule_sign_in(p);
     }

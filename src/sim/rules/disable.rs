@@ -4,11 +4,13 @@
 //! and SCIM groups stay read-only (so a migration skips them, R4).
 
 use crate::input::scenario::DisableMethod;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::{DirectoryState, World};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// R12: switches SCIM off.
     pub(crate) fn disable_scim(&mut self, method: DisableMethod) {
+        self.set_rule(Rule::R12);
         match method {
             DisableMethod::StopInIdp => {
                 if self.directory() == DirectoryState::Active {

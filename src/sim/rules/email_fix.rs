@@ -6,13 +6,15 @@
 //! verified+claimed.
 
 use crate::sim::PersonId;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::World;
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// R13: for each employed person with an IdP identity whose migrated account's email is
     /// not their IdP email, an admin reaches them with probability `coverage` (a per-person
     /// uniform, so a higher coverage reaches a superset) and sets the account's email.
     pub(crate) fn fix_emails(&mut self, coverage: f64) {
+        self.set_rule(Rule::R13);
         for p in (0..self.people().len()).map(PersonId::from_index) {
             let person = self.person(p);
             if !person.employed {

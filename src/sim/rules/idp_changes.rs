@@ -3,23 +3,24 @@
 //! re-created, joined and left. They change only the IdP side and queue what the next sync
 //! pushes; their effects in Atlassian are the SCIM rules (R7, R10, R11), on the server R15, and
 //! on sign-ins R14. They are kept apart from `churn.rs`, which is about people arriving and
-//! leaving (R16), because every one of them happens to someone who stays.
+//! leaving (R16): these change what the IdP says of people who stay, and of its groups.
 
 use crate::input::email::{domain_of, with_domain};
 use crate::sim::emails::EmailId;
 use crate::sim::event::Event;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::World;
 use crate::sim::{GroupId, PersonId};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// The IdP primary email of `p` changes: pushed at the next sync; an external directory
     /// follows after the lag (R15); the person signs in again with it after cutover (R14).
     pub(crate) fn change_idp_email(&mut self, p: PersonId, to: EmailId) {
+        self.set_rule(Rule::R7);
         let before = self.sign_in_email(p);
-        if self.person(p).idp.is_none() {
+        if !self.set_idp_email(p, to) {
             return;
         }
-        self.set_idp_email(p, to);
         self.queue_user(p);
         self.when_server_follows(p, Event::ServerEmailFollows { person: p, email: to });
         self.after_sign_in_email_change(p, before);
@@ -55,12 +56,14 @@ impl World<'_> {
 
     /// R11: the IdP group is deleted (or leaves scope); members keep their role.
     pub(crate) fn delete_idp_group(&mut self, g: GroupId) {
+        self.set_rule(Rule::R11);
         self.set_idp_group_exists(g, false);
         self.queue_group(g);
     }
 
     /// The IdP group is (re-)created with exactly these members (`None`: those it had).
     pub(crate) fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
+        self.set_rule(Rule::R11);
         self.set_idp_group_exists(g, true);
         if let Some(members) = members {
             let wanted: rustc_hash::FxHashSet<PersonId> = members.iter().copied().collect();
@@ -80,20 +83,22 @@ impl World<'_> {
 
     /// A person joins an IdP group.
     pub(crate) fn add_to_idp_group(&mut self, g: GroupId, p: PersonId) {
-        if self.person(p).idp.is_none() {
-            return;
+        self.set_rule(Rule::R10);
+        if self.add_idp_membership(g, p) {
+            self.membership_changed(g, p);
         }
-        self.add_idp_membership(g, p);
-        self.mark_dirty_in(g, p);
-        self.queue_group(g);
     }
 
     /// A person leaves an IdP group.
     pub(crate) fn remove_from_idp_group(&mut self, g: GroupId, p: PersonId) {
-        if self.person(p).idp.is_none() {
-            return;
+        self.set_rule(Rule::R10);
+        if self.remove_idp_membership(g, p) {
+            self.membership_changed(g, p);
         }
-        self.remove_idp_membership(g, p);
+    }
+
+    /// `p`'s membership of `g` changed: the group's next push places them anew.
+    pub(super) fn membership_changed(&mut self, g: GroupId, p: PersonId) {
         self.mark_dirty_in(g, p);
         self.queue_group(g);
     }

@@ -10,6 +10,7 @@ use crate::input::scenario::{
 };
 use crate::metrics::Cause;
 use crate::sim::emails::EmailId;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::{DirectoryState, GroupSource, Origin, World};
 use crate::sim::{AccountId, GroupId, PersonId};
 use rustc_hash::FxHashMap;
@@ -36,7 +37,7 @@ enum Plan {
     Placeholder { active: bool },
 }
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// R3 + R4: one run of a migration assistant.
     pub(crate) fn migrate(&mut self, options: MigrateOptions) {
         // JCMA's duplicate check: all server users, distinct by username, grouped by email:
@@ -85,6 +86,7 @@ impl World<'_> {
     }
 
     fn migrate_user(&mut self, p: PersonId, plan: Plan, options: MigrateOptions) {
+        self.set_rule(Rule::R3);
         let a = match plan {
             Plan::Blocked => {
                 self.mark_blocked(p);
@@ -117,6 +119,7 @@ impl World<'_> {
         if options.groups == GroupsMode::None || person.former_user {
             return;
         }
+        self.set_rule(Rule::R4);
         for g in groups {
             if is_blocklisted(&self.scenario().groups[g.index()].name) {
                 continue;

@@ -1,5 +1,6 @@
 //! The rules (DESIGN §3), one file per rule family, named after the Atlassian concept. Each
-//! file is an `impl World` block that changes the world only through its primitives.
+//! file is an `impl World` block that reads the world through its accessors, changes it only
+//! through its primitives, and names the rule it applies (`World::set_rule`) for the observer.
 //!
 //! | rule | file | function(s) |
 //! |---|---|---|

@@ -7,12 +7,14 @@
 //! group's size.
 
 use crate::sim::event::Event;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::{DirectoryState, GroupSource, World};
 use crate::sim::{GroupId, PersonId};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// R5: creates the provisioning directory and runs the first full sync.
     pub(crate) fn enable_scim(&mut self) {
+        self.set_rule(Rule::R5);
         // A new directory: no records (none are left after a deleted one), nothing queued,
         // no conflict rejected yet.
         self.open_directory();
@@ -36,6 +38,7 @@ impl World<'_> {
 
     /// A periodic sync: pushes what changed, then schedules the next one.
     pub(crate) fn sync_tick(&mut self, generation: u32) {
+        self.set_rule(Rule::R5);
         if self.directory() != DirectoryState::Active || generation != self.generation() {
             return;
         }

@@ -10,13 +10,15 @@
 
 use crate::input::scenario::ConflictPolicy;
 use crate::metrics::Cause;
+use crate::sim::observe::{Observer, PushFailure, Pushed, Rule};
 use crate::sim::world::{GroupSource, World};
 use crate::sim::{AccountId, GroupId, PersonId};
 use rustc_hash::FxHashMap;
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// Pushes one group in its current state (R10, R11).
     pub(super) fn push_group(&mut self, g: GroupId) {
+        self.set_rule(Rule::R10);
         if !self.idp_group(g).exists {
             self.push_group_deletion(g);
             return;
@@ -35,7 +37,7 @@ impl World<'_> {
             GroupSource::Scim => self.reconcile_members(g),
             GroupSource::Local | GroupSource::Migrated => {
                 if self.idp_group(g).rejected {
-                    self.count_scim_error();
+                    self.count_push_failure(Pushed::Group(g), PushFailure::RejectedGroup);
                     self.clear_dirty(g);
                     return;
                 }
@@ -43,7 +45,12 @@ impl World<'_> {
                 let default_access = self.cloud_group(g).is_some_and(|c| c.default_access);
                 if default_access || self.strategy().group_conflicts == ConflictPolicy::Reject {
                     self.reject_group(g);
-                    self.count_scim_error();
+                    let reason = if default_access {
+                        PushFailure::DefaultAccessGroup
+                    } else {
+                        PushFailure::ConflictRejected
+                    };
+                    self.count_push_failure(Pushed::Group(g), reason);
                     self.clear_dirty(g);
                     return;
                 }
@@ -56,10 +63,11 @@ impl World<'_> {
     /// R11: a group deleted (or out of scope) in the IdP deletes its SCIM group, whose grants
     /// are gone for good; a rejected group's deletion fails like its every push (R10).
     fn push_group_deletion(&mut self, g: GroupId) {
+        self.set_rule(Rule::R11);
         self.clear_dirty(g);
         if self.idp_group(g).rejected {
             // Every push of a rejected group fails, its deletion too (R10).
-            self.count_scim_error();
+            self.count_push_failure(Pushed::Group(g), PushFailure::RejectedGroup);
             return;
         }
         if self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim) {

@@ -13,6 +13,7 @@
 
 use crate::metrics::Cause;
 use crate::sim::emails::EmailId;
+use crate::sim::observe::{Observer, PushFailure, Pushed, Rule};
 use crate::sim::world::{Origin, World};
 use crate::sim::{AccountId, PersonId, RecordId};
 
@@ -25,10 +26,10 @@ enum LinkTarget {
     /// No account and no verified+claimed domain: stay unlinked.
     Unlinked,
     /// The push fails (account linked elsewhere, or deactivated by someone else).
-    Fail,
+    Fail(PushFailure),
 }
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// Pushes one user in its current state (R6, R7, R9).
     pub(super) fn push_user(&mut self, p: PersonId) {
         let Some(idp) = self.person(p).idp.as_ref() else { return };
@@ -45,6 +46,7 @@ impl World<'_> {
 
     /// R8: a new IdP object for the person; its first push creates a new record.
     pub(crate) fn rekey(&mut self, p: PersonId) {
+        self.set_rule(Rule::R8);
         if self.new_idp_object(p) {
             self.mark_dirty(p);
             self.queue_user(p);
@@ -53,13 +55,14 @@ impl World<'_> {
 
     /// R6: the first push of an IdP object creates its record.
     fn create_record(&mut self, p: PersonId) {
+        self.set_rule(Rule::R6);
         let (object, email) = {
             let idp = self.person(p).idp.as_ref().expect("caller checked the IdP identity");
             (idp.object, idp.email)
         };
-        if matches!(self.link_target(email, None), LinkTarget::Fail) {
+        if let LinkTarget::Fail(reason) = self.link_target(email, None) {
             // R8 / deactivated account: the create fails and no record is made.
-            self.count_scim_error();
+            self.count_push_failure(Pushed::User(p), reason);
             return;
         }
         let r = self.new_record(p, object, email);
@@ -73,11 +76,11 @@ impl World<'_> {
             Some(a) => {
                 let account = self.account(a);
                 if account.linked_record.is_some_and(|r| Some(r) != record) {
-                    return LinkTarget::Fail;
+                    return LinkTarget::Fail(PushFailure::LinkedElsewhere);
                 }
                 let deactivated_by_this = record.is_some_and(|r| self.record(r).deactivated == Some(a));
                 if !account.active && !deactivated_by_this {
-                    return LinkTarget::Fail;
+                    return LinkTarget::Fail(PushFailure::DeactivatedBySomeoneElse);
                 }
                 LinkTarget::Link(a)
             }
@@ -106,7 +109,10 @@ impl World<'_> {
                 self.link(r, a);
             }
             LinkTarget::Unlinked => {}
-            LinkTarget::Fail => self.count_scim_error(),
+            LinkTarget::Fail(reason) => {
+                let p = self.record(r).person;
+                self.count_push_failure(Pushed::User(p), reason);
+            }
         }
     }
 
@@ -129,6 +135,7 @@ impl World<'_> {
     /// link again (R6's deferred link). Returns false when the push failed (the target email is
     /// taken), which changes nothing.
     fn push_email_change(&mut self, p: PersonId, r: RecordId) -> bool {
+        self.set_rule(Rule::R7);
         let Some(new_email) = self.person(p).idp.as_ref().map(|i| i.email) else { return false };
         if self.record(r).email != new_email {
             match self.record(r).linked {
@@ -136,7 +143,7 @@ impl World<'_> {
                     match self.account_by_email(new_email) {
                         Some(b) if b != a => {
                             // The target email is taken: the push fails, nothing changes.
-                            self.count_scim_error();
+                            self.count_push_failure(Pushed::User(p), PushFailure::EmailTaken);
                             return false;
                         }
                         _ => {
@@ -160,6 +167,7 @@ impl World<'_> {
             }
         } else if self.record(r).linked.is_none() {
             // "links when an account with e appears (at the next push touching it)"
+            self.set_rule(Rule::R6);
             self.try_link(r);
         }
         true
@@ -169,6 +177,7 @@ impl World<'_> {
     /// unmanaged one only leaves the SCIM groups); an employed user's inactive record is
     /// reprovisioned, reactivating the account it deactivated.
     fn push_deprovision(&mut self, p: PersonId, r: RecordId, employed: bool) {
+        self.set_rule(Rule::R9);
         let record = self.record(r);
         if !employed && record.active {
             self.set_record_active(r, false);

@@ -6,9 +6,10 @@ use crate::input::scenario::Directory;
 use crate::sim::PersonId;
 use crate::sim::emails::EmailId;
 use crate::sim::event::Event;
+use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::World;
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// Schedules what an external directory does after the lag (R15, R16); an internal one
     /// never follows the IdP.
     pub(super) fn when_server_follows(&mut self, p: PersonId, event: Event) {
@@ -21,16 +22,16 @@ impl World<'_> {
 
     /// R15: the external directory takes over the IdP email.
     pub(crate) fn server_email_follows(&mut self, p: PersonId, email: EmailId) {
+        self.set_rule(Rule::R15);
         let before = self.sign_in_email(p);
-        if self.person(p).server.is_none() {
-            return;
+        if self.set_server_email(p, email) {
+            self.after_sign_in_email_change(p, before);
         }
-        self.set_server_email(p, email);
-        self.after_sign_in_email_change(p, before);
     }
 
     /// R16: the external directory deactivates a leaver.
     pub(crate) fn server_deactivates(&mut self, p: PersonId) {
+        self.set_rule(Rule::R16);
         self.deactivate_server_user(p);
     }
 }

@@ -7,11 +7,13 @@
 use crate::sim::PersonId;
 use crate::sim::emails::EmailId;
 use crate::sim::event::Event;
+use crate::sim::observe::{Observer, Rule, SignInVia};
 use crate::sim::world::{Origin, World};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// R14: cutover — every employed person signs in within the spread.
     pub(crate) fn cutover(&mut self, login_spread: i64) {
+        self.set_rule(Rule::R14);
         self.start_cutover(login_spread);
         let mut batch = Vec::with_capacity(self.people().len());
         for p in (0..self.people().len()).map(PersonId::from_index) {
@@ -25,6 +27,7 @@ impl World<'_> {
     /// R14: a sign-in lands on the account holding the sign-in email (active or not); with
     /// none, a self-signup account is created. That account becomes the login account.
     pub(crate) fn sign_in(&mut self, p: PersonId) {
+        self.set_rule(Rule::R14);
         if !self.person(p).employed {
             return;
         }
@@ -32,11 +35,11 @@ impl World<'_> {
         if !self.emails().is_valid(email) {
             return;
         }
-        let a = match self.account_by_email(email) {
-            Some(a) => a,
-            None => self.create_account(email, true, Origin::SelfSignup, p),
+        let (a, via) = match self.account_by_email(email) {
+            Some(a) => (a, SignInVia::HeldEmail),
+            None => (self.create_account(email, true, Origin::SelfSignup, p), SignInVia::SelfSignup),
         };
-        self.sign_in_to(p, a);
+        self.sign_in_to(p, a, via);
     }
 
     /// Schedules a sign-in when the person's sign-in email changed (R14).

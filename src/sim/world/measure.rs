@@ -12,9 +12,10 @@
 
 use super::World;
 use crate::metrics::{Cause, MetricId, N_COLUMNS, TIMELINE_METRICS};
+use crate::sim::observe::Observer;
 use crate::sim::{AccountId, PersonId, SimTime};
 
-impl World<'_> {
+impl<O: Observer> World<'_, O> {
     /// Marks `p` as touched by the current operation.
     pub(super) fn touch(&mut self, p: PersonId, cause: Cause) {
         let person = &mut self.people[p.index()];
