@@ -10,5 +10,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(sweep) = serde_json::from_str::<serde_json::Value>(text) else { return };
     let base: serde_json::Value = serde_json::from_str(BASE).expect("bundled scenario");
-    let _ = scimsim::sweep::plan(&sweep, &base);
+    let _ = scimsim::input::sweep_plan::plan(&sweep, &base);
 });
