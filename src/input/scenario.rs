@@ -124,7 +124,7 @@ pub enum Population {
     Synthetic(SyntheticSpec),
 }
 
-/// Shares of a generated population (see [`raw::SyntheticFile`] for their meaning).
+/// Shares of a generated population (see [`super::raw::SyntheticFile`] for their meaning).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[allow(missing_docs)]
 pub struct SyntheticSpec {
