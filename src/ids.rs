@@ -30,6 +30,17 @@ index_id!(
     /// A person: an index into the scenario's people followed by joiners.
     PersonId
 );
+impl PersonId {
+    /// The owner of an account that belongs to nobody (R17: a test or service account an
+    /// admin created): no person metric counts it.
+    pub const NOBODY: PersonId = PersonId(u32::MAX);
+
+    /// True for [`PersonId::NOBODY`].
+    pub fn is_nobody(self) -> bool {
+        self == PersonId::NOBODY
+    }
+}
+
 index_id!(
     /// An Atlassian account.
     AccountId
@@ -67,6 +78,8 @@ pub enum Origin {
     SelfSignup,
     /// Placeholder created by a migration for an invalid or duplicated email.
     Placeholder,
+    /// Invited by an admin (R17 `create_account`).
+    Admin,
 }
 
 /// Simulated time: integer seconds since the scenario start.

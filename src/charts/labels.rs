@@ -101,6 +101,7 @@ pub fn action_label(kind: &ActionKind) -> &'static str {
     match kind {
         ActionKind::VerifyDomain(_) => "verify",
         ActionKind::ClaimAccounts { .. } => "claim",
+        ActionKind::CreateAccount { .. } => "create account",
         ActionKind::EnableScim => "SCIM on",
         ActionKind::Migrate(_) => "migrate",
         ActionKind::FixEmails { .. } => "fix emails",

@@ -53,7 +53,8 @@ impl<O: Observer> World<'_, O> {
                     return Err(format!("account {i} lists login user {} whose login differs", p.0));
                 }
             }
-            let orphan = a.active && a.n_granting > 0 && !self.person(a.owner).employed;
+            let orphan =
+                a.active && a.n_granting > 0 && !a.owner.is_nobody() && !self.person(a.owner).employed;
             if orphan != a.orphan_since.is_some() {
                 return Err(format!("account {i} orphan flag is stale"));
             }
