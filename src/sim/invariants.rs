@@ -233,6 +233,18 @@ mod tests {
                     {"day": 12, "do": "cutover", "login_spread_days": 2},
                     {"day": 20, "do": "enable_scim"},
                     {"day": 50, "do": "disable_scim", "method": "stop_in_idp"}
+                ]},
+                {"name": "seed-and-remap", "group_conflicts": "accept", "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "verify_domain", "domain": "old.com"},
+                    {"day": 0, "do": "create_account", "email": "it-admin@old.com"},
+                    {"day": 0, "do": "create_account", "email": "p3@acme.com"},
+                    {"day": 1, "do": "claim_accounts", "domain": "old.com", "auto": true},
+                    {"day": 2, "do": "enable_scim"},
+                    {"day": 10, "do": "migrate", "invalid_emails": "former_user", "duplicate_emails": "new_email",
+                     "email_remap": {"to": "idp_email", "coverage": 0.7}},
+                    {"day": 11, "do": "claim_accounts"},
+                    {"day": 12, "do": "cutover"}
                 ]}
             ]
         }))
