@@ -67,6 +67,32 @@ pub enum Origin {
     SelfSignup,
     /// Placeholder created by a migration for an invalid or duplicated email.
     Placeholder,
+    /// Invited by an admin (R17 `create_account`).
+    Admin,
+}
+
+impl Origin {
+    /// Every origin, in report order.
+    pub const ALL: [Origin; 6] = [
+        Origin::PreExisting,
+        Origin::Migration,
+        Origin::Scim,
+        Origin::SelfSignup,
+        Origin::Placeholder,
+        Origin::Admin,
+    ];
+
+    /// Binding name (DESIGN §2).
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::PreExisting => "pre_existing",
+            Origin::Migration => "migration",
+            Origin::Scim => "scim",
+            Origin::SelfSignup => "self_signup",
+            Origin::Placeholder => "placeholder",
+            Origin::Admin => "admin",
+        }
+    }
 }
 
 /// Simulated time: integer seconds since the scenario start.

@@ -3,6 +3,7 @@
 
 use super::world::{GroupSource, World};
 use super::{AccountId, GroupId, PersonId, RecordId};
+use crate::metrics::{Breakdown, MetricId};
 use crate::sim::observe::Observer;
 
 impl<O: Observer> World<'_, O> {
@@ -115,6 +116,27 @@ impl<O: Observer> World<'_, O> {
             return Err(format!(
                 "orphaned_accounts counter {} but {orphaned}",
                 self.counters().orphaned_accounts
+            ));
+        }
+        // The metrics as they stand: every breakdown adds up to its parent exactly, and only
+        // employed people can have more access than they are entitled to.
+        let metrics = self.final_metrics(self.now());
+        for b in Breakdown::ALL {
+            let parts: f64 = b.columns().map(|m| metrics[m.0]).sum();
+            if parts != metrics[b.parent().0] {
+                return Err(format!(
+                    "{} add up to {parts}, {} is {}",
+                    b.name(),
+                    b.parent().name(),
+                    metrics[b.parent().0]
+                ));
+            }
+        }
+        let employed = self.people().iter().filter(|p| p.employed).count() as f64;
+        if metrics[MetricId::OVER_ACCESS_PEOPLE.0] > employed {
+            return Err(format!(
+                "{} people with over-access but {employed} employed",
+                metrics[MetricId::OVER_ACCESS_PEOPLE.0]
             ));
         }
         Ok(())

@@ -5,6 +5,7 @@
 #![cfg(test)]
 
 use crate::input::validate::{parse_scenario, scenario_from_value};
+use crate::metrics::Breakdown;
 use crate::rng::Streams;
 use crate::sim::population::realise;
 use crate::sim::simulate_with;
@@ -261,12 +262,17 @@ fn load_and_run(v: &Value) {
         let realised = realise(&s, Streams::new(s.seed, r));
         for k in 0..s.strategies.len() {
             let mut n = 0;
-            simulate_with(&s, k, realised.input(), |world| {
+            let outcome = simulate_with(&s, k, realised.input(), |world| {
                 n += 1;
                 if let Err(e) = world.check_invariants() {
                     panic!("invariant broken after event {n} at {} in strategy {k}: {e}\n{v:#}", world.now());
                 }
             });
+            // The reported outcome keeps them too: every breakdown adds up to its parent.
+            for b in Breakdown::ALL {
+                let parts: f64 = b.columns().map(|m| outcome.get(m)).sum();
+                assert_eq!(parts, outcome.get(b.parent()), "{} in strategy {k}\n{v:#}", b.name());
+            }
         }
     }
 }

@@ -165,6 +165,8 @@ pub struct Person {
     pub blocked: bool,
     /// Migrated as a Former user.
     pub former_user: bool,
+    /// Migrated with a remapped email (R18).
+    pub remapped: bool,
     /// Products they had at the last settle.
     pub has: ProductSet,
     /// Number of active accounts they own.
@@ -190,6 +192,7 @@ impl Person {
             migrated: false,
             blocked: false,
             former_user: false,
+            remapped: false,
             has: ProductSet::EMPTY,
             n_active_accounts: 0,
             accounts: SmallVec::new(),
@@ -1146,6 +1149,12 @@ impl<'s, O: Observer> World<'s, O> {
     /// `p`'s content was migrated to a Former user.
     pub(crate) fn mark_former_user(&mut self, p: PersonId) {
         self.people[p.index()].former_user = true;
+    }
+
+    /// `p`'s server user was migrated with a remapped email (R18, `remapped_users`).
+    #[allow(dead_code, reason = "the R18 migration rule calls it; until then only tests do")]
+    pub(crate) fn mark_remapped(&mut self, p: PersonId) {
+        self.people[p.index()].remapped = true;
     }
 
     /// `p`'s server user was migrated onto account `a`, which holds their content when they
