@@ -7,7 +7,7 @@
 //! `<breakdown>.<part>`, right after its parent; the *headline* metrics are the columns that
 //! are not parts.
 
-pub use crate::ids::Origin;
+use crate::ids::Origin;
 
 /// Why a person lost a product (DESIGN §4 `lost_access_by_cause`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

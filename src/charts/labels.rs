@@ -2,8 +2,9 @@
 //! and the palette, marker and dash that identify a strategy on every chart.
 
 use super::canvas::{Colour, Dash, Shape};
+use crate::ids::Origin;
 use crate::input::scenario::ActionKind;
-use crate::metrics::{Breakdown, Cause, MetricId, Origin, Part};
+use crate::metrics::{Breakdown, Cause, MetricId, Part};
 
 /// The Okabe–Ito palette, safe for the common colour-vision deficiencies.
 pub const PALETTE: [Colour; 8] = [
