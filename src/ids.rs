@@ -30,6 +30,17 @@ index_id!(
     /// A person: an index into the scenario's people followed by joiners.
     PersonId
 );
+impl PersonId {
+    /// The owner of an account that belongs to nobody (R17: a test or service account an
+    /// admin created): no person metric counts it.
+    pub const NOBODY: PersonId = PersonId(u32::MAX);
+
+    /// True for [`PersonId::NOBODY`].
+    pub fn is_nobody(self) -> bool {
+        self == PersonId::NOBODY
+    }
+}
+
 index_id!(
     /// An Atlassian account.
     AccountId

@@ -30,6 +30,8 @@ pub enum Purpose {
     Referenced = 6,
     /// Which people a `move_domain` event moves: stream per event, index per person.
     MoveDomain = 7,
+    /// Which mismatched server users a migration's email remap reaches (R18).
+    Remap = 8,
 }
 
 /// The streams of one replication.

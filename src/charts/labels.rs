@@ -42,8 +42,8 @@ pub fn look(s: usize) -> Look {
     }
 }
 
-/// Human label of a column, for panel and chart titles.
-/// A part is labelled "whole: part" ("Lost access: group deleted").
+/// Human label of a column, for panel and chart titles. A part is labelled "whole: part"
+/// ("Lost access: group deleted").
 pub fn metric_label(metric: MetricId) -> String {
     if let Some(part) = metric.part() {
         let whole = match part.breakdown() {
@@ -125,6 +125,7 @@ pub fn action_label(kind: &ActionKind) -> &'static str {
     match kind {
         ActionKind::VerifyDomain(_) => "verify",
         ActionKind::ClaimAccounts { .. } => "claim",
+        ActionKind::CreateAccount { .. } => "create account",
         ActionKind::EnableScim => "SCIM on",
         ActionKind::Migrate(_) => "migrate",
         ActionKind::FixEmails { .. } => "fix emails",

@@ -2,7 +2,9 @@
 //! rejected. Nothing here is checked beyond types; [`super::validate`] turns these into the
 //! checked [`super::scenario::Scenario`].
 
-use crate::input::reader::{FromJson, Items, JsonPath, ObjectReader, Problems, read_tag, tagged_schema};
+use crate::input::reader::{
+    Entries, FromJson, Items, JsonPath, ObjectReader, Problems, read_tag, tagged_schema,
+};
 use crate::{json_enum, json_object};
 use serde_json::{Value, json};
 
@@ -234,6 +236,8 @@ json_object! {
         opt email_match: EmailMatch,
         /// skip (default) or add.
         opt migrate_into_scim_group: MigrateIntoScimGroup,
+        /// A claim makes a domain verified+claimed only once an account on it is managed (R2′, default true); false is 0.2's reading.
+        opt claim_needs_account: bool,
     }
 }
 
@@ -441,12 +445,26 @@ json_object! {
 }
 
 json_object! {
-    /// Claim the accounts on every verified domain (R2).
+    /// Claim the accounts on every verified domain, or on one (R2′).
     "claim_accounts action" pub struct ClaimAccountsFile {
         /// Day of the action.
         req day: f64,
-        /// Accounts created later on a claimed domain are managed from birth (default false).
+        /// Only this domain (a name from `domains`, verified earlier); default: every verified domain.
+        opt domain: String,
+        /// Accounts created later on the claimed domains are managed from birth (default false).
         opt auto: bool,
+    }
+}
+
+json_object! {
+    /// An admin invites an account with an email (R17), managed per R2′, in no group.
+    "create_account action" pub struct CreateAccountFile {
+        /// Day of the action.
+        req day: f64,
+        /// Email of the new account.
+        req email: String,
+        /// Whose account it is (a person id); without it the account belongs to nobody (a test or service account).
+        opt person: String,
     }
 }
 
@@ -534,6 +552,29 @@ json_object! {
         opt invalid_emails: InvalidEmails,
         /// merge, new_email or block (default).
         opt duplicate_emails: DuplicateEmails,
+        /// Emails changed in the assistant's users CSV before migrating (R18).
+        opt email_remap: EmailRemapFile,
+    }
+}
+
+json_enum! {
+    /// Which email a remap uses.
+    "remap target" pub enum RemapTarget {
+        /// The person's IdP primary email.
+        IdpEmail = "idp_email",
+    }
+    default IdpEmail
+}
+
+json_object! {
+    /// The migration assistant's email remap (R18): explicit entries first, then the IdP email for a share of the mismatched users.
+    "email_remap" pub struct EmailRemapFile {
+        /// idp_email: migrate mismatched users with their IdP email.
+        opt to: RemapTarget,
+        /// With `to`: share of the users whose server email differs from their IdP email that are remapped, in [0, 1] (default 1).
+        opt coverage: f64,
+        /// Person id → the email to migrate them with, or "former_user" (Tombstone = TRUE).
+        opt people: Entries<String>,
     }
 }
 
@@ -552,7 +593,7 @@ json_object! {
     "cutover action" pub struct CutoverFile {
         /// Day of the action.
         req day: f64,
-        /// Each person signs in at a uniform time within this many days (default 0).
+        /// Each person signs in at a uniform time within this many days (default 1).
         opt login_spread_days: f64,
     }
 }
@@ -585,6 +626,8 @@ pub enum ActionFile {
     VerifyDomain(VerifyDomainFile),
     /// `claim_accounts`
     ClaimAccounts(ClaimAccountsFile),
+    /// `create_account`
+    CreateAccount(CreateAccountFile),
     /// `enable_scim`
     EnableScim(EnableScimFile),
     /// `migrate`
@@ -600,6 +643,7 @@ pub enum ActionFile {
 tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
     "verify_domain" => VerifyDomain(VerifyDomainFile),
     "claim_accounts" => ClaimAccounts(ClaimAccountsFile),
+    "create_account" => CreateAccount(CreateAccountFile),
     "enable_scim" => EnableScim(EnableScimFile),
     "migrate" => Migrate(MigrateFile),
     "fix_emails" => FixEmails(FixEmailsFile),
@@ -613,6 +657,7 @@ impl ActionFile {
         match self {
             ActionFile::VerifyDomain(a) => a.day,
             ActionFile::ClaimAccounts(a) => a.day,
+            ActionFile::CreateAccount(a) => a.day,
             ActionFile::EnableScim(a) => a.day,
             ActionFile::Migrate(a) => a.day,
             ActionFile::FixEmails(a) => a.day,

@@ -365,6 +365,37 @@ impl<T: FromJson> FromJson for Items<T> {
     }
 }
 
+/// An object whose keys are names the file chooses (such as person ids) and whose values are
+/// all of one type, in file order. A value that cannot be read is left out (its problem is
+/// reported at its own path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entries<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<T: FromJson> FromJson for Entries<T> {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        match value {
+            Value::Object(map) => Some(Entries(
+                map.iter()
+                    .filter_map(|(k, v)| T::from_json(v, &at.key(k), problems).map(|t| (k.clone(), t)))
+                    .collect(),
+            )),
+            other => {
+                expected(at, problems, "an object", other);
+                None
+            }
+        }
+    }
+    fn schema() -> Value {
+        json!({"type": "object", "additionalProperties": T::schema()})
+    }
+}
+
 /// An object being read field by field. Unknown fields are reported when it is opened.
 pub struct ObjectReader<'v> {
     map: &'v Map<String, Value>,

@@ -4,7 +4,7 @@
 
 pub use super::raw::{
     Assistant, ConflictPolicy, Directory, DisableMethod, DuplicateEmails, EmailMatch, GroupsMode, IdpProfile,
-    InvalidEmails, MigrateIntoScimGroup, UsersScope,
+    InvalidEmails, MigrateIntoScimGroup, RemapTarget, UsersScope,
 };
 
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
@@ -244,12 +244,25 @@ impl IdpProfile {
 }
 
 /// Assumption switches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assumptions {
     /// How emails are compared.
     pub email_match: EmailMatch,
     /// Migration into a same-named SCIM group.
     pub migrate_into_scim_group: MigrateIntoScimGroup,
+    /// R2′: a claim makes a domain verified+claimed only once an account on it is managed
+    /// (false: 0.2's reading, the claim alone does).
+    pub claim_needs_account: bool,
+}
+
+impl Default for Assumptions {
+    fn default() -> Assumptions {
+        Assumptions {
+            email_match: EmailMatch::default(),
+            migrate_into_scim_group: MigrateIntoScimGroup::default(),
+            claim_needs_account: true,
+        }
+    }
 }
 
 /// An exogenous event at a time.
@@ -357,7 +370,7 @@ pub struct Action {
 }
 
 /// Migration options.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MigrateOptions {
     /// Which assistant.
     pub assistant: Assistant,
@@ -371,6 +384,27 @@ pub struct MigrateOptions {
     pub invalid_emails: InvalidEmails,
     /// Duplicate-email handling.
     pub duplicate_emails: DuplicateEmails,
+    /// Emails changed in the users CSV before migrating (R18).
+    pub email_remap: EmailRemap,
+}
+
+/// The migration assistant's email remap (R18). The default remaps nobody.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailRemap {
+    /// With `to: idp_email`: the share of mismatched server users migrated with their IdP
+    /// email (each by their own uniform, so a higher coverage reaches a superset).
+    pub to_idp_coverage: Option<f64>,
+    /// Explicit entries, which apply first, always (in file order).
+    pub people: Vec<(PersonId, RemapTo)>,
+}
+
+/// What an explicit remap entry does with a person's server user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemapTo {
+    /// Migrate them with this email (as written).
+    Email(String),
+    /// Migrate them as a Former user (Tombstone = TRUE).
+    FormerUser,
 }
 
 /// The kinds of strategy action.
@@ -378,10 +412,19 @@ pub struct MigrateOptions {
 pub enum ActionKind {
     /// Verify a domain (index into `domains`).
     VerifyDomain(usize),
-    /// Claim accounts on verified domains.
+    /// Claim accounts on verified domains (R2′).
     ClaimAccounts {
-        /// Later accounts on claimed domains are managed from birth.
+        /// Only this domain (an index into `domains`); `None`: every verified domain.
+        domain: Option<usize>,
+        /// Later accounts on the claimed domains are managed from birth.
         auto: bool,
+    },
+    /// An admin invites an account (R17).
+    CreateAccount {
+        /// Its email, as written.
+        email: String,
+        /// Whose account it is; `None`: nobody's.
+        person: Option<PersonId>,
     },
     /// Create the provisioning directory and run the first sync.
     EnableScim,

@@ -54,7 +54,8 @@ impl<O: Observer> World<'_, O> {
                     return Err(format!("account {i} lists login user {} whose login differs", p.0));
                 }
             }
-            let orphan = a.active && a.n_granting > 0 && !self.person(a.owner).employed;
+            let orphan =
+                a.active && a.n_granting > 0 && !a.owner.is_nobody() && !self.person(a.owner).employed;
             if orphan != a.orphan_since.is_some() {
                 return Err(format!("account {i} orphan flag is stale"));
             }
@@ -255,6 +256,18 @@ mod tests {
                     {"day": 12, "do": "cutover", "login_spread_days": 2},
                     {"day": 20, "do": "enable_scim"},
                     {"day": 50, "do": "disable_scim", "method": "stop_in_idp"}
+                ]},
+                {"name": "seed-and-remap", "group_conflicts": "accept", "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "verify_domain", "domain": "old.com"},
+                    {"day": 0, "do": "create_account", "email": "it-admin@old.com"},
+                    {"day": 0, "do": "create_account", "email": "p3@acme.com"},
+                    {"day": 1, "do": "claim_accounts", "domain": "old.com", "auto": true},
+                    {"day": 2, "do": "enable_scim"},
+                    {"day": 10, "do": "migrate", "invalid_emails": "former_user", "duplicate_emails": "new_email",
+                     "email_remap": {"to": "idp_email", "coverage": 0.7}},
+                    {"day": 11, "do": "claim_accounts"},
+                    {"day": 12, "do": "cutover"}
                 ]}
             ]
         }))

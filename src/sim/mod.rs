@@ -13,6 +13,7 @@ pub mod population;
 mod properties;
 pub mod rules;
 pub mod run;
+mod testing;
 pub mod world;
 
 pub use crate::ids::{AccountId, GroupId, Origin, PersonId, ProductSet, RecordId, SimTime};

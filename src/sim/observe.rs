@@ -53,6 +53,10 @@ pub enum Rule {
     R15,
     /// Joiners and leavers.
     R16,
+    /// Admin-created account.
+    R17,
+    /// Email remap in the migration.
+    R18,
 }
 
 /// The event during which a change is made.
@@ -352,7 +356,7 @@ mod tests {
                 {"day": 0, "do": "claim_accounts", "auto": true},
                 {"day": 1, "do": "migrate"},
                 {"day": 2, "do": "enable_scim"},
-                {"day": 3, "do": "cutover"}
+                {"day": 3, "do": "cutover", "login_spread_days": 0}
             ]}]
         }))
         .unwrap_or_else(|p| panic!("{p:?}"));

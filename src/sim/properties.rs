@@ -115,9 +115,28 @@ fn migrate(d: Value) -> impl Strategy<Value = Value> {
         prop::sample::select(vec!["former_user", "new_email", "block"]),
         prop::sample::select(vec!["merge", "new_email", "block"]),
         prop::sample::select(vec!["merge", "none"]),
+        prop::option::weighted(
+            0.4,
+            (
+                prop::option::of(0.0f64..1.1),
+                prop::option::of((prop::sample::select(IDS.to_vec()), prop_oneof![email(), Just(json!("former_user"))])),
+            ),
+        ),
     )
-        .prop_map(move |(u, i, du, g)| {
-            json!({"day": d.clone(), "do": "migrate", "users": u, "invalid_emails": i, "duplicate_emails": du, "groups": g})
+        .prop_map(move |(u, i, du, g, remap)| {
+            let mut m = json!({"day": d.clone(), "do": "migrate", "users": u, "invalid_emails": i, "duplicate_emails": du, "groups": g});
+            if let Some((coverage, entry)) = remap {
+                let mut r = json!({});
+                if let Some(c) = coverage {
+                    r["to"] = json!("idp_email");
+                    r["coverage"] = json!(c);
+                }
+                if let Some((id, e)) = entry {
+                    r["people"] = json!({id: e});
+                }
+                m["email_remap"] = r;
+            }
+            m
         })
 }
 
@@ -134,7 +153,7 @@ fn strategy(name: &'static str) -> impl Strategy<Value = Value> {
         (prop::option::of(prop::sample::select(vec!["acme.com", "old.com"])), prop::option::of(any::<bool>())),
         (any::<bool>(), any::<bool>(), any::<bool>(), prop::option::of(0.0f64..=1.0)),
         (prop::option::of(0.0f64..3.0), prop::option::of(prop::sample::select(vec!["delete_directory", "stop_in_idp"]))),
-        (any::<bool>(), prop::option::weighted(0.1, (0u32..32, prop::sample::select(vec!["cutover", "enable_scim", "disable_scim", "verify_domain"])))),
+        (any::<bool>(), prop::option::weighted(0.1, (0u32..32, prop::sample::select(vec!["cutover", "enable_scim", "disable_scim", "verify_domain", "create_account", "claim_accounts"])))),
         prop::option::of(migrate(json!(0))),
     )
         .prop_map(move |(d, (verify, claim), (scim, migrate_twice, fix_first, coverage), (cutover, disable), (accept, extra), second)| {
@@ -170,6 +189,13 @@ fn strategy(name: &'static str) -> impl Strategy<Value = Value> {
                 match kind {
                     "disable_scim" => a["method"] = json!("delete_directory"),
                     "verify_domain" => a["domain"] = json!("acme.com"),
+                    "create_account" => {
+                        a["email"] = json!(EMAILS[day as usize % EMAILS.len()]);
+                        if day % 2 == 0 {
+                            a["person"] = json!(IDS[day as usize % IDS.len()]);
+                        }
+                    }
+                    "claim_accounts" => a["domain"] = json!("old.com"),
                     _ => {}
                 }
                 t.push(a);

@@ -112,9 +112,10 @@ impl<O: Observer> World<'_, O> {
                 let strategy: &Strategy = self.strategy();
                 match &strategy.actions[k].kind {
                     ActionKind::VerifyDomain(d) => self.verify_domain(*d),
-                    ActionKind::ClaimAccounts { auto } => self.claim_accounts(*auto),
+                    ActionKind::ClaimAccounts { domain, auto } => self.claim_accounts(*domain, *auto),
+                    ActionKind::CreateAccount { email, person } => self.create_admin_account(email, *person),
                     ActionKind::EnableScim => self.enable_scim(),
-                    ActionKind::Migrate(options) => self.migrate(*options),
+                    ActionKind::Migrate(options) => self.migrate(options),
                     ActionKind::FixEmails { coverage } => self.fix_emails(*coverage),
                     ActionKind::Cutover { login_spread } => self.cutover(*login_spread),
                     ActionKind::DisableScim(method) => self.disable_scim(*method),

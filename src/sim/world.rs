@@ -165,7 +165,7 @@ pub struct Person {
     pub blocked: bool,
     /// Migrated as a Former user.
     pub former_user: bool,
-    /// Migrated with a remapped email (R18).
+    /// Their server user was migrated with a remapped email (R18).
     pub remapped: bool,
     /// Products they had at the last settle.
     pub has: ProductSet,
@@ -215,14 +215,16 @@ pub enum DirectoryState {
     StoppedInIdp,
 }
 
-/// A domain's verification state.
+/// A domain's verification state (R2′): `unverified`, `verified_unclaimed` (verified, not
+/// claimed) or `verified` ("verified+claimed": verified and claimed).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DomainState {
     /// Ownership proven.
     pub verified: bool,
-    /// Accounts claimed.
+    /// Claimed: an account on it is managed (with `claim_needs_account: false`, a claim
+    /// alone claims it).
     pub claimed: bool,
-    /// Accounts created later are managed from birth.
+    /// Auto-claimed: accounts created later are managed from birth.
     pub auto: bool,
 }
 
@@ -258,6 +260,8 @@ pub struct PersonDraws {
     pub referenced: Draws,
     /// Whether `move_domain` event k moves person p: stream k, index p.
     pub move_domain: Draws,
+    /// Whether a migration's email remap reaches person p: stream 0, index p.
+    pub remap: Draws,
 }
 
 /// `email_index` entry of an email no account holds.
@@ -392,6 +396,7 @@ impl<'s, O: Observer> World<'s, O> {
                 fix_emails: streams.draws(Purpose::FixEmails),
                 referenced: streams.draws(Purpose::Referenced),
                 move_domain: streams.draws(Purpose::MoveDomain),
+                remap: streams.draws(Purpose::Remap),
             },
             now: SimTime(0),
             queue: EventQueue::default(),
@@ -619,9 +624,9 @@ impl<'s, O: Observer> World<'s, O> {
         self.domain_state(email).is_some_and(|d| d.verified && d.claimed)
     }
 
-    /// True when accounts created now with `email` are managed from birth (R2 `auto`).
+    /// True when accounts created now with `email` are managed from birth (R2′ `auto`).
     pub fn managed_at_birth(&self, email: EmailId) -> bool {
-        self.domain_state(email).is_some_and(|d| d.verified && d.claimed && d.auto)
+        self.domain_state(email).is_some_and(|d| d.verified && d.auto)
     }
 
     /// True when the account is linked to a record of an existing directory (admin edits fail).
@@ -722,6 +727,11 @@ impl<'s, O: Observer> World<'s, O> {
         self.draws.referenced.uniform(0, p.0.into())
     }
 
+    /// Whether a migration's email remap reaches `p` (R18): their uniform.
+    pub(crate) fn remap_draw(&mut self, p: PersonId) -> f64 {
+        self.draws.remap.uniform(0, p.0.into())
+    }
+
     /// Whether `move_domain` event `ordinal` moves `p`: their uniform.
     pub(crate) fn move_domain_draw(&mut self, ordinal: u32, p: PersonId) -> f64 {
         self.draws.move_domain.uniform(ordinal.into(), p.0.into())
@@ -734,17 +744,21 @@ impl<'s, O: Observer> World<'s, O> {
         self.domains[d].verified = true;
     }
 
-    /// Domain `d`'s accounts are claimed; with `auto`, accounts created later on it are
-    /// managed from birth.
-    pub(crate) fn claim_domain(&mut self, d: usize, auto: bool) {
-        let domain = &mut self.domains[d];
-        domain.claimed = true;
-        domain.auto |= auto;
+    /// Domain `d` is claimed: verified+claimed once verified (R2′).
+    pub(crate) fn mark_domain_claimed(&mut self, d: usize) {
+        self.domains[d].claimed = true;
+    }
+
+    /// Domain `d` is auto-claimed: accounts created later on it are managed from birth.
+    pub(crate) fn mark_domain_auto(&mut self, d: usize) {
+        self.domains[d].auto = true;
     }
 
     // ---------------------------------------------------------------- accounts
 
-    /// Creates an active or deactivated account; `managed` follows R2's birth rule.
+    /// Creates an active or deactivated account; `managed` follows R2′'s birth rule, and the
+    /// first account managed from birth on an auto-claimed domain claims it. `owner` may be
+    /// [`PersonId::NOBODY`] (R17), whom no person metric counts.
     pub(crate) fn create_account(
         &mut self,
         email: EmailId,
@@ -772,7 +786,14 @@ impl<'s, O: Observer> World<'s, O> {
             login_of: SmallVec::new(),
             orphan_since: None,
         });
-        self.people[owner.index()].accounts.push(a);
+        if managed {
+            if let Some(d) = self.emails.domain(email) {
+                self.domains[d].claimed = true;
+            }
+        }
+        if !owner.is_nobody() {
+            self.people[owner.index()].accounts.push(a);
+        }
         if active {
             self.switch_active(a, true, Cause::Other);
         }
@@ -837,18 +858,20 @@ impl<'s, O: Observer> World<'s, O> {
         }
         self.accounts[a.index()].active = active;
         let owner = self.accounts[a.index()].owner;
-        let person = &mut self.people[owner.index()];
-        let before = person.n_active_accounts;
-        if active {
-            person.n_active_accounts += 1;
-        } else {
-            person.n_active_accounts -= 1;
-        }
-        let after = person.n_active_accounts;
-        match (before >= 2, after >= 2) {
-            (false, true) => self.counters.duplicate_people += 1,
-            (true, false) => self.counters.duplicate_people -= 1,
-            _ => {}
+        if !owner.is_nobody() {
+            let person = &mut self.people[owner.index()];
+            let before = person.n_active_accounts;
+            if active {
+                person.n_active_accounts += 1;
+            } else {
+                person.n_active_accounts -= 1;
+            }
+            let after = person.n_active_accounts;
+            match (before >= 2, after >= 2) {
+                (false, true) => self.counters.duplicate_people += 1,
+                (true, false) => self.counters.duplicate_people -= 1,
+                _ => {}
+            }
         }
         self.update_orphan(a);
         self.touch_account(a, cause);
@@ -1146,15 +1169,14 @@ impl<'s, O: Observer> World<'s, O> {
         self.people[p.index()].blocked = true;
     }
 
+    /// `p`'s server user was migrated with a remapped email (R18).
+    pub(crate) fn mark_remapped(&mut self, p: PersonId) {
+        self.people[p.index()].remapped = true;
+    }
+
     /// `p`'s content was migrated to a Former user.
     pub(crate) fn mark_former_user(&mut self, p: PersonId) {
         self.people[p.index()].former_user = true;
-    }
-
-    /// `p`'s server user was migrated with a remapped email (R18, `remapped_users`).
-    #[allow(dead_code, reason = "the R18 migration rule calls it; until then only tests do")]
-    pub(crate) fn mark_remapped(&mut self, p: PersonId) {
-        self.people[p.index()].remapped = true;
     }
 
     /// `p`'s server user was migrated onto account `a`, which holds their content when they

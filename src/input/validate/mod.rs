@@ -166,6 +166,10 @@ struct Checker<'p> {
     idp_emails: HashMap<String, String>,
     /// Pre-existing cloud emails seen so far → person id.
     cloud_emails: HashMap<String, String>,
+    /// Ids of the listed people (joiners included) who have a server user.
+    server_users: HashSet<String>,
+    /// Ids of the listed people (joiners included) who have an IdP identity.
+    idp_users: HashSet<String>,
 }
 
 impl<'p> Checker<'p> {
@@ -186,6 +190,8 @@ impl<'p> Checker<'p> {
             email_match: EmailMatch::default(),
             idp_emails: HashMap::new(),
             cloud_emails: HashMap::new(),
+            server_users: HashSet::new(),
+            idp_users: HashSet::new(),
         }
     }
 
@@ -213,6 +219,7 @@ impl<'p> Checker<'p> {
             .map(|a| Assumptions {
                 email_match: a.email_match.unwrap_or_default(),
                 migrate_into_scim_group: a.migrate_into_scim_group.unwrap_or_default(),
+                claim_needs_account: a.claim_needs_account.unwrap_or(true),
             })
             .unwrap_or_default();
         self.email_match = assumptions.email_match;
@@ -222,7 +229,7 @@ impl<'p> Checker<'p> {
         let churn = self.check_churn(file.churn.as_ref(), &domains, horizon_days);
         let events = self.check_events(file.events.as_ref().unwrap_or(&Items::default()), &population);
         let n_explicit_joiners = events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count();
-        let strategies = self.check_strategies(&file.strategies);
+        let strategies = self.check_strategies(&file.strategies, &population);
         let expectations = self.check_expectations(file.expect.as_ref().unwrap_or(&Items::default()));
 
         Scenario {

@@ -175,6 +175,12 @@ impl Checker<'_> {
                 );
             }
         }
+        if p.server_email.is_some() {
+            self.server_users.insert(p.id.clone());
+        }
+        if p.idp_email.is_some() {
+            self.idp_users.insert(p.id.clone());
+        }
         self.unique_email(p.idp_email.as_deref(), &p.id, "idp_email", at);
         self.unique_email(p.cloud_email.as_deref(), &p.id, "cloud_email", at);
         let idp_groups = self.group_list(p.idp_groups.as_deref().unwrap_or_default(), &at.key("idp_groups"));

@@ -3,13 +3,19 @@
 
 use super::Checker;
 use crate::format::show_number as show;
-use crate::ids::SimTime;
+use crate::ids::{PersonId, SimTime};
+use crate::input::email::{email_key, is_valid};
 use crate::input::raw::{self, ActionFile};
 use crate::input::reader::{Items, JsonPath};
 use crate::input::scenario::*;
+use std::collections::HashMap;
 
 impl Checker<'_> {
-    pub(super) fn check_strategies(&mut self, strategies: &Items<raw::StrategyFile>) -> Vec<Strategy> {
+    pub(super) fn check_strategies(
+        &mut self,
+        strategies: &Items<raw::StrategyFile>,
+        population: &Population,
+    ) -> Vec<Strategy> {
         let at = JsonPath::root().key("strategies");
         if strategies.is_empty() && self.strategies_given {
             self.problems.push_hint(
@@ -22,7 +28,7 @@ impl Checker<'_> {
         for (i, s) in strategies.iter() {
             let here = at.index(i);
             self.strategies.add(&s.name, &here.key("name"), self.problems);
-            let actions = self.check_timeline(&s.timeline, &here.key("timeline"));
+            let actions = self.check_timeline(&s.timeline, &here.key("timeline"), population);
             out.push(Strategy {
                 name: s.name.clone(),
                 description: s.description.clone().unwrap_or_default(),
@@ -33,7 +39,12 @@ impl Checker<'_> {
         out
     }
 
-    fn check_timeline(&mut self, timeline: &Items<ActionFile>, at: &JsonPath) -> Vec<Action> {
+    fn check_timeline(
+        &mut self,
+        timeline: &Items<ActionFile>,
+        at: &JsonPath,
+        population: &Population,
+    ) -> Vec<Action> {
         #[derive(Clone, Copy, PartialEq)]
         enum Scim {
             None,
@@ -43,6 +54,10 @@ impl Checker<'_> {
         }
         let mut scim = Scim::None;
         let mut cutover_seen = false;
+        // Domains verified so far in this timeline, and emails `create_account` has used (by
+        // R1 key → the day it was used).
+        let mut verified: Vec<usize> = Vec::new();
+        let mut created: HashMap<String, f64> = HashMap::new();
         let mut previous: Option<(SimTime, f64)> = None;
         let mut out = Vec::new();
         for (i, a) in timeline.iter() {
@@ -65,11 +80,25 @@ impl Checker<'_> {
             let kind = match a {
                 ActionFile::VerifyDomain(v) => {
                     let name = v.domain.to_lowercase();
-                    self.domains.get(&name, &here.key("domain"), self.problems).map(ActionKind::VerifyDomain)
+                    let d = self.domains.get(&name, &here.key("domain"), self.problems);
+                    verified.extend(d);
+                    d.map(ActionKind::VerifyDomain)
                 }
                 ActionFile::ClaimAccounts(c) => {
-                    Some(ActionKind::ClaimAccounts { auto: c.auto.unwrap_or(false) })
+                    let domain = c.domain.as_ref().and_then(|name| {
+                        let d = self.domains.get(&name.to_lowercase(), &here.key("domain"), self.problems)?;
+                        if !verified.contains(&d) {
+                            self.problems.push_hint(
+                                &here.key("domain"),
+                                format!("domain `{name}` is not verified at this point of the timeline"),
+                                format!("a claim covers verified domains only: put a `verify_domain` of `{name}` before it"),
+                            );
+                        }
+                        Some(d)
+                    });
+                    Some(ActionKind::ClaimAccounts { domain, auto: c.auto.unwrap_or(false) })
                 }
+                ActionFile::CreateAccount(c) => self.check_create_account(c, &here, population, &mut created),
                 ActionFile::EnableScim(_) => {
                     match scim {
                         Scim::Active => self.problems.push_hint(
@@ -122,6 +151,11 @@ impl Checker<'_> {
                         groups: m.groups.unwrap_or_default(),
                         invalid_emails: m.invalid_emails.unwrap_or_default(),
                         duplicate_emails: m.duplicate_emails.unwrap_or_default(),
+                        email_remap: m
+                            .email_remap
+                            .as_ref()
+                            .map(|r| self.check_email_remap(r, &here.key("email_remap"), population))
+                            .unwrap_or_default(),
                     }))
                 }
                 ActionFile::FixEmails(f) => {
@@ -137,7 +171,7 @@ impl Checker<'_> {
                         );
                     }
                     cutover_seen = true;
-                    let days = c.login_spread_days.unwrap_or(0.0);
+                    let days = c.login_spread_days.unwrap_or(1.0);
                     if !(0.0..=limits::MAX_HORIZON_DAYS).contains(&days) {
                         self.problems.push(
                             &here.key("login_spread_days"),
@@ -156,5 +190,245 @@ impl Checker<'_> {
             }
         }
         out
+    }
+}
+
+/// Checks of the actions that name people and emails.
+impl Checker<'_> {
+    /// A person named by a strategy action; strategies cannot name generated people.
+    fn strategy_person(&mut self, name: &str, at: &JsonPath, population: &Population) -> Option<PersonId> {
+        if matches!(population, Population::Synthetic(_)) {
+            self.problems.push_hint(
+                at,
+                "actions that name people need an explicit population",
+                "synthetic people are generated per replication: list the people in `population.people`",
+            );
+            return None;
+        }
+        self.people.get(name, at, self.problems).map(PersonId::from_index)
+    }
+
+    /// An email an action gives an account: valid (R3's `local@domain.tld`).
+    fn action_email(&mut self, email: &str, at: &JsonPath) -> bool {
+        if is_valid(email) {
+            return true;
+        }
+        let message = if email.is_empty() {
+            "the email is empty".to_string()
+        } else {
+            format!("`{email}` is not a valid email")
+        };
+        self.problems.push_hint(at, message, "write an address such as `ann@acme.com`");
+        false
+    }
+
+    /// R17: `create_account` — a valid email that no account holds by definition (a
+    /// pre-existing account of the population, or an earlier `create_account` of this
+    /// strategy), and a known person when one is named.
+    fn check_create_account(
+        &mut self,
+        c: &raw::CreateAccountFile,
+        here: &JsonPath,
+        population: &Population,
+        created: &mut HashMap<String, f64>,
+    ) -> Option<ActionKind> {
+        let at = here.key("email");
+        if self.action_email(&c.email, &at) {
+            let key = email_key(&c.email, self.email_match).into_owned();
+            if let Some(owner) = self.cloud_emails.get(&key) {
+                self.problems.push_hint(
+                    &at,
+                    format!("`{}` is already the pre-existing cloud account of `{owner}`", c.email),
+                    "an email belongs to one account: to make that account managed, verify and claim its \
+                     domain; to invite a new account, choose another email",
+                );
+            } else if let Some(day) = created.get(&key) {
+                self.problems.push_hint(
+                    &at,
+                    format!("`{}` is already created by this strategy on day {}", c.email, show(*day)),
+                    "an email belongs to one account: remove this `create_account` or choose another email",
+                );
+            } else {
+                created.insert(key, c.day);
+            }
+        }
+        let person = match &c.person {
+            Some(name) => Some(self.strategy_person(name, &here.key("person"), population)?),
+            None => None,
+        };
+        Some(ActionKind::CreateAccount { email: c.email.clone(), person })
+    }
+
+    /// R18: `migrate.email_remap`.
+    fn check_email_remap(
+        &mut self,
+        r: &raw::EmailRemapFile,
+        at: &JsonPath,
+        population: &Population,
+    ) -> EmailRemap {
+        let has_server_users = match population {
+            Population::Explicit(_) => !self.server_users.is_empty(),
+            Population::Synthetic(s) => s.people > 0 && s.idp_only_share < 1.0,
+        };
+        if !has_server_users {
+            self.problems.push_hint(
+                at,
+                "`email_remap` changes server users' emails, and this scenario has no server users",
+                "remove `email_remap`, or give people a `server_email`",
+            );
+        }
+        let to_idp_coverage = match (r.to, r.coverage) {
+            (Some(RemapTarget::IdpEmail), coverage) => {
+                Some(coverage.map_or(1.0, |c| self.share(c, &at.key("coverage"))))
+            }
+            (None, Some(_)) if !self.problems.any_within(&at.key("to")) => {
+                self.problems.push_hint(
+                    &at.key("coverage"),
+                    "`coverage` needs `to`: it is the share of mismatched users remapped to their IdP email",
+                    "add `\"to\": \"idp_email\"`, or remove `coverage`",
+                );
+                None
+            }
+            (None, _) => None,
+        };
+        let mut people = Vec::new();
+        for (id, value) in r.people.as_ref().map(|p| p.0.as_slice()).unwrap_or_default() {
+            let here = at.key("people").key(id);
+            let Some(p) = self.strategy_person(id, &here, population) else { continue };
+            if !self.server_users.contains(id) {
+                self.problems.push_hint(
+                    &here,
+                    format!("person `{id}` has no server user to migrate"),
+                    format!("remove `{id}` from `email_remap.people`, or give them a `server_email`"),
+                );
+                continue;
+            }
+            if value == "former_user" {
+                people.push((p, RemapTo::FormerUser));
+            } else if is_valid(value) {
+                people.push((p, RemapTo::Email(value.clone())));
+            } else {
+                self.problems.push_hint(
+                    &here,
+                    format!("`{value}` is neither a valid email nor `former_user`"),
+                    "write the email to migrate this user with, e.g. `ann@acme.com`, or `former_user`",
+                );
+            }
+        }
+        EmailRemap { to_idp_coverage, people }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{base, problems};
+    use crate::input::scenario::*;
+    use crate::input::validate::scenario_from_value;
+    use serde_json::json;
+
+    fn assert_problems(v: &serde_json::Value, expected: &[&str]) {
+        let found = problems(v);
+        for e in expected {
+            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn the_0_3_actions_resolve_names_and_take_their_defaults() {
+        let mut v = base();
+        v["domains"] = json!([{"name": "acme.com"}, {"name": "new.com"}]);
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "verify_domain", "domain": "new.com"},
+            {"day": 0, "do": "create_account", "email": "seed@new.com"},
+            {"day": 0, "do": "create_account", "email": "ann@new.com", "person": "ann"},
+            {"day": 0, "do": "claim_accounts", "domain": "New.com"},
+            {"day": 1, "do": "migrate", "email_remap": {"to": "idp_email", "people": {"ann": "former_user"}}},
+            {"day": 2, "do": "migrate", "email_remap": {"people": {"ann": "a@acme.com"}}},
+            {"day": 3, "do": "cutover"}
+        ]);
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert!(s.assumptions.claim_needs_account, "R2′ is the default");
+        let kinds: Vec<&ActionKind> = s.strategies[0].actions.iter().map(|a| &a.kind).collect();
+        assert_eq!(kinds[1], &ActionKind::CreateAccount { email: "seed@new.com".into(), person: None });
+        assert_eq!(
+            kinds[2],
+            &ActionKind::CreateAccount { email: "ann@new.com".into(), person: Some(crate::ids::PersonId(0)) }
+        );
+        assert_eq!(kinds[3], &ActionKind::ClaimAccounts { domain: Some(1), auto: false });
+        let ActionKind::Migrate(m) = kinds[4] else { panic!("migrate") };
+        assert_eq!(m.email_remap.to_idp_coverage, Some(1.0), "coverage defaults to 1 with `to`");
+        assert_eq!(m.email_remap.people, vec![(crate::ids::PersonId(0), RemapTo::FormerUser)]);
+        let ActionKind::Migrate(m) = kinds[5] else { panic!("migrate") };
+        assert_eq!(m.email_remap.to_idp_coverage, None, "without `to` only the entries apply");
+        assert_eq!(kinds[6], &ActionKind::Cutover { login_spread: 86_400 }, "the spread defaults to 1 day");
+        v["assumptions"] = json!({"claim_needs_account": false});
+        assert!(!scenario_from_value(&v).expect("valid").assumptions.claim_needs_account);
+    }
+
+    #[test]
+    fn bad_create_account_and_claim_actions_are_reported_with_their_paths() {
+        let mut v = base();
+        v["population"]["people"][1]["cloud_email"] = json!("Bob@acme.com");
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "claim_accounts", "domain": "acme.com"},
+            {"day": 0, "do": "create_account", "email": "not-an-email"},
+            {"day": 0, "do": "create_account", "email": "bob@acme.com"},
+            {"day": 0, "do": "create_account", "email": "svc@acme.com", "person": "carl"},
+            {"day": 1, "do": "create_account", "email": "SVC@acme.com"}
+        ]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0].domain: domain `acme.com` is not verified at this point of the timeline",
+                "$.strategies[0].timeline[1].email: `not-an-email` is not a valid email",
+                "$.strategies[0].timeline[2].email: `bob@acme.com` is already the pre-existing cloud account of `bob`",
+                "$.strategies[0].timeline[3].person: unknown person `carl`",
+                "$.strategies[0].timeline[4].email: `SVC@acme.com` is already created by this strategy on day 0",
+            ],
+        );
+    }
+
+    #[test]
+    fn bad_email_remaps_are_reported_with_their_paths() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 1, "do": "migrate", "email_remap": {"to": "idp_email", "coverage": 1.5,
+                "people": {"carl": "c@acme.com", "bob": "b@acme.com", "ann": "nope"}}},
+            {"day": 2, "do": "migrate", "email_remap": {"coverage": 0.5, "to": "server_email"}}
+        ]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0].email_remap.coverage: a share must be between 0 and 1, found 1.5",
+                "$.strategies[0].timeline[0].email_remap.people.carl: unknown person `carl`",
+                "$.strategies[0].timeline[0].email_remap.people.bob: person `bob` has no server user to migrate",
+                "$.strategies[0].timeline[0].email_remap.people.ann: `nope` is neither a valid email nor `former_user`",
+                "$.strategies[0].timeline[1].email_remap.to: unknown remap target `server_email`",
+            ],
+        );
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "migrate", "email_remap": {"coverage": 0.5}}]);
+        assert_problems(&v, &["$.strategies[0].timeline[0].email_remap.coverage: `coverage` needs `to`"]);
+        let mut v = base();
+        v["population"]["people"][0].as_object_mut().expect("person").remove("server_email");
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "migrate", "email_remap": {"to": "idp_email"}}]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0].email_remap: `email_remap` changes server users' emails, and this scenario has no server users",
+            ],
+        );
+        let mut v = base();
+        v["population"] = json!({"synthetic": {"people": 10}});
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "migrate", "email_remap": {"people": {"ann": "former_user"}}}]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0].email_remap.people.ann: actions that name people need an explicit population",
+            ],
+        );
     }
 }

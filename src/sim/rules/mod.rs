@@ -5,7 +5,7 @@
 //! | rule | file | function(s) |
 //! |---|---|---|
 //! | R1 email keys | `sim/emails.rs` | `EmailBook::intern`, `Emails::intern` (one id per key); `World::account_by_email` |
-//! | R2 domains | [`domains`] | `verify_domain`, `claim_accounts` |
+//! | R2′ domains (a claim needs an account) | [`domains`] | `verify_domain`, `claim_accounts`; the auto-claim in `World::create_account` |
 //! | R3 migration, users | [`migration`] | `migrate`, `migrate_user` |
 //! | R4 migration, groups | [`migration`] | `ensure_migrated_group`, `add_migrated_member` |
 //! | R5 enable SCIM, syncs | [`provisioning`] | `enable_scim`, `sync_tick`, `queue_user`, `queue_group`, `mark_dirty`, `mark_dirty_in` |
@@ -20,10 +20,13 @@
 //! | R14 sign-in | [`sign_in`] | `cutover`, `sign_in`, `after_sign_in_email_change`; `World::schedule_sign_in` |
 //! | R15 server directory drift | [`server_directory`] | `when_server_follows`, `server_email_follows` |
 //! | R16 joiners and leavers | [`churn`] | `join`, `leave`; on the server [`server_directory`]: `server_deactivates` |
+//! | R17 admin-created account | [`admin_accounts`] | `create_admin_account` |
+//! | R18 email remap in the migration | [`migration`] | `migration_emails` (called by `migrate`) |
 //!
 //! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
 //! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
 
+pub mod admin_accounts;
 pub mod churn;
 pub mod disable;
 pub mod domains;

@@ -36,7 +36,11 @@ impl<O: Observer> World<'_, O> {
     /// Re-evaluates whether an account is orphaned (active, with access, owner gone).
     pub(super) fn update_orphan(&mut self, a: AccountId) {
         let account = &self.accounts[a.index()];
-        let orphan = account.active && account.n_granting > 0 && !self.people[account.owner.index()].employed;
+        // An account of nobody's (R17) has no owner who could leave.
+        let orphan = account.active
+            && account.n_granting > 0
+            && !account.owner.is_nobody()
+            && !self.people[account.owner.index()].employed;
         match (account.orphan_since, orphan) {
             (None, true) => {
                 self.accounts[a.index()].orphan_since = Some(self.now);
