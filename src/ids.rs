@@ -82,6 +82,30 @@ pub enum Origin {
     Admin,
 }
 
+impl Origin {
+    /// Every origin, in report order.
+    pub const ALL: [Origin; 6] = [
+        Origin::PreExisting,
+        Origin::Migration,
+        Origin::Scim,
+        Origin::SelfSignup,
+        Origin::Placeholder,
+        Origin::Admin,
+    ];
+
+    /// Binding name (DESIGN §2).
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::PreExisting => "pre_existing",
+            Origin::Migration => "migration",
+            Origin::Scim => "scim",
+            Origin::SelfSignup => "self_signup",
+            Origin::Placeholder => "placeholder",
+            Origin::Admin => "admin",
+        }
+    }
+}
+
 /// Simulated time: integer seconds since the scenario start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SimTime(pub i64);

@@ -5,14 +5,14 @@
 //! The library holds all logic; `main.rs` is a thin CLI. Layers point downward only:
 //!
 //! ```text
-//! main → app → {report, charts} → results → sim → input → {ids, format, metrics, stats, rng}
+//! main → app → {report, charts} → results → sim → input → {format, metrics, stats, rng} → ids
 //! ```
 //!
 //! [`app`] holds the use cases and is the only layer that touches files, threads, signals or
 //! the terminal. [`report`] and [`charts`] turn results into bytes. [`results`] aggregates
 //! outcomes into statistics. [`sim`] is the world, its rules and the event engine. [`input`]
 //! reads scenario and sweep files into checked values. The bottom modules are the shared
-//! vocabulary. Below `app`, code takes values and returns values: no files, no stdout, no
+//! vocabulary, [`ids`] lowest (the metrics' breakdown by origin builds on it). Below `app`, code takes values and returns values: no files, no stdout, no
 //! clock, no threads.
 
 pub mod app;

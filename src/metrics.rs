@@ -1,8 +1,13 @@
-//! Metric names (DESIGN §4, binding) and the per-replication outcome of one strategy.
+//! Metric names (DESIGN §4 and §9.3, binding) and the per-replication outcome of one strategy.
 //!
-//! Every metric, and every cause of `lost_access_incidents`, is one *column*: reports, CSV
-//! files, paired differences and expectations all address metrics by [`MetricId`], an index
-//! into [`COLUMNS`].
+//! Every metric is one *column*: reports, CSV files, paired differences and expectations all
+//! address metrics by [`MetricId`], an index into [`COLUMNS`]. Two metrics are also split into
+//! parts (a [`Breakdown`]): `surplus_accounts` by the [`Origin`] of each surplus account and
+//! `lost_access_incidents` by [`Cause`]. Each part is a column of its own, named
+//! `<breakdown>.<part>`, right after its parent; the *headline* metrics are the columns that
+//! are not parts.
+
+use crate::ids::Origin;
 
 /// Why a person lost a product (DESIGN §4 `lost_access_by_cause`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,14 +55,108 @@ impl Cause {
 
     /// Column of this cause.
     pub fn column(self) -> MetricId {
-        MetricId(FIRST_CAUSE + self as usize)
+        Part::Cause(self).column()
     }
 }
 
-/// Every column, in report and CSV order. Causes follow `lost_access_incidents`.
+/// A metric split into parts whose columns follow it and add up to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Breakdown {
+    /// `surplus_accounts_by_origin`: `surplus_accounts` by the origin of each surplus account.
+    SurplusByOrigin,
+    /// `lost_access_by_cause`: `lost_access_incidents` by cause.
+    LostAccessByCause,
+}
+
+impl Breakdown {
+    /// Every breakdown, in column order.
+    pub const ALL: [Breakdown; 2] = [Breakdown::SurplusByOrigin, Breakdown::LostAccessByCause];
+
+    /// Binding name (the prefix of its parts' columns, and its key in the reports).
+    pub fn name(self) -> &'static str {
+        match self {
+            Breakdown::SurplusByOrigin => "surplus_accounts_by_origin",
+            Breakdown::LostAccessByCause => "lost_access_by_cause",
+        }
+    }
+
+    /// The metric it splits.
+    pub fn parent(self) -> MetricId {
+        match self {
+            Breakdown::SurplusByOrigin => MetricId::SURPLUS_ACCOUNTS,
+            Breakdown::LostAccessByCause => MetricId::LOST_ACCESS_INCIDENTS,
+        }
+    }
+
+    /// Number of parts.
+    fn n_parts(self) -> usize {
+        match self {
+            Breakdown::SurplusByOrigin => Origin::ALL.len(),
+            Breakdown::LostAccessByCause => Cause::ALL.len(),
+        }
+    }
+
+    /// Part `i` (report order).
+    fn part(self, i: usize) -> Part {
+        match self {
+            Breakdown::SurplusByOrigin => Part::Origin(Origin::ALL[i]),
+            Breakdown::LostAccessByCause => Part::Cause(Cause::ALL[i]),
+        }
+    }
+
+    /// The columns of its parts, in report order: right after the parent's.
+    pub fn columns(self) -> impl Iterator<Item = MetricId> {
+        let first = self.parent().0 + 1;
+        (first..first + self.n_parts()).map(MetricId)
+    }
+}
+
+/// One part of a [`Breakdown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Surplus accounts of this origin.
+    Origin(Origin),
+    /// Lost-access incidents of this cause.
+    Cause(Cause),
+}
+
+impl Part {
+    /// The breakdown it is part of.
+    pub fn breakdown(self) -> Breakdown {
+        match self {
+            Part::Origin(_) => Breakdown::SurplusByOrigin,
+            Part::Cause(_) => Breakdown::LostAccessByCause,
+        }
+    }
+
+    /// Binding name of the part (its key inside the breakdown).
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Origin(o) => o.name(),
+            Part::Cause(c) => c.name(),
+        }
+    }
+
+    /// Column of the part.
+    pub fn column(self) -> MetricId {
+        let index = match self {
+            Part::Origin(o) => o as usize,
+            Part::Cause(c) => c as usize,
+        };
+        MetricId(self.breakdown().parent().0 + 1 + index)
+    }
+}
+
+/// Every column, in report and CSV order. The parts of a breakdown follow its parent.
 pub const COLUMNS: [&str; N_COLUMNS] = [
     "duplicate_people",
     "surplus_accounts",
+    "surplus_accounts_by_origin.pre_existing",
+    "surplus_accounts_by_origin.migration",
+    "surplus_accounts_by_origin.scim",
+    "surplus_accounts_by_origin.self_signup",
+    "surplus_accounts_by_origin.placeholder",
+    "surplus_accounts_by_origin.admin",
     "split_identity_people",
     "lost_access_incidents",
     "lost_access_by_cause.group_deleted",
@@ -68,6 +167,7 @@ pub const COLUMNS: [&str; N_COLUMNS] = [
     "lost_access_by_cause.deprovisioned_in_use",
     "lost_access_by_cause.other",
     "missing_access_people",
+    "over_access_people",
     "orphaned_accounts",
     "orphaned_account_days",
     "group_conflicts",
@@ -75,14 +175,14 @@ pub const COLUMNS: [&str; N_COLUMNS] = [
     "unlinked_scim_records",
     "former_users",
     "blocked_users",
+    "remapped_users",
     "admin_fix_failures",
     "billable_accounts",
     "events_processed",
 ];
 
 /// Number of columns.
-pub const N_COLUMNS: usize = 22;
-const FIRST_CAUSE: usize = 4;
+pub const N_COLUMNS: usize = 30;
 
 /// A column of [`COLUMNS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,31 +194,35 @@ impl MetricId {
     /// `surplus_accounts`
     pub const SURPLUS_ACCOUNTS: MetricId = MetricId(1);
     /// `split_identity_people`
-    pub const SPLIT_IDENTITY_PEOPLE: MetricId = MetricId(2);
+    pub const SPLIT_IDENTITY_PEOPLE: MetricId = MetricId(8);
     /// `lost_access_incidents`
-    pub const LOST_ACCESS_INCIDENTS: MetricId = MetricId(3);
+    pub const LOST_ACCESS_INCIDENTS: MetricId = MetricId(9);
     /// `missing_access_people`
-    pub const MISSING_ACCESS_PEOPLE: MetricId = MetricId(11);
+    pub const MISSING_ACCESS_PEOPLE: MetricId = MetricId(17);
+    /// `over_access_people`
+    pub const OVER_ACCESS_PEOPLE: MetricId = MetricId(18);
     /// `orphaned_accounts`
-    pub const ORPHANED_ACCOUNTS: MetricId = MetricId(12);
+    pub const ORPHANED_ACCOUNTS: MetricId = MetricId(19);
     /// `orphaned_account_days`
-    pub const ORPHANED_ACCOUNT_DAYS: MetricId = MetricId(13);
+    pub const ORPHANED_ACCOUNT_DAYS: MetricId = MetricId(20);
     /// `group_conflicts`
-    pub const GROUP_CONFLICTS: MetricId = MetricId(14);
+    pub const GROUP_CONFLICTS: MetricId = MetricId(21);
     /// `scim_errors`
-    pub const SCIM_ERRORS: MetricId = MetricId(15);
+    pub const SCIM_ERRORS: MetricId = MetricId(22);
     /// `unlinked_scim_records`
-    pub const UNLINKED_SCIM_RECORDS: MetricId = MetricId(16);
+    pub const UNLINKED_SCIM_RECORDS: MetricId = MetricId(23);
     /// `former_users`
-    pub const FORMER_USERS: MetricId = MetricId(17);
+    pub const FORMER_USERS: MetricId = MetricId(24);
     /// `blocked_users`
-    pub const BLOCKED_USERS: MetricId = MetricId(18);
+    pub const BLOCKED_USERS: MetricId = MetricId(25);
+    /// `remapped_users`
+    pub const REMAPPED_USERS: MetricId = MetricId(26);
     /// `admin_fix_failures`
-    pub const ADMIN_FIX_FAILURES: MetricId = MetricId(19);
+    pub const ADMIN_FIX_FAILURES: MetricId = MetricId(27);
     /// `billable_accounts`
-    pub const BILLABLE_ACCOUNTS: MetricId = MetricId(20);
+    pub const BILLABLE_ACCOUNTS: MetricId = MetricId(28);
     /// `events_processed`
-    pub const EVENTS_PROCESSED: MetricId = MetricId(21);
+    pub const EVENTS_PROCESSED: MetricId = MetricId(29);
 
     /// Binding name of the column.
     pub fn name(self) -> &'static str {
@@ -130,9 +234,30 @@ impl MetricId {
         COLUMNS.iter().position(|c| *c == name).map(MetricId)
     }
 
+    /// The part, when this column is a part of a breakdown.
+    pub fn part(self) -> Option<Part> {
+        Breakdown::ALL.into_iter().find_map(|b| {
+            let first = b.parent().0 + 1;
+            (first..first + b.n_parts()).contains(&self.0).then(|| b.part(self.0 - first))
+        })
+    }
+
+    /// The breakdown this column is a part of, if any.
+    pub fn breakdown(self) -> Option<Breakdown> {
+        self.part().map(Part::breakdown)
+    }
+
     /// The cause, when this column is one of `lost_access_by_cause.*`.
     pub fn cause(self) -> Option<Cause> {
-        Cause::ALL.iter().copied().find(|c| c.column() == self)
+        match self.part() {
+            Some(Part::Cause(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The column of `surplus_accounts_by_origin.<origin>`.
+    pub fn surplus_of(origin: Origin) -> MetricId {
+        Part::Origin(origin).column()
     }
 
     /// Every column.
@@ -151,9 +276,9 @@ impl MetricId {
         MetricId::all().filter(|m| !m.is_diagnostic())
     }
 
-    /// Columns that are metrics proper (not causes).
+    /// Columns that are metrics proper (not parts of a breakdown).
     pub fn headline() -> impl Iterator<Item = MetricId> {
-        MetricId::all().filter(|m| m.cause().is_none())
+        MetricId::all().filter(|m| m.part().is_none())
     }
 }
 
@@ -183,12 +308,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cause_columns_follow_lost_access_incidents() {
+    fn parts_follow_their_parent_and_are_named_after_their_breakdown() {
+        let mut parts = 0;
+        for b in Breakdown::ALL {
+            let columns: Vec<MetricId> = b.columns().collect();
+            assert_eq!(columns.first().map(|m| m.0), Some(b.parent().0 + 1), "{}", b.name());
+            for m in columns {
+                let part = m.part().unwrap_or_else(|| panic!("{} is a part", m.name()));
+                assert_eq!(part.breakdown(), b);
+                assert_eq!(part.column(), m);
+                assert_eq!(m.breakdown(), Some(b));
+                assert_eq!(m.name(), format!("{}.{}", b.name(), part.name()));
+                parts += 1;
+            }
+            assert!(b.parent().part().is_none(), "a parent is a headline metric");
+        }
         for cause in Cause::ALL {
             assert_eq!(cause.column().name(), format!("lost_access_by_cause.{}", cause.name()));
             assert_eq!(cause.column().cause(), Some(cause));
         }
-        assert_eq!(MetricId::headline().count(), 15);
+        for origin in Origin::ALL {
+            assert_eq!(
+                MetricId::surplus_of(origin).name(),
+                format!("surplus_accounts_by_origin.{}", origin.name())
+            );
+            assert_eq!(MetricId::surplus_of(origin).part(), Some(Part::Origin(origin)));
+        }
+        assert_eq!(parts, Origin::ALL.len() + Cause::ALL.len());
+        assert_eq!(MetricId::headline().count(), 17);
+        assert_eq!(MetricId::headline().count() + parts, N_COLUMNS);
+        // Every other column is a part of nothing.
+        let in_parts = MetricId::all().filter(|m| m.breakdown().is_some()).count();
+        assert_eq!(in_parts, parts);
+    }
+
+    #[test]
+    fn column_names_are_unique() {
+        let names: std::collections::BTreeSet<&str> = COLUMNS.into_iter().collect();
+        assert_eq!(names.len(), N_COLUMNS);
     }
 
     #[test]
@@ -199,6 +356,7 @@ mod tests {
             (MetricId::SPLIT_IDENTITY_PEOPLE, "split_identity_people"),
             (MetricId::LOST_ACCESS_INCIDENTS, "lost_access_incidents"),
             (MetricId::MISSING_ACCESS_PEOPLE, "missing_access_people"),
+            (MetricId::OVER_ACCESS_PEOPLE, "over_access_people"),
             (MetricId::ORPHANED_ACCOUNTS, "orphaned_accounts"),
             (MetricId::ORPHANED_ACCOUNT_DAYS, "orphaned_account_days"),
             (MetricId::GROUP_CONFLICTS, "group_conflicts"),
@@ -206,6 +364,7 @@ mod tests {
             (MetricId::UNLINKED_SCIM_RECORDS, "unlinked_scim_records"),
             (MetricId::FORMER_USERS, "former_users"),
             (MetricId::BLOCKED_USERS, "blocked_users"),
+            (MetricId::REMAPPED_USERS, "remapped_users"),
             (MetricId::ADMIN_FIX_FAILURES, "admin_fix_failures"),
             (MetricId::BILLABLE_ACCOUNTS, "billable_accounts"),
             (MetricId::EVENTS_PROCESSED, "events_processed"),
@@ -214,5 +373,7 @@ mod tests {
             assert_eq!(id.name(), name);
             assert_eq!(MetricId::by_name(name), Some(id));
         }
+        // Every headline metric has its constant.
+        assert_eq!(pairs.len(), MetricId::headline().count());
     }
 }

@@ -16,13 +16,14 @@ use tempfile::TempDir;
 // Binding names (DESIGN §4, §7)
 // ---------------------------------------------------------------------------------------------
 
-/// Every metric of DESIGN §4 except the per-cause split.
-const METRICS: [&str; 15] = [
+/// Every metric of DESIGN §4 and §9.3 except the breakdowns (per origin, per cause).
+const METRICS: [&str; 17] = [
     "duplicate_people",
     "surplus_accounts",
     "split_identity_people",
     "lost_access_incidents",
     "missing_access_people",
+    "over_access_people",
     "orphaned_accounts",
     "orphaned_account_days",
     "group_conflicts",
@@ -30,10 +31,14 @@ const METRICS: [&str; 15] = [
     "unlinked_scim_records",
     "former_users",
     "blocked_users",
+    "remapped_users",
     "admin_fix_failures",
     "billable_accounts",
     "events_processed",
 ];
+
+/// Every origin of `surplus_accounts_by_origin` (DESIGN §9.3).
+const ORIGINS: [&str; 6] = ["pre_existing", "migration", "scim", "self_signup", "placeholder", "admin"];
 
 /// Every cause of `lost_access_by_cause` (DESIGN §4).
 const CAUSES: [&str; 7] = [
@@ -49,13 +54,18 @@ const CAUSES: [&str; 7] = [
 /// The four report files every `run` writes.
 const REPORT_FILES: [&str; 4] = ["report.json", "summary.md", "replications.csv", "timeline.csv"];
 
-/// Every column: the metrics and `lost_access_by_cause.<cause>` (22 of them).
+/// Every column: the metrics, `surplus_accounts_by_origin.<origin>` and
+/// `lost_access_by_cause.<cause>` (30 of them).
 fn columns() -> BTreeSet<String> {
     let mut all: BTreeSet<String> = METRICS.iter().map(|m| m.to_string()).collect();
+    all.extend(ORIGINS.iter().map(|o| format!("surplus_accounts_by_origin.{o}")));
     all.extend(CAUSES.iter().map(|c| format!("lost_access_by_cause.{c}")));
-    assert_eq!(all.len(), 22);
+    assert_eq!(all.len(), N_COLUMNS);
     all
 }
+
+/// Number of columns.
+const N_COLUMNS: usize = 30;
 
 // ---------------------------------------------------------------------------------------------
 // A strict mirror of report.json: any field added, removed or renamed fails to deserialise.
@@ -79,6 +89,7 @@ struct Report {
 struct StrategyReport {
     name: String,
     metrics: BTreeMap<String, Stats>,
+    surplus_accounts_by_origin: BTreeMap<String, Stats>,
     lost_access_by_cause: BTreeMap<String, Stats>,
     timeline: Vec<TimelinePoint>,
 }
@@ -391,6 +402,7 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
 
     let metric_names: BTreeSet<&str> = METRICS.into_iter().collect();
     let cause_names: BTreeSet<&str> = CAUSES.into_iter().collect();
+    let origin_names: BTreeSet<&str> = ORIGINS.into_iter().collect();
     for s in &report.strategies {
         assert_eq!(s.metrics.keys().map(String::as_str).collect::<BTreeSet<_>>(), metric_names, "{}", s.name);
         assert_eq!(
@@ -399,7 +411,15 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
             "{}: every cause must appear, zero included",
             s.name
         );
-        for (metric, st) in s.metrics.iter().chain(&s.lost_access_by_cause) {
+        assert_eq!(
+            s.surplus_accounts_by_origin.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+            origin_names,
+            "{}: every origin must appear, zero included",
+            s.name
+        );
+        for (metric, st) in
+            s.metrics.iter().chain(&s.surplus_accounts_by_origin).chain(&s.lost_access_by_cause)
+        {
             let what = format!("{} {metric}: {st:?}", s.name);
             assert!(st.std >= 0.0, "{what}");
             assert!(st.min <= st.p50 && st.p50 <= st.p90 && st.p90 <= st.max, "{what}");
@@ -410,6 +430,12 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
         assert!(
             close(causes_total, s.metrics["lost_access_incidents"].mean),
             "{}: causes must add up to lost_access_incidents",
+            s.name
+        );
+        let origins_total: f64 = s.surplus_accounts_by_origin.values().map(|o| o.mean).sum();
+        assert!(
+            close(origins_total, s.metrics["surplus_accounts"].mean),
+            "{}: origins must add up to surplus_accounts",
             s.name
         );
 
@@ -446,7 +472,7 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
     }
 
     // Paired differences: every other strategy against the first, for every column.
-    assert_eq!(report.paired_differences.len(), (names.len() - 1) * 22);
+    assert_eq!(report.paired_differences.len(), (names.len() - 1) * N_COLUMNS);
     let mut seen = BTreeSet::new();
     for d in &report.paired_differences {
         assert_eq!(d.baseline, names[0], "{d:?}");
@@ -461,7 +487,7 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
     assert_eq!(&header[..2], ["strategy", "replication"], "header: {header:?}");
     let csv_columns: BTreeSet<String> = header[2..].iter().cloned().collect();
     assert_eq!(csv_columns.len(), header.len() - 2, "duplicate CSV columns: {header:?}");
-    assert_eq!(csv_columns, columns(), "CSV columns must be every metric and cause");
+    assert_eq!(csv_columns, columns(), "CSV columns must be every metric, origin and cause");
     assert_eq!(rows.len(), names.len() * replications as usize);
     for (i, s) in report.strategies.iter().enumerate() {
         let mine: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == s.name).collect();
@@ -481,9 +507,13 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
                 })
                 .collect();
             let mean = values.iter().sum::<f64>() / values.len() as f64;
-            let reported = match column.strip_prefix("lost_access_by_cause.") {
-                Some(cause) => &s.lost_access_by_cause[cause],
-                None => &s.metrics[column.as_str()],
+            let reported = match (
+                column.strip_prefix("surplus_accounts_by_origin."),
+                column.strip_prefix("lost_access_by_cause."),
+            ) {
+                (Some(origin), _) => &s.surplus_accounts_by_origin[origin],
+                (_, Some(cause)) => &s.lost_access_by_cause[cause],
+                _ => &s.metrics[column.as_str()],
             };
             assert!(
                 close(mean, reported.mean),
@@ -491,6 +521,22 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
                 s.name,
                 reported.mean
             );
+        }
+    }
+
+    // summary.md: the results table and one table per breakdown, each listing every part.
+    let summary = fs::read_to_string(out.join("summary.md")).expect("summary.md");
+    for metric in METRICS.iter().filter(|m| **m != "events_processed") {
+        assert!(summary.contains(&format!("| {metric} |")), "summary.md lacks {metric}");
+    }
+    for (title, parts) in
+        [("Surplus accounts by origin", &ORIGINS[..]), ("Lost access by cause", &CAUSES[..])]
+    {
+        let table =
+            summary.split(&format!("## {title}\n")).nth(1).unwrap_or_else(|| panic!("no {title} table"));
+        let table = table.split("\n## ").next().unwrap_or_default();
+        for part in parts {
+            assert!(table.contains(&format!("| {part} |")), "{title} lacks {part}");
         }
     }
 
@@ -508,7 +554,9 @@ fn one_replication_has_zero_spread() {
     let report = parse_report(&out);
     assert_eq!(report.replications, 1);
     for s in &report.strategies {
-        for (metric, st) in s.metrics.iter().chain(&s.lost_access_by_cause) {
+        for (metric, st) in
+            s.metrics.iter().chain(&s.surplus_accounts_by_origin).chain(&s.lost_access_by_cause)
+        {
             let what = format!("{} {metric}: {st:?}", s.name);
             assert_eq!(st.std, 0.0, "{what}");
             assert_eq!(st.ci95, [st.mean, st.mean], "{what}");
@@ -529,7 +577,7 @@ fn minimal_scenario_is_valid_and_runs() {
     let report = parse_report(&out);
     assert_eq!(report.replications, 2);
     assert_eq!(report.strategies.len(), 2);
-    assert_eq!(report.paired_differences.len(), 22);
+    assert_eq!(report.paired_differences.len(), N_COLUMNS);
     let o = scimsim(&["check", arg(&file)], tmp.path());
     assert_eq!(o.code, 0, "{o:#?}");
     assert_eq!(check_totals(&o.stdout), (1, 0));
@@ -905,6 +953,26 @@ fn unknown_metric_in_expect_gets_a_did_you_mean() {
 }
 
 #[test]
+fn the_metrics_of_revision_0_3_are_expect_paths() {
+    let tmp = temp_dir();
+    let mut scenario = minimal_scenario();
+    scenario["expect"] = json!([
+        {"strategy": "scim-first", "metric": "over_access_people", "at_least": 0},
+        {"strategy": "scim-first", "metric": "remapped_users", "equals": 0},
+        {"strategy": "migrate-only", "metric": "surplus_accounts_by_origin.admin", "equals": 0}
+    ]);
+    let file = write_scenario(tmp.path(), &scenario);
+    let o = scimsim(&["check", arg(&file)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    assert_eq!(check_totals(&o.stdout), (3, 0));
+    assert!(o.stdout.contains("surplus_accounts_by_origin.admin"), "{o:#?}");
+    assert_mutation_rejected(
+        |s| s["expect"][0]["metric"] = json!("surplus_accounts_by_origin.migraton"),
+        &["$.expect[0].metric", "did you mean `surplus_accounts_by_origin.migration`"],
+    );
+}
+
+#[test]
 fn synthetic_population_rejects_events_that_name_people_and_bad_shares() {
     assert_mutation_rejected(
         |s| {
@@ -1089,6 +1157,13 @@ fn sweep_writes_tidy_csv_and_json_for_the_full_grid() {
     for metric in METRICS {
         assert!(points[0]["strategies"][0]["metrics"][metric]["ci95"].is_array(), "{metric}");
     }
+    for origin in ORIGINS {
+        let stats = &points[0]["strategies"][0]["surplus_accounts_by_origin"][origin];
+        assert!(stats["ci95"].is_array(), "{origin}");
+    }
+    for cause in CAUSES {
+        assert!(points[0]["strategies"][0]["lost_access_by_cause"][cause]["ci95"].is_array(), "{cause}");
+    }
     let (header, rows) = read_csv(&out.join("sweep.csv"));
     assert_eq!(
         header,
@@ -1108,7 +1183,7 @@ fn sweep_writes_tidy_csv_and_json_for_the_full_grid() {
             "max"
         ]
     );
-    assert_eq!(rows.len(), 6 * n_strategies * 22);
+    assert_eq!(rows.len(), 6 * n_strategies * N_COLUMNS);
     assert_eq!(rows[0][..3], ["0".to_string(), "accept".to_string(), "1".to_string()]);
 }
 
@@ -1527,10 +1602,10 @@ fn sweep_draws_one_chart_per_metric() {
     let o = scimsim(&["sweep", arg(&file), "-o", arg(&out), "-r", "2", "--quiet"], tmp.path());
     assert_eq!(o.code, 0, "{o:#?}");
     let metrics: Vec<String> = columns().into_iter().filter(|c| c != "events_processed").collect();
-    assert_eq!(metrics.len(), 21);
+    assert_eq!(metrics.len(), N_COLUMNS - 1);
     for metric in &metrics {
         assert_chart(&out, &metric.replace('.', "_"));
     }
     let charts = listing(&out).into_iter().filter(|f| f.ends_with(".svg") || f.ends_with(".png")).count();
-    assert_eq!(charts, 42);
+    assert_eq!(charts, 2 * (N_COLUMNS - 1));
 }

@@ -2,8 +2,9 @@
 //! and the palette, marker and dash that identify a strategy on every chart.
 
 use super::canvas::{Colour, Dash, Shape};
+use crate::ids::Origin;
 use crate::input::scenario::ActionKind;
-use crate::metrics::{Cause, MetricId};
+use crate::metrics::{Breakdown, Cause, MetricId, Part};
 
 /// The Okabe–Ito palette, safe for the common colour-vision deficiencies.
 pub const PALETTE: [Colour; 8] = [
@@ -41,19 +42,15 @@ pub fn look(s: usize) -> Look {
     }
 }
 
-/// Human label of a column, for panel and chart titles.
+/// Human label of a column, for panel and chart titles. A part is labelled "whole: part"
+/// ("Lost access: group deleted").
 pub fn metric_label(metric: MetricId) -> String {
-    if let Some(cause) = metric.cause() {
-        let why = match cause {
-            Cause::GroupDeleted => "group deleted",
-            Cause::ConflictAccepted => "group conflict accepted",
-            Cause::EmailUpdateUnlinked => "email update unlinked account",
-            Cause::ScimGroupOverwritten => "SCIM group overwritten",
-            Cause::SignedIntoNewAccount => "signed into new account",
-            Cause::DeprovisionedInUse => "deprovisioned while in use",
-            Cause::Other => "other causes",
+    if let Some(part) = metric.part() {
+        let whole = match part.breakdown() {
+            Breakdown::SurplusByOrigin => "Surplus accounts",
+            Breakdown::LostAccessByCause => "Lost access",
         };
-        return format!("Lost access: {why}");
+        return format!("{whole}: {}", part_label(part));
     }
     match metric.name() {
         "duplicate_people" => "Duplicate people",
@@ -61,6 +58,7 @@ pub fn metric_label(metric: MetricId) -> String {
         "split_identity_people" => "Split-identity people",
         "lost_access_incidents" => "Lost-access incidents",
         "missing_access_people" => "People missing access",
+        "over_access_people" => "People with excess access",
         "orphaned_accounts" => "Orphaned accounts",
         "orphaned_account_days" => "Orphaned account-days",
         "group_conflicts" => "Group conflicts",
@@ -68,6 +66,7 @@ pub fn metric_label(metric: MetricId) -> String {
         "unlinked_scim_records" => "Unlinked SCIM records",
         "former_users" => "Former users",
         "blocked_users" => "Blocked users",
+        "remapped_users" => "Remapped users",
         "admin_fix_failures" => "Admin email-fix failures",
         "billable_accounts" => "Billable accounts",
         "events_processed" => "Events processed",
@@ -76,20 +75,45 @@ pub fn metric_label(metric: MetricId) -> String {
     .to_string()
 }
 
-/// Unit of a column, for the y axis.
+/// What a part of a breakdown counts, for its label.
+fn part_label(part: Part) -> &'static str {
+    match part {
+        Part::Origin(origin) => match origin {
+            Origin::PreExisting => "pre-existing",
+            Origin::Migration => "created by migration",
+            Origin::Scim => "created by SCIM",
+            Origin::SelfSignup => "self-signup",
+            Origin::Placeholder => "placeholders",
+            Origin::Admin => "admin-invited",
+        },
+        Part::Cause(cause) => match cause {
+            Cause::GroupDeleted => "group deleted",
+            Cause::ConflictAccepted => "group conflict accepted",
+            Cause::EmailUpdateUnlinked => "email update unlinked account",
+            Cause::ScimGroupOverwritten => "SCIM group overwritten",
+            Cause::SignedIntoNewAccount => "signed into new account",
+            Cause::DeprovisionedInUse => "deprovisioned while in use",
+            Cause::Other => "other causes",
+        },
+    }
+}
+
+/// Unit of a column, for the y axis: a part counts what its parent counts.
 pub fn metric_unit(metric: MetricId) -> &'static str {
-    if metric.cause().is_some() {
-        return "incidents";
+    if let Some(b) = metric.breakdown() {
+        return metric_unit(b.parent());
     }
     match metric.name() {
-        "duplicate_people" | "split_identity_people" | "missing_access_people" => "people",
+        "duplicate_people" | "split_identity_people" | "missing_access_people" | "over_access_people" => {
+            "people"
+        }
         "surplus_accounts" | "orphaned_accounts" | "billable_accounts" => "accounts",
         "lost_access_incidents" => "incidents",
         "orphaned_account_days" => "account-days",
         "group_conflicts" => "conflicts",
         "scim_errors" => "errors",
         "unlinked_scim_records" => "records",
-        "former_users" | "blocked_users" => "users",
+        "former_users" | "blocked_users" | "remapped_users" => "users",
         "admin_fix_failures" => "failures",
         "events_processed" => "events",
         _ => "count",
@@ -137,6 +161,9 @@ mod tests {
             assert!(!metric_label(metric).contains('_'), "{}", metric.name());
             assert_ne!(metric_unit(metric), "count", "{}", metric.name());
         }
+        assert_eq!(metric_label(MetricId::surplus_of(Origin::SelfSignup)), "Surplus accounts: self-signup");
+        assert_eq!(metric_unit(MetricId::surplus_of(Origin::Admin)), "accounts");
+        assert_eq!(metric_unit(Cause::Other.column()), "incidents");
     }
 
     #[test]

@@ -172,8 +172,9 @@ fn sweep_charts_with_one_axis() {
     let sweep = quickstart_sweep(vec![coverage_axis()], 2);
     let files = sweep_charts(&sweep).unwrap();
     let stems = sweep_stems(&sweep);
-    assert_eq!(stems.len(), 21);
+    assert_eq!(stems.len(), 29);
     assert!(stems.iter().any(|(s, _)| s == "lost_access_by_cause_group_deleted"));
+    assert!(stems.iter().any(|(s, _)| s == "surplus_accounts_by_origin_self_signup"));
     check(&files, &stems);
     assert_eq!(sweep_charts(&sweep).unwrap(), files, "drawing twice gives the same bytes");
 }

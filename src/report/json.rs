@@ -3,7 +3,7 @@
 
 use super::{Exporter, RunReport};
 use crate::input::scenario::Scenario;
-use crate::metrics::{Cause, MetricId, TIMELINE_METRICS};
+use crate::metrics::{Breakdown, MetricId, TIMELINE_METRICS};
 use crate::results::{PairedDifference, RunResult};
 use crate::stats::{MeanInterval, Summary};
 use serde_json::{Map, Value, json};
@@ -29,17 +29,31 @@ pub fn interval_value(m: &MeanInterval) -> Value {
     json!({"mean": m.mean, "ci95": m.ci95})
 }
 
-/// `(metrics, lost_access_by_cause)` objects of one strategy from its column summaries.
-pub fn metrics_and_causes(summaries: &[Summary]) -> (Value, Value) {
-    let mut metrics = Map::new();
-    for m in MetricId::headline() {
-        metrics.insert(m.name().to_string(), summary_value(&summaries[m.0]));
+/// The statistics of one strategy from its column summaries: `metrics` (the headline metrics)
+/// and one object per breakdown (`surplus_accounts_by_origin`, `lost_access_by_cause`) with
+/// every part, zero included.
+pub fn metric_objects(summaries: &[Summary]) -> Map<String, Value> {
+    let mut objects = Map::new();
+    let metrics: Map<String, Value> =
+        MetricId::headline().map(|m| (m.name().to_string(), summary_value(&summaries[m.0]))).collect();
+    objects.insert("metrics".into(), Value::Object(metrics));
+    for b in Breakdown::ALL {
+        let parts: Map<String, Value> = b
+            .columns()
+            .filter_map(|m| Some((m.part()?.name().to_string(), summary_value(&summaries[m.0]))))
+            .collect();
+        objects.insert(b.name().into(), Value::Object(parts));
     }
-    let mut causes = Map::new();
-    for c in Cause::ALL {
-        causes.insert(c.name().to_string(), summary_value(&summaries[c.column().0]));
-    }
-    (Value::Object(metrics), Value::Object(causes))
+    objects
+}
+
+/// A strategy's object, as far as run and sweep reports share it: its name and
+/// [`metric_objects`].
+pub fn strategy_object(name: &str, summaries: &[Summary]) -> Map<String, Value> {
+    let mut strategy = Map::new();
+    strategy.insert("name".into(), json!(name));
+    strategy.extend(metric_objects(summaries));
+    strategy
 }
 
 /// A paired difference as `{baseline, strategy, metric, mean, ci95}`.
@@ -59,7 +73,6 @@ pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
         .strategies
         .iter()
         .map(|s| {
-            let (metrics, causes) = metrics_and_causes(&s.summaries);
             let timeline: Vec<Value> = s
                 .timeline
                 .iter()
@@ -73,7 +86,9 @@ pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
                     Value::Object(entry)
                 })
                 .collect();
-            json!({"name": s.name, "metrics": metrics, "lost_access_by_cause": causes, "timeline": timeline})
+            let mut strategy = strategy_object(&s.name, &s.summaries);
+            strategy.insert("timeline".into(), Value::Array(timeline));
+            Value::Object(strategy)
         })
         .collect();
     let names: Vec<&str> = result.strategies.iter().map(|s| s.name.as_str()).collect();

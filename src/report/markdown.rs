@@ -3,7 +3,7 @@
 
 use super::{Exporter, RunReport};
 use crate::format::mean_with_interval;
-use crate::metrics::{Cause, MetricId};
+use crate::metrics::{Breakdown, MetricId};
 use crate::stats::MeanInterval;
 use std::fmt::Write;
 
@@ -13,6 +13,14 @@ pub struct SummaryMarkdown;
 /// Text for a table cell: `|` escaped.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+/// Title of a breakdown's table.
+fn breakdown_title(b: Breakdown) -> &'static str {
+    match b {
+        Breakdown::SurplusByOrigin => "Surplus accounts by origin",
+        Breakdown::LostAccessByCause => "Lost access by cause",
+    }
 }
 
 /// What a paired difference (strategy − baseline, lower is better) says.
@@ -83,11 +91,10 @@ impl Exporter<RunReport<'_>> for SummaryMarkdown {
             "Results",
             &mut MetricId::headline().filter(|m| !m.is_diagnostic()).map(|m| (m.name().to_string(), m)),
         );
-        table(
-            &mut out,
-            "Lost access by cause",
-            &mut Cause::ALL.iter().map(|c| (c.name().to_string(), c.column())),
-        );
+        for b in Breakdown::ALL {
+            let mut parts = b.columns().filter_map(|m| Some((m.part()?.name().to_string(), m)));
+            table(&mut out, breakdown_title(b), &mut parts);
+        }
 
         if let Some(baseline) = result.strategies.first() {
             for (s, other) in result.strategies.iter().enumerate().skip(1) {

@@ -3,7 +3,7 @@
 
 use super::Exporter;
 use super::csv::csv_bytes;
-use super::json::{json_bytes, metrics_and_causes, paired_value};
+use super::json::{json_bytes, paired_value, strategy_object};
 use crate::format::value_text;
 use crate::metrics::COLUMNS;
 use crate::results::sweep::SweepResult;
@@ -35,10 +35,7 @@ pub fn sweep_value(sweep: &SweepResult) -> Value {
                 .strategies
                 .iter()
                 .zip(&p.summaries)
-                .map(|(name, summaries)| {
-                    let (metrics, causes) = metrics_and_causes(summaries);
-                    json!({"name": name, "metrics": metrics, "lost_access_by_cause": causes})
-                })
+                .map(|(name, summaries)| Value::Object(strategy_object(name, summaries)))
                 .collect();
             let names: Vec<&str> = sweep.strategies.iter().map(String::as_str).collect();
             let paired: Vec<Value> = p.paired.iter().map(|d| paired_value(&names, d)).collect();

@@ -3,6 +3,7 @@
 
 use super::world::{GroupSource, World};
 use super::{AccountId, GroupId, PersonId, RecordId};
+use crate::metrics::{Breakdown, MetricId, N_COLUMNS};
 use crate::sim::observe::Observer;
 
 impl<O: Observer> World<'_, O> {
@@ -118,8 +119,30 @@ impl<O: Observer> World<'_, O> {
                 self.counters().orphaned_accounts
             ));
         }
+        // The metrics as they stand: every breakdown adds up to its parent exactly, and only
+        // employed people can have more access than they are entitled to.
+        let metrics = self.final_metrics(self.now());
+        check_breakdowns(&metrics)?;
+        let employed = self.people().iter().filter(|p| p.employed).count() as f64;
+        if metrics[MetricId::OVER_ACCESS_PEOPLE.0] > employed {
+            return Err(format!(
+                "{} people with over-access but {employed} employed",
+                metrics[MetricId::OVER_ACCESS_PEOPLE.0]
+            ));
+        }
         Ok(())
     }
+}
+
+/// Every breakdown of `metrics` (one value per column) adds up to its parent exactly.
+pub(super) fn check_breakdowns(metrics: &[f64; N_COLUMNS]) -> Result<(), String> {
+    for b in Breakdown::ALL {
+        let (parts, whole): (f64, f64) = (b.columns().map(|m| metrics[m.0]).sum(), metrics[b.parent().0]);
+        if parts != whole {
+            return Err(format!("{} add up to {parts}, {} is {whole}", b.name(), b.parent().name()));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -263,6 +286,16 @@ mod tests {
                 assert!(outcome.get(crate::metrics::MetricId::DUPLICATE_PEOPLE) > 0.0);
             }
         }
+    }
+
+    /// A surplus account counted under no origin breaks the breakdown invariant.
+    #[test]
+    fn a_breakdown_that_does_not_add_up_is_reported() {
+        let mut metrics = [0.0; crate::metrics::N_COLUMNS];
+        assert_eq!(super::check_breakdowns(&metrics), Ok(()));
+        metrics[MetricId::SURPLUS_ACCOUNTS.0] = 1.0;
+        let e = super::check_breakdowns(&metrics).unwrap_err();
+        assert!(e.starts_with("surplus_accounts_by_origin add up to 0"), "{e}");
     }
 
     /// With every email agreeing and no drift, no strategy produces a duplicate in any

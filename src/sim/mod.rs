@@ -7,6 +7,7 @@ pub mod emails;
 pub mod engine;
 pub mod event;
 mod invariants;
+mod metric_tests;
 pub mod observe;
 pub mod population;
 mod properties;

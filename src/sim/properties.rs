@@ -6,6 +6,7 @@
 
 use crate::input::validate::{parse_scenario, scenario_from_value};
 use crate::rng::Streams;
+use crate::sim::invariants::check_breakdowns;
 use crate::sim::population::realise;
 use crate::sim::simulate_with;
 use proptest::prelude::*;
@@ -287,12 +288,16 @@ fn load_and_run(v: &Value) {
         let realised = realise(&s, Streams::new(s.seed, r));
         for k in 0..s.strategies.len() {
             let mut n = 0;
-            simulate_with(&s, k, realised.input(), |world| {
+            let outcome = simulate_with(&s, k, realised.input(), |world| {
                 n += 1;
                 if let Err(e) = world.check_invariants() {
                     panic!("invariant broken after event {n} at {} in strategy {k}: {e}\n{v:#}", world.now());
                 }
             });
+            // The reported outcome keeps them too: every breakdown adds up to its parent.
+            if let Err(e) = check_breakdowns(&outcome.values) {
+                panic!("the outcome of strategy {k}: {e}\n{v:#}");
+            }
         }
     }
 }

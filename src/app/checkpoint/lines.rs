@@ -7,7 +7,7 @@
 //! serde_json's shortest round-trip representation, so a resumed point is bit-for-bit the
 //! point that was computed.
 
-use crate::metrics::MetricId;
+use crate::metrics::{COLUMNS, MetricId};
 use crate::results::PairedDifference;
 use crate::results::sweep::PointResult;
 use crate::stats::{MeanInterval, Summary};
@@ -16,11 +16,19 @@ use serde_json::{Value, json};
 /// File name of the checkpoint inside the output folder.
 pub const CHECKPOINT_FILE: &str = ".scimsim-sweep-checkpoint.jsonl";
 
-/// A fingerprint of everything that decides a sweep's numbers: the sweep and base scenario
-/// texts, the replications and the program version. FNV-1a, 64 bits, as hex.
+/// A fingerprint of everything that decides a sweep's numbers and the meaning of its lines: the
+/// sweep and base scenario texts, the replications, the program version and the metric
+/// columns (a checkpoint written with other columns belongs to another sweep: it is refused,
+/// never read column by column into the wrong metrics). FNV-1a, 64 bits, as hex.
 pub fn fingerprint(sweep_text: &str, base_text: &str, replications: u64) -> String {
+    fingerprint_with(sweep_text, base_text, replications, &COLUMNS)
+}
+
+/// [`fingerprint`] with the given metric columns.
+fn fingerprint_with(sweep_text: &str, base_text: &str, replications: u64, columns: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let version = env!("CARGO_PKG_VERSION");
+    let columns = columns.join("\n");
     for part in [
         sweep_text.as_bytes(),
         &[0],
@@ -28,6 +36,8 @@ pub fn fingerprint(sweep_text: &str, base_text: &str, replications: u64) -> Stri
         &[0],
         &replications.to_le_bytes(),
         version.as_bytes(),
+        &[0],
+        columns.as_bytes(),
     ] {
         for &b in part {
             h ^= u64::from(b);
@@ -132,7 +142,7 @@ fn parse_point(line: &str, shape: &Shape<'_>) -> Option<PointResult> {
 pub enum Loaded {
     /// It belongs to this sweep: the points finished so far (in grid order, no duplicates).
     Points(Vec<PointResult>),
-    /// It belongs to another sweep (or another version of this one).
+    /// It belongs to another sweep (or another version of this one, or of scimsim's metrics).
     Foreign,
 }
 
@@ -182,7 +192,7 @@ mod tests {
         PointResult {
             index,
             coords: vec![index],
-            summaries: vec![vec![s; 22], vec![s; 22]],
+            summaries: vec![vec![s; crate::metrics::N_COLUMNS], vec![s; crate::metrics::N_COLUMNS]],
             paired: vec![PairedDifference {
                 baseline: 0,
                 strategy: 1,
@@ -230,5 +240,23 @@ mod tests {
         assert_ne!(a, fingerprint("s ", "b", 10));
         assert_ne!(a, fingerprint("s", "b ", 10));
         assert_ne!(a, fingerprint("s", "b", 11));
+        // Another set of metric columns (an older scimsim's, say) is another sweep.
+        assert_ne!(a, fingerprint_with("s", "b", 10, &COLUMNS[..22]));
+    }
+
+    #[test]
+    fn a_checkpoint_of_other_columns_is_refused() {
+        let axes = axes();
+        // Written with fewer columns: a foreign header, and its lines have the wrong shape.
+        let old = fingerprint_with("s", "b", 10, &COLUMNS[..22]);
+        let mut short = point(0);
+        for s in &mut short.summaries {
+            s.truncate(22);
+        }
+        let text = format!("{}\n{}\n", header(&old), point_line(&short));
+        assert_eq!(load(&text, &fingerprint("s", "b", 10), &shape(&axes)), Loaded::Foreign);
+        // Even under this sweep's header, lines of another column count are not trusted.
+        let text = format!("{}\n{}\n", header("abc"), point_line(&short));
+        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(Vec::new()));
     }
 }

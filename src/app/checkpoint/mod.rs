@@ -70,8 +70,8 @@ fn resumed(run: &Checkpointed<'_>, path: &Path) -> Result<Vec<PointResult>, Erro
     match lines::load(&text, run.fingerprint, &shape) {
         Loaded::Points(points) => Ok(points),
         Loaded::Foreign => Err(Error::Usage(format!(
-            "{} belongs to another sweep, or to this sweep before it or its scenario changed; \
-             run without --resume to start over",
+            "{} belongs to another sweep, or to this sweep before it or its scenario changed, \
+             or to another version of scimsim; run without --resume to start over",
             path.display()
         ))),
     }

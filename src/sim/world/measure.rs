@@ -13,7 +13,7 @@
 use super::World;
 use crate::metrics::{Cause, MetricId, N_COLUMNS, TIMELINE_METRICS};
 use crate::sim::observe::Observer;
-use crate::sim::{AccountId, PersonId, SimTime};
+use crate::sim::{AccountId, Origin, PersonId, SimTime};
 
 impl<O: Observer> World<'_, O> {
     /// Marks `p` as touched by the current operation.
@@ -86,6 +86,20 @@ impl<O: Observer> World<'_, O> {
         values
     }
 
+    /// Surplus accounts by origin, in [`Origin::ALL`] order: of a person's active accounts,
+    /// every one but the first created (the lowest id) is surplus, counted under its own origin.
+    fn surplus_by_origin(&self) -> [u64; Origin::ALL.len()] {
+        let mut by_origin = [0; Origin::ALL.len()];
+        for person in self.people.iter().filter(|p| p.n_active_accounts >= 2) {
+            let active = || person.accounts.iter().copied().filter(|a| self.accounts[a.index()].active);
+            let first = active().min();
+            for a in active().filter(|&a| Some(a) != first) {
+                by_origin[self.accounts[a.index()].origin as usize] += 1;
+            }
+        }
+        by_origin
+    }
+
     /// Every metric at the end of the horizon.
     pub fn final_metrics(&self, horizon: SimTime) -> [f64; N_COLUMNS] {
         let mut v = [0.0; N_COLUMNS];
@@ -94,6 +108,9 @@ impl<O: Observer> World<'_, O> {
         set(&mut v, MetricId::DUPLICATE_PEOPLE, c.duplicate_people as f64);
         let surplus: u64 = self.people.iter().map(|p| u64::from(p.n_active_accounts.saturating_sub(1))).sum();
         set(&mut v, MetricId::SURPLUS_ACCOUNTS, surplus as f64);
+        for (origin, n) in Origin::ALL.into_iter().zip(self.surplus_by_origin()) {
+            set(&mut v, MetricId::surplus_of(origin), n as f64);
+        }
         let split = self
             .people
             .iter()
@@ -112,6 +129,12 @@ impl<O: Observer> World<'_, O> {
             })
             .count();
         set(&mut v, MetricId::MISSING_ACCESS_PEOPLE, missing as f64);
+        let over = (0..self.people.len())
+            .map(PersonId::from_index)
+            .filter(|&p| self.people[p.index()].employed && !self.has(p).minus(self.entitled(p)).is_empty())
+            .count();
+        set(&mut v, MetricId::OVER_ACCESS_PEOPLE, over as f64);
+        set(&mut v, MetricId::REMAPPED_USERS, self.people.iter().filter(|p| p.remapped).count() as f64);
         set(&mut v, MetricId::ORPHANED_ACCOUNTS, c.orphaned_accounts as f64);
         let open: i64 =
             self.accounts.iter().filter_map(|a| a.orphan_since).map(|since| horizon.0 - since.0).sum();
