@@ -35,3 +35,4 @@ pub mod scim_groups;
 pub mod scim_users;
 pub mod server_directory;
 pub mod sign_in;
+mod testing;
