@@ -9,7 +9,7 @@ use crate::metrics::{MetricId, Outcome};
 use crate::rng::Streams;
 use crate::sim::population::realise;
 use crate::sim::world::World;
-use crate::sim::{SimTime, simulate_with};
+use crate::sim::{AccountId, GroupId, SimTime, simulate_with};
 use serde_json::{Value, json};
 
 /// Runs strategy `strategy` of scenario `v` (replication 0) and returns its outcome with
@@ -38,6 +38,16 @@ pub(crate) fn run_looking<T>(
 /// Runs strategy `strategy` of scenario `v` (replication 0).
 pub(crate) fn run(v: &Value, strategy: usize) -> Outcome {
     run_looking(v, strategy, &[], |_| Some(())).0
+}
+
+/// The account holding `email`, if any.
+pub(crate) fn account(world: &World<'_>, email: &str) -> Option<AccountId> {
+    world.emails().get(email).and_then(|e| world.account_by_email(e))
+}
+
+/// True when account `a` is a member of the live cloud group of name index `g`.
+pub(crate) fn in_group(world: &World<'_>, g: usize, a: AccountId) -> bool {
+    world.cloud_group(GroupId::from_index(g)).is_some_and(|c| c.members.contains(&a))
 }
 
 /// `former_users` counts people migrated as a Former user, with or without content.
