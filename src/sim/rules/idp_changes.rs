@@ -97,9 +97,9 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// `p`'s membership of `g` changed: the group's next push places them anew.
+    /// `p`'s membership of `g` changed: the group's next push adds or removes them.
     pub(super) fn membership_changed(&mut self, g: GroupId, p: PersonId) {
-        self.mark_dirty_in(g, p);
+        self.mark_membership_changed(g, p);
         self.queue_group(g);
     }
 }

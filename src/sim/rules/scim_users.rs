@@ -170,12 +170,21 @@ impl<O: Observer> World<'_, O> {
                     self.try_link(r);
                 }
             }
-        } else if self.record(r).linked.is_none() {
-            // "links when an account with e appears (at the next push touching it)"
+        } else {
+            self.deferred_link(r);
+        }
+        true
+    }
+
+    /// R6's deferred link: an unlinked record "links when an account with e appears (at the
+    /// next push touching it)". A push touches a record when it sends that user, or when a group
+    /// push adds or removes that person's membership (ACCESS-2172: "like adding that user to a
+    /// group").
+    pub(super) fn deferred_link(&mut self, r: RecordId) {
+        if self.record(r).linked.is_none() {
             self.set_rule(Rule::R6);
             self.try_link(r);
         }
-        true
     }
 
     /// R9: a leaver's active record is deprovisioned — its managed account deactivated (an
