@@ -104,7 +104,8 @@ pub struct IdpGroup {
     pub members: FxHashSet<PersonId>,
     /// A push of this group is queued for the next sync.
     pub pending: bool,
-    /// The conflict with a same-named cloud group was rejected: every push fails.
+    /// The conflict with a same-named cloud group was rejected: every push fails, until the
+    /// group is re-created in the IdP (a new object meets the cloud group afresh).
     pub rejected: bool,
     /// Members whose SCIM placement may have changed since the last push.
     pub dirty: BTreeSet<PersonId>,
@@ -1104,6 +1105,11 @@ impl<'s, O: Observer> World<'s, O> {
     /// The conflict of IdP group `g` with its same-named cloud group was rejected (R10).
     pub(crate) fn reject_group(&mut self, g: GroupId) {
         self.idp_groups[g.index()].rejected = true;
+    }
+
+    /// IdP group `g` is a new object (re-created): no conflict of it is rejected yet.
+    pub(crate) fn forget_rejection(&mut self, g: GroupId) {
+        self.idp_groups[g.index()].rejected = false;
     }
 
     /// R11 deleted the cloud group of name `g`: a SCIM group re-created with it gets no grants.
