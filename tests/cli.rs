@@ -1452,6 +1452,14 @@ fn messages_for_every_kind_of_bad_scenario() {
             }
         })),
     );
+    snapshot(
+        "unlisted_event_group",
+        2,
+        run(&scenario_bytes(|s| {
+            s["events"] =
+                json!([{"day": 5, "do": "create_idp_group", "group": "payroll", "members": ["ann"]}]);
+        })),
+    );
     snapshot("unknown_metric", 2, run(&scenario_bytes(|s| s["expect"][0]["metric"] = json!("duplicates"))));
     snapshot("too_many_replications", 2, run(&scenario_bytes(|s| s["replications"] = json!(1_000_000))));
     snapshot(

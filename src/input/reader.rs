@@ -97,15 +97,24 @@ impl Problems {
         self.list.push(Problem::new(at.clone(), message, Some(hint.into())));
     }
 
-    /// Records "unknown NAME" with a did-you-mean hint drawn from `known`.
+    /// Records "unknown NAME" with a did-you-mean hint drawn from `known`, else the list of
+    /// known names when it is short.
     pub fn push_unknown(&mut self, at: &JsonPath, what: &str, name: &str, known: &[&str]) {
+        self.push_unknown_or(at, what, name, known, expected_one_of(known));
+    }
+
+    /// Records "unknown NAME" with a did-you-mean hint drawn from `known`, else `fallback`.
+    pub fn push_unknown_or(
+        &mut self,
+        at: &JsonPath,
+        what: &str,
+        name: &str,
+        known: &[&str],
+        fallback: Option<String>,
+    ) {
         let message = format!("unknown {what} `{name}`");
-        match did_you_mean(name, known) {
-            Some(best) => self.push_hint(at, message, format!("did you mean `{best}`?")),
-            None if known.is_empty() => self.push(at, message),
-            None if known.len() <= 12 => {
-                self.push_hint(at, message, format!("expected one of {}", quote_list(known)))
-            }
+        match did_you_mean(name, known).map(|best| format!("did you mean `{best}`?")).or(fallback) {
+            Some(hint) => self.push_hint(at, message, hint),
             None => self.push(at, message),
         }
     }
@@ -639,6 +648,11 @@ pub fn tagged_schema(tag: &str, description: &str, variants: Vec<(&str, Value)>)
         })
         .collect();
     json!({"description": description, "oneOf": one_of})
+}
+
+/// "expected one of …" when there are a few known names (at most 12), else nothing.
+pub fn expected_one_of(known: &[&str]) -> Option<String> {
+    (1..=12).contains(&known.len()).then(|| format!("expected one of {}", quote_list(known)))
 }
 
 /// `a`, `b` and `c` quoted for messages.

@@ -105,6 +105,10 @@ impl<O: Observer> World<'_, O> {
                     return Err(format!("IdP group {g} lists person {} who does not list it", p.0));
                 }
             }
+            // A membership change is also a placement to reconcile at the group's next push.
+            if let Some(p) = group.changed.iter().find(|p| !group.dirty.contains(p)) {
+                return Err(format!("IdP group {g}: person {}'s membership changed but is not dirty", p.0));
+            }
         }
         orphaned += self.accounts().iter().filter(|a| a.orphan_since.is_some()).count() as u64;
         if duplicates != self.counters().duplicate_people {

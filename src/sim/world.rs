@@ -104,10 +104,14 @@ pub struct IdpGroup {
     pub members: FxHashSet<PersonId>,
     /// A push of this group is queued for the next sync.
     pub pending: bool,
-    /// The conflict with a same-named cloud group was rejected: every push fails.
+    /// The conflict with a same-named cloud group was rejected: every push fails, until the
+    /// group is re-created in the IdP (a new object meets the cloud group afresh).
     pub rejected: bool,
     /// Members whose SCIM placement may have changed since the last push.
     pub dirty: BTreeSet<PersonId>,
+    /// People whose membership of the group changed since its last push (each also in
+    /// `dirty`): that push adds or removes them, which runs R6's deferred link for them.
+    pub changed: BTreeSet<PersonId>,
     /// R11 deleted the cloud group of this name: a re-created SCIM group gets no grants.
     pub grants_lost: bool,
 }
@@ -1099,19 +1103,39 @@ impl<'s, O: Observer> World<'s, O> {
         self.idp_groups[g.index()].dirty.insert(p);
     }
 
+    /// `p`'s membership of SCIM group `g` changed: its next push adds or removes them (and
+    /// reconciles their placement).
+    pub(crate) fn note_membership_change(&mut self, g: GroupId, p: PersonId) {
+        let group = &mut self.idp_groups[g.index()];
+        group.dirty.insert(p);
+        group.changed.insert(p);
+    }
+
     /// Takes the members of `g` whose placement may have changed since its last push.
     pub(crate) fn take_dirty(&mut self, g: GroupId) -> BTreeSet<PersonId> {
         std::mem::take(&mut self.idp_groups[g.index()].dirty)
     }
 
+    /// Takes the people whose membership of `g` changed since its last push.
+    pub(crate) fn take_membership_changes(&mut self, g: GroupId) -> BTreeSet<PersonId> {
+        std::mem::take(&mut self.idp_groups[g.index()].changed)
+    }
+
     /// Forgets which members of `g` may have changed (the push dealt with the whole group).
     pub(crate) fn clear_dirty(&mut self, g: GroupId) {
-        self.idp_groups[g.index()].dirty.clear();
+        let group = &mut self.idp_groups[g.index()];
+        group.dirty.clear();
+        group.changed.clear();
     }
 
     /// The conflict of IdP group `g` with its same-named cloud group was rejected (R10).
     pub(crate) fn reject_group(&mut self, g: GroupId) {
         self.idp_groups[g.index()].rejected = true;
+    }
+
+    /// IdP group `g` is a new object (re-created): no conflict of it is rejected yet.
+    pub(crate) fn forget_rejection(&mut self, g: GroupId) {
+        self.idp_groups[g.index()].rejected = false;
     }
 
     /// R11 deleted the cloud group of name `g`: a SCIM group re-created with it gets no grants.
@@ -1281,6 +1305,7 @@ impl<'s, O: Observer> World<'s, O> {
         for g in &mut self.idp_groups {
             g.pending = false;
             g.dirty.clear();
+            g.changed.clear();
         }
         self.pending_users.clear();
         self.pending_groups.clear();

@@ -84,6 +84,19 @@ impl Checker<'_> {
         spec
     }
 
+    /// A group an event names. Every one must be listed in `groups`, which gives each name its
+    /// grants and whether it is synced: an event cannot bring a new group name (a
+    /// `create_idp_group` re-creates a listed group in the IdP).
+    fn event_group(&mut self, name: &str, at: &JsonPath) -> Option<GroupId> {
+        let hint = (!name.is_empty()).then(|| {
+            format!(
+                "`groups` must list every group an event names, with its grants and whether it is \
+                 synced: add `{{\"name\": \"{name}\", \"grants\": [...]}}`"
+            )
+        });
+        self.groups.get_or(name, at, self.problems, hint).map(GroupId::from_index)
+    }
+
     pub(super) fn check_events(
         &mut self,
         events: &Items<EventFile>,
@@ -185,11 +198,10 @@ impl Checker<'_> {
                     join_ids.remove(&i).map(|(p, spec)| ExoKind::Join { person: p, spec: Box::new(spec) })
                 }
                 EventFile::DeleteIdpGroup(d) => self
-                    .groups
-                    .get(&d.group, &here.key("group"), self.problems)
-                    .map(|g| ExoKind::DeleteIdpGroup { group: GroupId::from_index(g) }),
+                    .event_group(&d.group, &here.key("group"))
+                    .map(|group| ExoKind::DeleteIdpGroup { group }),
                 EventFile::CreateIdpGroup(c) => {
-                    let group = self.groups.get(&c.group, &here.key("group"), self.problems);
+                    let group = self.event_group(&c.group, &here.key("group"));
                     let members = c.members.as_ref().map(|names| {
                         let mut members = Vec::new();
                         for (k, m) in names.iter().enumerate() {
@@ -203,16 +215,16 @@ impl Checker<'_> {
                         }
                         members
                     });
-                    group.map(|g| ExoKind::CreateIdpGroup { group: GroupId::from_index(g), members })
+                    group.map(|group| ExoKind::CreateIdpGroup { group, members })
                 }
                 EventFile::AddToIdpGroup(m) | EventFile::RemoveFromIdpGroup(m) => {
-                    let group = self.groups.get(&m.group, &here.key("group"), self.problems);
+                    let group = self.event_group(&m.group, &here.key("group"));
                     let p = person(self, &m.person, &here.key("person"), true);
                     match (group, p) {
-                        (Some(g), Some(p)) => Some(if matches!(e, EventFile::AddToIdpGroup(_)) {
-                            ExoKind::AddToIdpGroup { group: GroupId::from_index(g), person: p }
+                        (Some(group), Some(person)) => Some(if matches!(e, EventFile::AddToIdpGroup(_)) {
+                            ExoKind::AddToIdpGroup { group, person }
                         } else {
-                            ExoKind::RemoveFromIdpGroup { group: GroupId::from_index(g), person: p }
+                            ExoKind::RemoveFromIdpGroup { group, person }
                         }),
                         _ => None,
                     }
@@ -256,6 +268,48 @@ mod tests {
     use super::*;
     use crate::input::validate::scenario_from_value;
     use serde_json::json;
+
+    /// Every group an event names must be listed in `groups` — `create_idp_group` included, and
+    /// an empty name too (it used to drop the event silently) — each reported at its path.
+    #[test]
+    fn every_group_an_event_names_must_be_listed() {
+        let mut v = base();
+        v["events"] = json!([
+            {"day": 1, "do": "create_idp_group", "group": "payroll", "members": ["ann"]},
+            {"day": 2, "do": "delete_idp_group", "group": "payroll"},
+            {"day": 3, "do": "add_to_idp_group", "group": "payroll", "person": "ann"},
+            {"day": 4, "do": "remove_from_idp_group", "group": "", "person": "ann"},
+            {"day": 5, "do": "create_idp_group", "group": ""},
+            {"day": 6, "do": "join", "person": {"id": "cy", "idp_email": "cy@acme.com", "idp_groups": ["payroll", ""]}},
+            {"day": 7, "do": "delete_idp_group", "group": 3}
+        ]);
+        let unlisted = "unknown group `payroll` (hint: `groups` must list every group an event names, with \
+                        its grants and whether it is synced: add `{\"name\": \"payroll\", \"grants\": [...]}`)";
+        let empty = "the group name is empty (hint: expected one of `jira-users`)";
+        let found = problems(&v);
+        let expected = [
+            format!("$.events[0].group: {unlisted}"),
+            format!("$.events[1].group: {unlisted}"),
+            format!("$.events[2].group: {unlisted}"),
+            format!("$.events[3].group: {empty}"),
+            format!("$.events[4].group: {empty}"),
+            "$.events[5].person.idp_groups[0]: unknown group `payroll` (hint: expected one of `jira-users`)"
+                .into(),
+            format!("$.events[5].person.idp_groups[1]: {empty}"),
+            // A value of the wrong type is reported once, where it is read.
+            "$.events[6].group: expected a string, found a number".into(),
+        ];
+        for e in &expected {
+            assert!(found.contains(e), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        // A close misspelling still gets its did-you-mean.
+        v["events"] = json!([{"day": 1, "do": "create_idp_group", "group": "jira-user"}]);
+        assert_eq!(
+            problems(&v),
+            ["$.events[0].group: unknown group `jira-user` (hint: did you mean `jira-users`?)"]
+        );
+    }
 
     #[test]
     fn joiners_are_numbered_after_the_people_and_must_join_before_use() {

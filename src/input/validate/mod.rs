@@ -17,7 +17,7 @@ use super::raw::ScenarioFile;
 use super::scenario::*;
 use crate::format::show_number as show;
 use crate::ids::SimTime;
-use crate::input::reader::{FromJson, Items, JsonPath, Problem, Problems};
+use crate::input::reader::{FromJson, Items, JsonPath, Problem, Problems, expected_one_of};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -127,14 +127,31 @@ impl Names {
         self.names.push(name.to_string());
     }
 
-    /// Looks a name up; reports an unknown one (empty names were reported where read).
+    /// Looks a name up; reports an unknown or empty one.
     fn get(&self, name: &str, at: &JsonPath, problems: &mut Problems) -> Option<usize> {
+        self.get_or(name, at, problems, None)
+    }
+
+    /// [`Names::get`], with `hint` for a name that is not close to a known one (instead of the
+    /// list of known names). A value of the wrong type reads as an empty name, already
+    /// reported where it was read; an empty string given as the name is reported here.
+    fn get_or(
+        &self,
+        name: &str,
+        at: &JsonPath,
+        problems: &mut Problems,
+        hint: Option<String>,
+    ) -> Option<usize> {
         if let Some(&i) = self.index.get(name) {
             return Some(i);
         }
+        let known: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let fallback = hint.or_else(|| expected_one_of(&known));
         if !name.is_empty() {
-            let known: Vec<&str> = self.names.iter().map(String::as_str).collect();
-            problems.push_unknown(at, self.what, name, &known);
+            problems.push_unknown_or(at, self.what, name, &known, fallback);
+        } else if !problems.any_within(at) {
+            let hint = fallback.unwrap_or_else(|| format!("name a {} this file defines", self.what));
+            problems.push_hint(at, format!("the {} name is empty", self.what), hint);
         }
         None
     }

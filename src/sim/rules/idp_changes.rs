@@ -61,9 +61,14 @@ impl<O: Observer> World<'_, O> {
         self.queue_group(g);
     }
 
-    /// The IdP group is (re-)created with exactly these members (`None`: those it had).
+    /// The IdP group is (re-)created with exactly these members (`None`: those it had). A
+    /// re-created group is a new IdP object: its next push meets a same-named local cloud
+    /// group afresh, as a new conflict (R10), even if the deleted one's conflict was rejected.
     pub(crate) fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
         self.set_rule(Rule::R11);
+        if !self.idp_group(g).exists {
+            self.forget_rejection(g);
+        }
         self.set_idp_group_exists(g, true);
         if let Some(members) = members {
             let wanted: rustc_hash::FxHashSet<PersonId> = members.iter().copied().collect();
@@ -97,9 +102,57 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// `p`'s membership of `g` changed: the group's next push places them anew.
+    /// `p`'s membership of `g` changed: the group's next push adds or removes them.
     pub(super) fn membership_changed(&mut self, g: GroupId, p: PersonId) {
-        self.mark_dirty_in(g, p);
+        self.mark_membership_changed(g, p);
         self.queue_group(g);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::run;
+    use crate::metrics::MetricId;
+    use serde_json::{Value, json};
+
+    /// jira-users is synced and also a local cloud group; ann is in it. SCIM starts at d1.
+    fn local_group(events: Value, policy: &str) -> Value {
+        json!({
+            "name": "recreated-conflict", "replications": 1, "horizon_days": 4, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true, "cloud_grants": ["jira"]}],
+            "population": {"people": [{"id": "ann", "idp_email": "ann@acme.com", "idp_groups": ["jira-users"]}]},
+            "events": events,
+            "strategies": [{"name": "s", "group_conflicts": policy, "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"}
+            ]}]
+        })
+    }
+
+    fn conflicts_and_errors(events: Value, policy: &str) -> (f64, f64) {
+        let outcome = run(&local_group(events, policy), 0);
+        (outcome.get(MetricId::GROUP_CONFLICTS), outcome.get(MetricId::SCIM_ERRORS))
+    }
+
+    /// Re-creating a deleted IdP group whose name is a local cloud group raises a new conflict:
+    /// its next push counts `group_conflicts` again and applies the policy again. A group that
+    /// was not deleted is no new object: `create_idp_group` on it keeps the rejection.
+    #[test]
+    fn a_recreated_group_meets_the_local_group_afresh() {
+        let delete = json!({"day": 2, "do": "delete_idp_group", "group": "jira-users"});
+        let create = json!({"day": 3, "do": "create_idp_group", "group": "jira-users", "members": ["ann"]});
+        // d1 conflict rejected (error), d2 the deletion fails (error), d3 a new conflict (error).
+        assert_eq!(conflicts_and_errors(json!([delete, create]), "reject"), (2.0, 3.0));
+        // Without the deletion, the group is the same object: its push fails as rejected.
+        assert_eq!(conflicts_and_errors(json!([create]), "reject"), (1.0, 2.0));
+        // Deleted and re-created between two syncs (d2 is a sync instant; the next is 40
+        // minutes later): pushed once, still as a new object.
+        let quick = json!([{"day": 2.001, "do": "delete_idp_group", "group": "jira-users"},
+                           {"day": 2.01, "do": "create_idp_group", "group": "jira-users"}]);
+        assert_eq!(conflicts_and_errors(quick, "reject"), (2.0, 2.0));
+        // Accepted, the cloud group became SCIM's; R11 deleted it, so nothing conflicts again.
+        assert_eq!(conflicts_and_errors(json!([delete, create]), "accept"), (1.0, 0.0));
     }
 }

@@ -8,12 +8,12 @@
 //! | R2′ domains (a claim needs an account) | [`domains`] | `verify_domain`, `claim_accounts`; the auto-claim in `World::create_account` |
 //! | R3 migration, users | [`migration`] | `migrate`, `migrate_user` |
 //! | R4 migration, groups | [`migration`] | `ensure_migrated_group`, `add_migrated_member` |
-//! | R5 enable SCIM, syncs | [`provisioning`] | `enable_scim`, `sync_tick`, `queue_user`, `queue_group`, `mark_dirty`, `mark_dirty_in` |
-//! | R6 SCIM user create/link | [`scim_users`] | `push_user`, `create_record`, `link_target`, `link`, `try_link` |
+//! | R5 enable SCIM, syncs | [`provisioning`] | `enable_scim`, `sync_tick`, `queue_user`, `queue_group`, `mark_dirty`, `mark_dirty_in`, `mark_membership_changed` |
+//! | R6 SCIM user create/link | [`scim_users`] | `push_user`, `create_record`, `link_target`, `link`, `try_link`, `deferred_link` (also run by group pushes: [`scim_groups`] `link_member`) |
 //! | R7 SCIM email change | [`scim_users`] | `push_email_change` (called by `update_record`) |
 //! | R8 IdP re-key | [`scim_users`] | `rekey`; the failing create in `create_record` |
-//! | R9 deprovision | [`scim_users`] | `push_deprovision` (called by `update_record`, after R7) |
-//! | R10 group push and conflicts | [`scim_groups`] | `push_group`, `replace_members`, `reconcile_members`, `scim_account` |
+//! | R9 deprovision | [`scim_users`] | `push_deprovision` (called by `update_record`: alone for a leaver, after R7 for an employed user) |
+//! | R10 group push and conflicts | [`scim_groups`] | `push_group`, `replace_members`, `reconcile_members`, `link_member`, `scim_account` |
 //! | R11 group deletion | [`scim_groups`] | `push_group_deletion`; the IdP side in [`idp_changes`]: `delete_idp_group`, `create_idp_group` |
 //! | R12 disable SCIM | [`disable`] | `disable_scim` |
 //! | R13 admin email fix | [`email_fix`] | `fix_emails` |
@@ -38,3 +38,4 @@ pub mod scim_groups;
 pub mod scim_users;
 pub mod server_directory;
 pub mod sign_in;
+mod testing;

@@ -3,7 +3,8 @@
 //! every synced group); later syncs, every interval from that instant, push only what changed
 //! since the last one: users first, in the order they first changed, then groups. Changes are
 //! queued only while the directory syncs; a group push reconciles only the members whose
-//! placement may have changed (`IdpGroup::dirty`), so its cost follows the changes, not the
+//! placement may have changed (`IdpGroup::dirty`), and runs R6's deferred link only for those
+//! whose membership changed (`IdpGroup::changed`), so its cost follows the changes, not the
 //! group's size.
 
 use crate::sim::event::Event;
@@ -88,13 +89,26 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// Notes that `p`'s placement in group `g` may have changed. Only a live SCIM group
-    /// reconciles members one by one; any other group is rebuilt whole when SCIM takes it.
+    /// Notes that `p`'s placement in group `g` may have changed.
     pub(super) fn mark_dirty_in(&mut self, g: GroupId, p: PersonId) {
-        if self.directory() == DirectoryState::Active
-            && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim)
-        {
+        if self.reconciles_members(g) {
             self.note_dirty(g, p);
         }
+    }
+
+    /// Notes that `p`'s membership of group `g` changed: its next push adds or removes them,
+    /// which also runs R6's deferred link for them.
+    pub(super) fn mark_membership_changed(&mut self, g: GroupId, p: PersonId) {
+        if self.reconciles_members(g) {
+            self.note_membership_change(g, p);
+        }
+    }
+
+    /// True when the next push of `g` reconciles its members one by one: only a live SCIM
+    /// group does; any other group is rebuilt whole when SCIM takes it (and that whole-list
+    /// push adds every member).
+    fn reconciles_members(&self, g: GroupId) -> bool {
+        self.directory() == DirectoryState::Active
+            && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim)
     }
 }

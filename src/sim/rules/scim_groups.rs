@@ -4,7 +4,10 @@
 //!   read-only SCIM group of its members' linked accounts, with the scenario's grants for that
 //!   name; a same-named local or migrated group is a conflict — `accept` takes it over (its
 //!   grants stay, its members are replaced), `reject` (and any default-access group) keeps it
-//!   local and fails that push and every later one. Membership changes flow at each sync.
+//!   local and fails that push and every later one. Membership changes flow at each sync. A
+//!   push that adds or removes a person's membership touches their record: an unlinked one
+//!   links then (R6's deferred link), before the push places their account. A group's first,
+//!   whole-list push adds every member.
 //! - **R11 group deletion**: a group deleted in the IdP (or out of scope) deletes the cloud group
 //!   at the next push; a SCIM group re-created with that name gets no grants.
 
@@ -76,6 +79,20 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
+    /// R6's deferred link when a group push adds or removes `p`'s membership ("like adding that
+    /// user to a group", ACCESS-2172): their current record, when it is active and unlinked,
+    /// tries to link, before the push places their account. A deprovisioned record takes no
+    /// operation (R9).
+    fn link_member(&mut self, p: PersonId) {
+        let Some(r) = self.person(p).idp.as_ref().filter(|i| i.in_scope).and_then(|i| i.record) else {
+            return;
+        };
+        if self.record(r).active {
+            self.deferred_link(r);
+            self.set_rule(Rule::R10);
+        }
+    }
+
     /// The account a group push places for `p`: the linked account of their current record,
     /// when that record is active.
     pub(super) fn scim_account(&self, p: PersonId) -> Option<AccountId> {
@@ -94,6 +111,8 @@ impl<O: Observer> World<'_, O> {
         let mut placed = FxHashMap::default();
         placed.reserve(members.len());
         for p in members {
+            // A whole-list push adds every member: it touches each one's record (R6).
+            self.link_member(p);
             if let Some(a) = self.scim_account(p) {
                 placed.insert(p, a);
             }
@@ -115,8 +134,13 @@ impl<O: Observer> World<'_, O> {
         self.clear_dirty(g);
     }
 
-    /// Brings a SCIM group up to date for the members that changed since its last push.
+    /// Brings a SCIM group up to date for the members that changed since its last push: the
+    /// people it adds or removes first run R6's deferred link, then every member whose
+    /// placement may have changed is placed anew.
     fn reconcile_members(&mut self, g: GroupId) {
+        for p in self.take_membership_changes(g) {
+            self.link_member(p);
+        }
         for p in self.take_dirty(g) {
             let wanted = if self.idp_group(g).members.contains(&p) { self.scim_account(p) } else { None };
             let old = self.cloud_group(g).and_then(|c| c.placed.get(&p).copied());
@@ -144,5 +168,113 @@ impl<O: Observer> World<'_, O> {
         let Some(r) = self.account(a).linked_record else { return false };
         let p = self.record(r).person;
         self.idp_group(g).members.contains(&p) && self.scim_account(p) == Some(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{account, in_group, run_looking};
+    use crate::metrics::MetricId;
+    use serde_json::{Value, json};
+
+    /// pat's IdP email is on a domain nobody can verify, so their record stays unlinked at the
+    /// first sync (d1); at cutover (d2) pat self-signs up with it. `events` come after that.
+    /// Groups: 0 jira-users (pat and ann), 1 confluence-users (ann), both synced.
+    fn unlinked_pat(events: Value) -> Value {
+        json!({
+            "name": "deferred-link", "replications": 1, "horizon_days": 6,
+            "products": ["jira", "confluence"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [
+                {"name": "jira-users", "grants": ["jira"], "synced_from_idp": true},
+                {"name": "confluence-users", "grants": ["confluence"], "synced_from_idp": true}
+            ],
+            "population": {"people": [
+                {"id": "ann", "idp_email": "ann@acme.com", "idp_groups": ["jira-users", "confluence-users"]},
+                {"id": "pat", "idp_email": "pat@partner.io", "idp_groups": ["jira-users"]}
+            ]},
+            "events": events,
+            "strategies": [{"name": "s", "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"},
+                {"day": 2, "do": "cutover", "login_spread_days": 0}
+            ]}]
+        })
+    }
+
+    /// After the events (at the horizon): pat's record is linked to their self-signup
+    /// account, which is in jira-users, in confluence-users.
+    fn pat_at_the_end(events: Value) -> (f64, Option<(bool, bool, bool)>) {
+        let (outcome, seen) = run_looking(&unlinked_pat(events), 0, &[6.0], |w| {
+            let a = account(w, "pat@partner.io")?;
+            let record = w.records().get(1)?;
+            Some((record.linked == Some(a), in_group(w, 0, a), in_group(w, 1, a)))
+        });
+        (outcome.get(MetricId::UNLINKED_SCIM_RECORDS), seen[0])
+    }
+
+    /// R6's deferred link runs when a group push adds or removes the person's membership; the
+    /// account then joins only the groups pushed after the link (ACCESS-1737), and a push that
+    /// changes someone else's membership does not touch pat's record.
+    #[test]
+    fn a_group_push_that_adds_or_removes_a_member_runs_the_deferred_link() {
+        assert_eq!(pat_at_the_end(json!([])), (1.0, Some((false, false, false))), "no push touches pat");
+        let add = json!([{"day": 3, "do": "add_to_idp_group", "group": "confluence-users", "person": "pat"}]);
+        assert_eq!(
+            pat_at_the_end(add),
+            (0.0, Some((true, false, true))),
+            "linked, joins confluence-users only"
+        );
+        let remove =
+            json!([{"day": 3, "do": "remove_from_idp_group", "group": "jira-users", "person": "pat"}]);
+        assert_eq!(pat_at_the_end(remove), (0.0, Some((true, false, false))), "a remove links too");
+        let other =
+            json!([{"day": 3, "do": "remove_from_idp_group", "group": "jira-users", "person": "ann"}]);
+        assert_eq!(pat_at_the_end(other), (1.0, Some((false, false, false))), "not pat's membership");
+        // A later push of jira-users places the linked account there.
+        let both = json!([
+            {"day": 3, "do": "add_to_idp_group", "group": "confluence-users", "person": "pat"},
+            {"day": 4, "do": "remove_from_idp_group", "group": "jira-users", "person": "ann"}
+        ]);
+        assert_eq!(pat_at_the_end(both), (0.0, Some((true, true, true))));
+    }
+
+    /// A group's first push after its re-creation (a whole-list push) adds every member, so it
+    /// runs the deferred link for each.
+    #[test]
+    fn a_whole_list_push_links_every_unlinked_member() {
+        let recreate = json!([
+            {"day": 3, "do": "delete_idp_group", "group": "jira-users"},
+            {"day": 4, "do": "create_idp_group", "group": "jira-users"}
+        ]);
+        assert_eq!(pat_at_the_end(recreate), (0.0, Some((true, true, false))));
+    }
+
+    /// After a failed re-key (R8: the email's account is linked to the old record), group
+    /// membership is the person's current IdP object's, which has no record: the old record's
+    /// account leaves the SCIM group at that group's next push (not before).
+    #[test]
+    fn after_a_failed_rekey_the_old_account_leaves_at_the_groups_next_push() {
+        let v = |events: Value| {
+            let mut v = unlinked_pat(events);
+            v["population"]["people"][1]["idp_email"] = json!("pat@acme.com");
+            v
+        };
+        let look = |w: &crate::sim::world::World<'_>| {
+            let a = account(w, "pat@acme.com")?;
+            let old = w.records().get(1)?;
+            Some((in_group(w, 0, a), w.account(a).active, old.active && old.linked == Some(a)))
+        };
+        let rekey = json!({"day": 3, "do": "rekey_idp_object", "person": "pat"});
+        let push = json!({"day": 4, "do": "remove_from_idp_group", "group": "jira-users", "person": "ann"});
+        let (outcome, seen) = run_looking(&v(json!([rekey, push])), 0, &[2.0, 3.5, 6.0], look);
+        assert_eq!(seen[0], Some((true, true, true)), "linked and placed at the first sync");
+        assert_eq!(seen[1], Some((true, true, true)), "the re-key's push failed; jira-users not pushed yet");
+        assert_eq!(seen[2], Some((false, true, true)), "the next push of jira-users removed it");
+        assert_eq!(outcome.get(MetricId::SCIM_ERRORS), 1.0);
+        assert_eq!(outcome.get(MetricId::LOST_ACCESS_INCIDENTS), 1.0, "pat still entitled to jira");
+        let (_, seen) = run_looking(&v(json!([rekey])), 0, &[6.0], look);
+        assert_eq!(seen[0], Some((true, true, true)), "no push of jira-users: it stays");
     }
 }

@@ -9,7 +9,8 @@
 //! - **R8 re-key**: a new IdP object for a person; its first push creates a new record, and fails
 //!   when the email's account is linked to another record.
 //! - **R9 deprovision**: a leaver's record goes inactive and its managed account is deactivated
-//!   (an unmanaged one only leaves the SCIM groups); a returning user is reprovisioned.
+//!   (an unmanaged one only leaves the SCIM groups); a returning user is reprovisioned. A
+//!   leaver's push is the deprovision alone: attribute changes queued with it are not sent.
 
 use crate::metrics::Cause;
 use crate::sim::emails::EmailId;
@@ -116,17 +117,21 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// R7 then R9: a later push of an object that has a record sends its email, then its
-    /// lifecycle; a failed email push sends nothing more.
+    /// A later push of an object that has a record. An employed user's push sends their email
+    /// (R7), then their lifecycle (R9); a failed email push sends nothing more. A leaver's push
+    /// is a deprovision alone (R9): their queued attribute changes are not sent, so a taken new
+    /// email cannot keep a leaver active.
     fn update_record(&mut self, p: PersonId, r: RecordId) {
-        let employed = self.person(p).employed;
-        if !employed && !self.record(r).active {
-            // A deprovisioned user: every operation on it is refused (404) until it is active
-            // again, so nothing changes — in particular its account is not re-linked.
+        if !self.person(p).employed {
+            // A deprovisioned user takes no operation (404) until it is active again, so an
+            // inactive record stays as it is — in particular its account is not re-linked.
+            if self.record(r).active {
+                self.push_deprovision(p, r, false);
+            }
             return;
         }
         if self.push_email_change(p, r) {
-            self.push_deprovision(p, r, employed);
+            self.push_deprovision(p, r, true);
         }
     }
 
@@ -165,12 +170,21 @@ impl<O: Observer> World<'_, O> {
                     self.try_link(r);
                 }
             }
-        } else if self.record(r).linked.is_none() {
-            // "links when an account with e appears (at the next push touching it)"
+        } else {
+            self.deferred_link(r);
+        }
+        true
+    }
+
+    /// R6's deferred link: an unlinked record "links when an account with e appears (at the
+    /// next push touching it)". A push touches a record when it sends that user, or when a group
+    /// push adds or removes that person's membership (ACCESS-2172: "like adding that user to a
+    /// group").
+    pub(super) fn deferred_link(&mut self, r: RecordId) {
+        if self.record(r).linked.is_none() {
             self.set_rule(Rule::R6);
             self.try_link(r);
         }
-        true
     }
 
     /// R9: a leaver's active record is deprovisioned — its managed account deactivated (an
@@ -199,5 +213,66 @@ impl<O: Observer> World<'_, O> {
             }
             self.mark_dirty(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{account, in_group, run_looking};
+    use crate::metrics::MetricId;
+    use serde_json::{Value, json};
+
+    /// lee (in the synced group jira-users) changes email to one sam's pre-existing account
+    /// holds, and leaves, within one sync interval.
+    fn leaver_with_taken_email() -> Value {
+        json!({
+            "name": "leaver", "replications": 1, "horizon_days": 4, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true}],
+            "population": {"people": [
+                {"id": "lee", "idp_email": "lee@acme.com", "idp_groups": ["jira-users"]},
+                {"id": "sam", "cloud_email": "lee.new@acme.com"}
+            ]},
+            "events": [
+                {"day": 2, "do": "change_idp_email", "person": "lee", "to": "lee.new@acme.com"},
+                {"day": 2, "do": "leave", "person": "lee"}
+            ],
+            "strategies": [{"name": "s", "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"}
+            ]}]
+        })
+    }
+
+    /// A leaver's push is a deprovision alone: the queued email change is not sent, so the
+    /// taken address cannot make the push fail and keep the leaver's account active.
+    #[test]
+    fn a_leavers_push_is_a_deprovision_alone() {
+        let (outcome, seen) = run_looking(&leaver_with_taken_email(), 0, &[1.0, 4.0], |w| {
+            let a = account(w, "lee@acme.com")?;
+            let record = w.records().first()?;
+            let linked = record.linked == Some(a);
+            Some((w.account(a).active, in_group(w, 0, a), record.active, linked))
+        });
+        assert_eq!(seen[0], Some((true, true, true, true)), "provisioned at the first sync");
+        // Deprovisioned at day 2; the account still holds the old email (it was not sent).
+        assert_eq!(seen[1], Some((false, false, false, true)));
+        assert_eq!(outcome.get(MetricId::SCIM_ERRORS), 0.0);
+        assert_eq!(outcome.get(MetricId::ORPHANED_ACCOUNTS), 0.0);
+        assert_eq!(outcome.get(MetricId::DUPLICATE_PEOPLE), 0.0);
+    }
+
+    /// An employed user's push still sends the email first: the taken address fails it.
+    #[test]
+    fn an_employed_users_taken_email_still_fails_the_push() {
+        let mut v = leaver_with_taken_email();
+        v["events"].as_array_mut().expect("events").pop();
+        let (outcome, seen) = run_looking(&v, 0, &[4.0], |w| {
+            let a = account(w, "lee@acme.com")?;
+            Some((w.account(a).active, in_group(w, 0, a)))
+        });
+        assert_eq!(seen, [Some((true, true))]);
+        assert_eq!(outcome.get(MetricId::SCIM_ERRORS), 1.0);
     }
 }

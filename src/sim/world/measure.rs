@@ -143,11 +143,7 @@ impl<O: Observer> World<'_, O> {
         set(&mut v, MetricId::SCIM_ERRORS, c.scim_errors as f64);
         let unlinked = self.records.iter().filter(|r| r.linked.is_none()).count();
         set(&mut v, MetricId::UNLINKED_SCIM_RECORDS, unlinked as f64);
-        set(
-            &mut v,
-            MetricId::FORMER_USERS,
-            self.people.iter().filter(|p| p.former_user && p.content_account.is_some()).count() as f64,
-        );
+        set(&mut v, MetricId::FORMER_USERS, self.people.iter().filter(|p| p.former_user).count() as f64);
         set(
             &mut v,
             MetricId::BLOCKED_USERS,
