@@ -10,7 +10,7 @@ use crate::metrics::{MetricId, Outcome};
 use crate::rng::Streams;
 use crate::sim::observe::NoObserver;
 use crate::sim::population::realise;
-use crate::sim::testing::{run_and_look, scenario};
+use crate::sim::testing::{run, run_and_look, scenario};
 use crate::sim::world::World;
 use crate::sim::{Origin, PersonId};
 use serde_json::{Value, json};
@@ -133,4 +133,25 @@ fn remapped_users_counts_the_marked_people() {
     // Ann's IdP email differs from her server email; Bob's is the same.
     assert_eq!(outcome(&file(json!({"to": "idp_email"}))).get(MetricId::REMAPPED_USERS), 1.0);
     assert_eq!(outcome(&file(json!({}))).get(MetricId::REMAPPED_USERS), 0.0);
+}
+
+/// `former_users` counts people migrated as a Former user, with or without content.
+#[test]
+fn former_users_count_with_or_without_content() {
+    let v = json!({
+        "name": "former", "replications": 1, "horizon_days": 2, "products": ["jira"],
+        "domains": [{"name": "acme.com"}],
+        "population": {"people": [
+            {"id": "vic", "server_email": "vic-at-acme", "owns_content": false},
+            {"id": "wes", "server_email": "wes-at-acme"}
+        ]},
+        "strategies": [
+            {"name": "former", "timeline": [{"day": 1, "do": "migrate", "invalid_emails": "former_user"}]},
+            {"name": "block", "timeline": [{"day": 1, "do": "migrate"}]}
+        ]
+    });
+    assert_eq!(run(&v, 0).get(MetricId::FORMER_USERS), 2.0);
+    let block = run(&v, 1);
+    assert_eq!(block.get(MetricId::FORMER_USERS), 0.0);
+    assert_eq!(block.get(MetricId::BLOCKED_USERS), 2.0);
 }

@@ -1,5 +1,5 @@
-//! Helpers for the rules' unit tests: run one strategy of a small scenario and look at the
-//! world it ends with.
+//! Helpers for the rules' unit tests: run one strategy of a small explicit scenario and look
+//! at the world as the run goes, or at the world it ends with.
 
 #![cfg(test)]
 
@@ -8,8 +8,8 @@ use crate::input::validate::scenario_from_value;
 use crate::metrics::Outcome;
 use crate::rng::Streams;
 use crate::sim::population::realise;
-use crate::sim::simulate_with;
 use crate::sim::world::World;
+use crate::sim::{AccountId, GroupId, SimTime, simulate_with};
 use serde_json::Value;
 
 /// The checked scenario of `file` (panics with its problems when it is not valid).
@@ -24,4 +24,42 @@ pub fn run_and_look<R>(scenario: &Scenario, strategy: usize, look: impl Fn(&Worl
     let mut last = None;
     let outcome = simulate_with(scenario, strategy, realised.input(), |world| last = Some(look(world)));
     (outcome, last.expect("at least one event runs"))
+}
+
+/// Runs strategy `strategy` of scenario `v` (replication 0) and returns its outcome with
+/// `look`'s value on the world after the last event at or before each of `days`, in order.
+/// `look` also sees the world after every earlier event, where what it looks for may not exist
+/// yet: it returns an `Option` for that.
+pub(crate) fn run_looking<T>(
+    v: &Value,
+    strategy: usize,
+    days: &[f64],
+    look: impl Fn(&World<'_>) -> Option<T>,
+) -> (Outcome, Vec<Option<T>>) {
+    let scenario = scenario(v);
+    let realised = realise(&scenario, Streams::new(scenario.seed, 0));
+    let mut seen: Vec<Option<T>> = days.iter().map(|_| None).collect();
+    let outcome = simulate_with(&scenario, strategy, realised.input(), |world| {
+        for (k, &day) in days.iter().enumerate() {
+            if world.now() <= SimTime::from_days(day) {
+                seen[k] = look(world);
+            }
+        }
+    });
+    (outcome, seen)
+}
+
+/// Runs strategy `strategy` of scenario `v` (replication 0).
+pub(crate) fn run(v: &Value, strategy: usize) -> Outcome {
+    run_looking(v, strategy, &[], |_| Some(())).0
+}
+
+/// The account holding `email`, if any.
+pub(crate) fn account(world: &World<'_>, email: &str) -> Option<AccountId> {
+    world.emails().get(email).and_then(|e| world.account_by_email(e))
+}
+
+/// True when account `a` is a member of the live cloud group of name index `g`.
+pub(crate) fn in_group(world: &World<'_>, g: usize, a: AccountId) -> bool {
+    world.cloud_group(GroupId::from_index(g)).is_some_and(|c| c.members.contains(&a))
 }

@@ -111,8 +111,8 @@ impl<O: Observer> World<'_, O> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::run;
     use crate::metrics::MetricId;
+    use crate::sim::testing::run;
     use serde_json::{Value, json};
 
     /// jira-users is synced and also a local cloud group; ann is in it. SCIM starts at d1.
@@ -125,6 +125,8 @@ mod tests {
             "events": events,
             "strategies": [{"name": "s", "group_conflicts": policy, "timeline": [
                 {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                // R2′: an account on acme.com for the claim to manage, so that it claims the domain.
+                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
                 {"day": 0, "do": "claim_accounts", "auto": true},
                 {"day": 1, "do": "enable_scim"}
             ]}]

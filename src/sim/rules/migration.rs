@@ -227,7 +227,7 @@ impl<O: Observer> World<'_, O> {
 mod tests {
     use super::*;
     use crate::metrics::MetricId;
-    use crate::sim::testing::{run_and_look, scenario};
+    use crate::sim::testing::{run_and_look, run_looking, scenario};
     use serde_json::{Value, json};
 
     /// Everyone's server email is on legacy.com, their IdP email on acme.com (both verified,
@@ -355,5 +355,38 @@ mod tests {
         assert!(is_blocklisted("site-admins"));
         assert!(is_blocklisted("System-Administrators"));
         assert!(!is_blocklisted("jira-users"));
+    }
+
+    /// The migration finds duplicate server emails over every server user, not only those in the
+    /// run's scope: with `users: referenced`, a content owner whose email a non-owner (out of
+    /// scope) shares is still a duplicate.
+    #[test]
+    fn duplicate_emails_are_found_over_all_server_users() {
+        let strategy = |name: &str, users: &str, duplicates: &str| {
+            json!({"name": name, "timeline": [
+                {"day": 1, "do": "migrate", "users": users, "share": 1, "duplicate_emails": duplicates}
+            ]})
+        };
+        let v = json!({
+            "name": "duplicates", "replications": 1, "horizon_days": 2, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "population": {"people": [
+                {"id": "ann", "server_email": "shared@acme.com", "owns_content": false},
+                {"id": "bob", "server_email": "shared@acme.com"},
+                {"id": "cy", "server_email": "cy@acme.com"}
+            ]},
+            "strategies": [
+                strategy("referenced-block", "referenced", "block"),
+                strategy("referenced-new-email", "referenced", "new_email")
+            ]
+        });
+        let (block, accounts) = run_looking(&v, 0, &[2.0], |w| Some(w.accounts().len()));
+        // bob (in scope) shares his email with ann (out of scope): blocked; cy is migrated.
+        assert_eq!(block.get(MetricId::BLOCKED_USERS), 1.0);
+        assert_eq!(accounts, [Some(1)]);
+        // With `new_email`, ann (first in file order) keeps the email, so bob gets a placeholder.
+        let (_, origins) =
+            run_looking(&v, 1, &[2.0], |w| Some(w.accounts().iter().map(|a| a.origin).collect::<Vec<_>>()));
+        assert_eq!(origins, [Some(vec![crate::sim::Origin::Placeholder, crate::sim::Origin::Migration])]);
     }
 }

@@ -38,4 +38,3 @@ pub mod scim_groups;
 pub mod scim_users;
 pub mod server_directory;
 pub mod sign_in;
-mod testing;

@@ -173,8 +173,8 @@ impl<O: Observer> World<'_, O> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{account, in_group, run_looking};
     use crate::metrics::MetricId;
+    use crate::sim::testing::{account, in_group, run_looking};
     use serde_json::{Value, json};
 
     /// pat's IdP email is on a domain nobody can verify, so their record stays unlinked at the
@@ -196,6 +196,8 @@ mod tests {
             "events": events,
             "strategies": [{"name": "s", "timeline": [
                 {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                // R2′: an account on acme.com for the claim to manage, so that it claims the domain.
+                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
                 {"day": 0, "do": "claim_accounts", "auto": true},
                 {"day": 1, "do": "enable_scim"},
                 {"day": 2, "do": "cutover", "login_spread_days": 0}
