@@ -12,7 +12,7 @@ json_object! {
     /// A scimsim scenario: one organisation, the exogenous events of its migration window and
     /// the strategies to compare.
     "scenario" pub struct ScenarioFile {
-        /// Short name; the default output folder is output/<name>/.
+        /// Short name, also the name of the default output folder (under output/).
         req name: String,
         /// One sentence on what the scenario is about.
         opt description: String,

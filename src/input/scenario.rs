@@ -101,7 +101,8 @@ impl Scenario {
     /// Bytes one replication's outcomes take until aggregated: every metric and the daily
     /// series of every strategy.
     pub fn outcome_bytes(&self) -> u64 {
-        let per_strategy = (u64::from(self.horizon_days) + 1) * 3 * 8 + 22 * 8 + 64;
+        let per_strategy =
+            (u64::from(self.horizon_days) + 1) * 3 * 8 + crate::metrics::N_COLUMNS as u64 * 8 + 64;
         per_strategy * self.strategies.len() as u64
     }
 }

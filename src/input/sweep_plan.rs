@@ -33,7 +33,7 @@ pub const MAX_SWEEP_RUNS: u64 = 10_000_000;
 json_object! {
     /// A parameter sweep: a base scenario and axes along which it is varied.
     "sweep" pub struct SweepFile {
-        /// Short name; the default output folder is output/<name>/.
+        /// Short name, also the name of the default output folder (under output/).
         req name: String,
         /// What the sweep explores.
         opt description: String,
