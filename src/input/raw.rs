@@ -683,13 +683,27 @@ impl EventFile {
     }
 }
 
+/// A metric name as a file writes it. Read as any string (validation reports an unknown one
+/// with a did-you-mean); its schema lists every metric, so editors can complete and check it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricName(pub String);
+
+impl FromJson for MetricName {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        String::from_json(value, at, problems).map(MetricName)
+    }
+    fn schema() -> Value {
+        json!({"type": "string", "enum": crate::metrics::COLUMNS})
+    }
+}
+
 json_object! {
     /// A bound on the mean of one metric of one strategy.
     "expectation" pub struct BoundFile {
         /// Strategy name.
         req strategy: String,
         /// Metric name, e.g. duplicate_people or lost_access_by_cause.group_deleted.
-        req metric: String,
+        req metric: MetricName,
         /// The mean equals this (tolerance 1e-9).
         opt equals: f64,
         /// The mean is at most this.
@@ -708,7 +722,7 @@ json_object! {
         /// The strategy it is compared with.
         req than: String,
         /// Metric name.
-        req metric: String,
+        req metric: MetricName,
     }
 }
 

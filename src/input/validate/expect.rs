@@ -32,7 +32,7 @@ impl Checker<'_> {
             match e {
                 ExpectationFile::Bound(b) => {
                     let strategy = self.strategies.get(&b.strategy, &here.key("strategy"), self.problems);
-                    let metric = self.metric(&b.metric, &here.key("metric"));
+                    let metric = self.metric(&b.metric.0, &here.key("metric"));
                     let bounds: Vec<Bound> = [
                         b.equals.map(Bound::Equals),
                         b.at_most.map(Bound::AtMost),
@@ -59,7 +59,7 @@ impl Checker<'_> {
                 ExpectationFile::Better(b) => {
                     let better = self.strategies.get(&b.better, &here.key("better"), self.problems);
                     let than = self.strategies.get(&b.than, &here.key("than"), self.problems);
-                    let metric = self.metric(&b.metric, &here.key("metric"));
+                    let metric = self.metric(&b.metric.0, &here.key("metric"));
                     if better.is_some() && better == than {
                         self.problems.push(&here.key("than"), "a strategy cannot be better than itself");
                     }
