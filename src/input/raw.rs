@@ -753,6 +753,17 @@ impl FromJson for ExpectationFile {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_expectations_metric_lists_every_metric_in_the_schema() {
+        let (properties, _) = BoundFile::schema_parts();
+        let names = properties["metric"]["enum"].as_array().expect("an enum of names");
+        assert_eq!(names.len(), crate::metrics::N_COLUMNS);
+        assert!(names.iter().any(|n| n == "surplus_accounts_by_origin.admin"));
+        let (properties, _) = BetterFile::schema_parts();
+        assert_eq!(properties["metric"]["enum"].as_array().map(Vec::len), Some(crate::metrics::N_COLUMNS));
+    }
+
     use super::*;
 
     fn read(text: &str) -> (Option<ScenarioFile>, Vec<String>) {
