@@ -124,6 +124,12 @@ impl Problems {
         self.list.iter().any(|p| p.path.starts_with(at))
     }
 
+    /// True when a problem was recorded at `at` itself (such as a missing required field of the
+    /// object there).
+    pub fn any_at(&self, at: &JsonPath) -> bool {
+        self.list.iter().any(|p| p.path == *at)
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()

@@ -183,6 +183,8 @@ struct Checker<'p> {
     idp_emails: HashMap<String, String>,
     /// Pre-existing cloud emails seen so far → person id.
     cloud_emails: HashMap<String, String>,
+    /// Server emails seen so far (R1 key) → the first person id with it.
+    server_emails: HashMap<String, String>,
     /// Ids of the listed people (joiners included) who have a server user.
     server_users: HashSet<String>,
     /// Ids of the listed people (joiners included) who have an IdP identity.
@@ -207,6 +209,7 @@ impl<'p> Checker<'p> {
             email_match: EmailMatch::default(),
             idp_emails: HashMap::new(),
             cloud_emails: HashMap::new(),
+            server_emails: HashMap::new(),
             server_users: HashSet::new(),
             idp_users: HashSet::new(),
         }

@@ -175,8 +175,10 @@ impl Checker<'_> {
                 );
             }
         }
-        if p.server_email.is_some() {
+        if let Some(email) = p.server_email.as_deref() {
             self.server_users.insert(p.id.clone());
+            let key = crate::input::email::email_key(email, self.email_match).into_owned();
+            self.server_emails.entry(key).or_insert_with(|| p.id.clone());
         }
         if p.idp_email.is_some() {
             self.idp_users.insert(p.id.clone());

@@ -233,7 +233,8 @@ impl Checker<'_> {
         created: &mut HashMap<String, f64>,
     ) -> Option<ActionKind> {
         let at = here.key("email");
-        if self.action_email(&c.email, &at) {
+        // An action already reported (a missing or mistyped field) gets no follow-on complaint.
+        if !self.problems.any_within(&at) && !self.problems.any_at(here) && self.action_email(&c.email, &at) {
             let key = email_key(&c.email, self.email_match).into_owned();
             if let Some(owner) = self.cloud_emails.get(&key) {
                 self.problems.push_hint(
@@ -241,6 +242,20 @@ impl Checker<'_> {
                     format!("`{}` is already the pre-existing cloud account of `{owner}`", c.email),
                     "an email belongs to one account: to make that account managed, verify and claim its \
                      domain; to invite a new account, choose another email",
+                );
+            } else if let Some((field, owner)) = self
+                .idp_emails
+                .get(&key)
+                .map(|o| ("IdP email", o))
+                .or_else(|| self.server_emails.get(&key).map(|o| ("server email", o)))
+                .filter(|(_, owner)| c.person.as_deref() != Some(owner.as_str()))
+            {
+                // Whose account it is would be a guess: the person whose email it is signs in to
+                // it, and SCIM and the migration put them on it, so metrics must count it as theirs.
+                self.problems.push_hint(
+                    &at,
+                    format!("`{}` is the {field} of `{owner}`", c.email),
+                    format!("an account with it is `{owner}`'s: add `\"person\": \"{owner}\"`, or choose another email"),
                 );
             } else if let Some(day) = created.get(&key) {
                 self.problems.push_hint(
@@ -271,10 +286,14 @@ impl Checker<'_> {
             Population::Synthetic(s) => s.people > 0 && s.idp_only_share < 1.0,
         };
         if !has_server_users {
+            let hint = match population {
+                Population::Explicit(_) => "remove `email_remap`, or give people a `server_email`",
+                Population::Synthetic(_) => "remove `email_remap`, or lower `idp_only_share` below 1",
+            };
             self.problems.push_hint(
                 at,
                 "`email_remap` changes server users' emails, and this scenario has no server users",
-                "remove `email_remap`, or give people a `server_email`",
+                hint,
             );
         }
         let to_idp_coverage = match (r.to, r.coverage) {
@@ -295,6 +314,9 @@ impl Checker<'_> {
         for (id, value) in r.people.as_ref().map(|p| p.0.as_slice()).unwrap_or_default() {
             let here = at.key("people").key(id);
             let Some(p) = self.strategy_person(id, &here, population) else { continue };
+            if !has_server_users {
+                continue; // reported once for the whole remap
+            }
             if !self.server_users.contains(id) {
                 self.problems.push_hint(
                     &here,
@@ -307,6 +329,12 @@ impl Checker<'_> {
                 people.push((p, RemapTo::FormerUser));
             } else if is_valid(value) {
                 people.push((p, RemapTo::Email(value.clone())));
+            } else if value.is_empty() {
+                self.problems.push_hint(
+                    &here,
+                    "the email is empty",
+                    "write the email to migrate this user with, e.g. `ann@acme.com`, or `former_user`",
+                );
             } else {
                 self.problems.push_hint(
                     &here,
@@ -390,6 +418,34 @@ mod tests {
     }
 
     #[test]
+    fn a_person_less_account_on_someones_email_is_refused_and_bad_fields_are_reported_once() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "create_account", "email": "ANN@acme.com"},
+            {"day": 0, "do": "create_account", "email": "ann@acme.com", "person": "ann"},
+            {"day": 0, "do": "create_account", "email": "bob@acme.com", "person": "ann"},
+            {"day": 0, "do": "create_account", "email": 5},
+            {"day": 0, "do": "create_account"}
+        ]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0].email: `ANN@acme.com` is the IdP email of `ann` (hint: an account with it is `ann`'s: add `\"person\": \"ann\"`",
+                "$.strategies[0].timeline[2].email: `bob@acme.com` is the IdP email of `bob`",
+                "$.strategies[0].timeline[3].email: expected a string, found a number",
+                "$.strategies[0].timeline[4]: missing required field `email`",
+            ],
+        );
+        // A server email counts too.
+        v["population"]["people"][0]["server_email"] = json!("ann@old.com");
+        v["strategies"][0]["timeline"] = json!([{"day": 0, "do": "create_account", "email": "ann@old.com"}]);
+        assert_problems(
+            &v,
+            &["$.strategies[0].timeline[0].email: `ann@old.com` is the server email of `ann`"],
+        );
+    }
+
+    #[test]
     fn bad_email_remaps_are_reported_with_their_paths() {
         let mut v = base();
         v["strategies"][0]["timeline"] = json!([
@@ -414,10 +470,21 @@ mod tests {
         v["population"]["people"][0].as_object_mut().expect("person").remove("server_email");
         v["strategies"][0]["timeline"] =
             json!([{"day": 1, "do": "migrate", "email_remap": {"to": "idp_email"}}]);
+        v["strategies"][0]["timeline"][0]["email_remap"]["people"] = json!({"ann": "a@acme.com"});
         assert_problems(
             &v,
             &[
-                "$.strategies[0].timeline[0].email_remap: `email_remap` changes server users' emails, and this scenario has no server users",
+                "$.strategies[0].timeline[0].email_remap: `email_remap` changes server users' emails, and this scenario has no server users (hint: remove `email_remap`, or give people a `server_email`)",
+            ],
+        );
+        let mut v = base();
+        v["population"] = json!({"synthetic": {"people": 10, "idp_only_share": 1}});
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "migrate", "email_remap": {"to": "idp_email"}}]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0].email_remap: `email_remap` changes server users' emails, and this scenario has no server users (hint: remove `email_remap`, or lower `idp_only_share` below 1)",
             ],
         );
         let mut v = base();

@@ -44,7 +44,7 @@ mod tests {
                 {"day": 1, "do": "create_account", "email": "ann@acme.com", "person": "ann"},
                 {"day": 1, "do": "create_account", "email": "svc@acme.com"},
                 {"day": 1, "do": "migrate"},
-                {"day": 1, "do": "create_account", "email": "Bob@acme.com", "person": "ann"},
+                {"day": 1, "do": "create_account", "email": "Bob@acme.com", "person": "bob"},
                 {"day": 2, "do": "claim_accounts"}
             ]}]
         });

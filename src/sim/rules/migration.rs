@@ -108,7 +108,10 @@ impl<O: Observer> World<'_, O> {
                     }
                 }
             };
-            self.migrate_user(p, plan, options.groups, matches!(migration, MigrationEmail::Remapped(_)));
+            // Migrated with a remapped email: onto the account of that email, not a placeholder.
+            let remapped =
+                matches!(migration, MigrationEmail::Remapped(_)) && matches!(plan, Plan::Email { .. });
+            self.migrate_user(p, plan, options.groups, remapped);
         }
     }
 
@@ -311,6 +314,30 @@ mod tests {
         });
         assert_eq!(groups, vec![Some(0), None]);
         assert_eq!(outcome.get(MetricId::BLOCKED_USERS), 2.0);
+    }
+
+    /// `remapped_users` counts users migrated onto the account of their remapped email: not
+    /// one a `block` kept out, nor one a `new_email` placeholder took instead (ann is remapped
+    /// onto bob's email; bob, first in file order, keeps it).
+    #[test]
+    fn remapped_users_are_those_migrated_with_the_remapped_email() {
+        let strategy = |duplicates: &str| {
+            json!({"name": duplicates, "timeline": [
+                {"day": 1, "do": "migrate", "duplicate_emails": duplicates, "email_remap": {"people": {"ann": "bob@acme.com"}}}
+            ]})
+        };
+        let file = json!({
+            "name": "remapped", "horizon_days": 2, "products": ["jira"], "domains": [{"name": "acme.com"}],
+            "population": {"people": [
+                {"id": "bob", "idp_email": "bob@acme.com", "server_email": "bob@acme.com"},
+                {"id": "ann", "idp_email": "ann@acme.com", "server_email": "ann@legacy.com"}
+            ]},
+            "strategies": [strategy("new_email"), strategy("block"), strategy("merge")]
+        });
+        let s = scenario(&file);
+        let remapped: Vec<f64> =
+            (0..3).map(|k| run_and_look(&s, k, |_| ()).0.get(MetricId::REMAPPED_USERS)).collect();
+        assert_eq!(remapped, [0.0, 0.0, 1.0]);
     }
 
     /// Raising the remap coverage never un-remaps anyone: the people remapped at 0.8 are a

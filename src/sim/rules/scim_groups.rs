@@ -88,7 +88,7 @@ impl<O: Observer> World<'_, O> {
             return;
         };
         if self.record(r).active {
-            self.deferred_link(r);
+            self.deferred_link(r, false);
             self.set_rule(Rule::R10);
         }
     }
@@ -240,6 +240,38 @@ mod tests {
             {"day": 4, "do": "remove_from_idp_group", "group": "jira-users", "person": "ann"}
         ]);
         assert_eq!(pat_at_the_end(both), (0.0, Some((true, true, true))));
+    }
+
+    /// A link that fails at a group push is not a failed push of the user: ann's email change
+    /// onto lee's linked address fails her re-link once (R7, `scim_errors` 1); three later pushes
+    /// of conf-users touch her record and fail to link it again, uncounted.
+    #[test]
+    fn a_failing_deferred_link_at_group_pushes_is_counted_once() {
+        let v = json!({
+            "name": "relink-fail", "replications": 1, "horizon_days": 8, "products": ["jira", "conf"],
+            "domains": [{"name": "acme.com"}, {"name": "partner.io"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true},
+                       {"name": "conf-users", "grants": ["conf"], "synced_from_idp": true}],
+            "population": {"people": [
+                {"id": "ann", "idp_email": "ann@acme.com", "idp_groups": ["jira-users"]},
+                {"id": "lee", "idp_email": "lee@partner.io", "cloud_email": "lee@partner.io", "idp_groups": ["jira-users"]}
+            ]},
+            "events": [
+                {"day": 2, "do": "change_idp_email", "person": "ann", "to": "lee@partner.io"},
+                {"day": 3, "do": "add_to_idp_group", "group": "conf-users", "person": "ann"},
+                {"day": 4, "do": "remove_from_idp_group", "group": "conf-users", "person": "ann"},
+                {"day": 5, "do": "add_to_idp_group", "group": "conf-users", "person": "ann"}
+            ],
+            "strategies": [{"name": "s", "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"}
+            ]}]
+        });
+        let (outcome, seen) = run_looking(&v, 0, &[8.0], |w| w.records().first().map(|r| r.linked.is_none()));
+        assert_eq!(seen, [Some(true)], "ann's record stays unlinked");
+        assert_eq!(outcome.get(MetricId::SCIM_ERRORS), 1.0);
     }
 
     /// A group's first push after its re-creation (a whole-list push) adds every member, so it

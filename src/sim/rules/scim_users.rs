@@ -101,6 +101,12 @@ impl<O: Observer> World<'_, O> {
 
     /// Tries to link an unlinked record per R6; counts a failure in `scim_errors`.
     fn try_link(&mut self, r: RecordId) {
+        self.link_counting(r, true);
+    }
+
+    /// R6 for an unlinked record: links it (or creates its managed account); a failure counts
+    /// in `scim_errors` only when `count_failure` (the push that carries the user failed).
+    fn link_counting(&mut self, r: RecordId, count_failure: bool) {
         let email = self.record(r).email;
         match self.link_target(email, Some(r)) {
             LinkTarget::Link(a) => self.link(r, a),
@@ -111,8 +117,10 @@ impl<O: Observer> World<'_, O> {
             }
             LinkTarget::Unlinked => {}
             LinkTarget::Fail(reason) => {
-                let p = self.record(r).person;
-                self.count_push_failure(Pushed::User(p), reason);
+                if count_failure {
+                    let p = self.record(r).person;
+                    self.count_push_failure(Pushed::User(p), reason);
+                }
             }
         }
     }
@@ -171,7 +179,7 @@ impl<O: Observer> World<'_, O> {
                 }
             }
         } else {
-            self.deferred_link(r);
+            self.deferred_link(r, true);
         }
         true
     }
@@ -179,11 +187,13 @@ impl<O: Observer> World<'_, O> {
     /// R6's deferred link: an unlinked record "links when an account with e appears (at the
     /// next push touching it)". A push touches a record when it sends that user, or when a group
     /// push adds or removes that person's membership (ACCESS-2172: "like adding that user to a
-    /// group").
-    pub(super) fn deferred_link(&mut self, r: RecordId) {
+    /// group"). A failure counts in `scim_errors` only on a user push (`by_user_push`): a group
+    /// push that touches the record is not a push of that user, and a failed push is retried —
+    /// and counted — only when its object changes again.
+    pub(super) fn deferred_link(&mut self, r: RecordId, by_user_push: bool) {
         if self.record(r).linked.is_none() {
             self.set_rule(Rule::R6);
-            self.try_link(r);
+            self.link_counting(r, by_user_push);
         }
     }
 
