@@ -121,18 +121,23 @@ impl<O: Observer> World<'_, O> {
         for cause in Cause::ALL {
             set(&mut v, cause.column(), c.lost_by_cause[cause as usize] as f64);
         }
-        let missing = (0..self.people.len())
-            .map(PersonId::from_index)
-            .filter(|&p| {
-                let person = &self.people[p.index()];
-                person.employed && person.signed_in && !self.entitled(p).minus(self.has(p)).is_empty()
-            })
-            .count();
+        // Missing and over-access in one pass: what each employed person has and is entitled
+        // to, each computed once (and not at all for someone with no access who never signed in).
+        let (mut missing, mut over) = (0u64, 0u64);
+        for (i, person) in self.people.iter().enumerate() {
+            if !person.employed {
+                continue;
+            }
+            let p = PersonId::from_index(i);
+            let has = self.has(p);
+            if has.is_empty() && !person.signed_in {
+                continue;
+            }
+            let entitled = self.entitled(p);
+            missing += u64::from(person.signed_in && !entitled.minus(has).is_empty());
+            over += u64::from(!has.minus(entitled).is_empty());
+        }
         set(&mut v, MetricId::MISSING_ACCESS_PEOPLE, missing as f64);
-        let over = (0..self.people.len())
-            .map(PersonId::from_index)
-            .filter(|&p| self.people[p.index()].employed && !self.has(p).minus(self.entitled(p)).is_empty())
-            .count();
         set(&mut v, MetricId::OVER_ACCESS_PEOPLE, over as f64);
         set(&mut v, MetricId::REMAPPED_USERS, self.people.iter().filter(|p| p.remapped).count() as f64);
         set(&mut v, MetricId::ORPHANED_ACCOUNTS, c.orphaned_accounts as f64);
