@@ -182,6 +182,46 @@ json_object! {
         opt profile: IdpProfile,
         /// Overrides the profile's sync interval.
         opt sync_interval_minutes: f64,
+        /// How Atlassian matches a pushed user to its record (R19): object_id (default), email or email_filter.
+        opt matching: Matching,
+        /// What the IdP sends for a leaver (R20): deactivate (default), delete or none.
+        opt deprovision: Deprovision,
+    }
+}
+
+json_enum! {
+    /// How a pushed user is matched to its SCIM record (R19).
+    "matching setting" pub enum Matching {
+        /// objectId → externalId: an email change is an update (R7).
+        ObjectId = "object_id",
+        /// userName = primary email or UPN: an email change is a new user for Atlassian (R8).
+        Email = "email",
+        /// emails[type eq "work"].value, which Atlassian's SCIM API refuses: every user push fails.
+        EmailFilter = "email_filter",
+    }
+    default ObjectId
+}
+
+json_enum! {
+    /// What the IdP sends when a user leaves (R20).
+    "deprovision setting" pub enum Deprovision {
+        /// active = false: the record is deactivated and its managed account deactivated (R9).
+        Deactivate = "deactivate",
+        /// DELETE: the record is removed and its managed account deactivated.
+        Delete = "delete",
+        /// Nothing (Okta "Deactivate Users" off, OneLogin "Do nothing", Entra skipping out-of-scope deletions): the account stays active.
+        None = "none",
+    }
+    default Deactivate
+}
+
+json_object! {
+    /// IdP settings a strategy chooses, overriding the organisation's `idp` (§9.4).
+    "strategy idp settings" pub struct StrategyIdpFile {
+        /// object_id, email or email_filter (R19).
+        opt matching: Matching,
+        /// deactivate, delete or none (R20).
+        opt deprovision: Deprovision,
     }
 }
 
@@ -429,6 +469,8 @@ json_object! {
         opt description: String,
         /// accept or reject (default).
         opt group_conflicts: ConflictPolicy,
+        /// IdP settings this strategy chooses (matching, deprovision), overriding the organisation's.
+        opt idp: StrategyIdpFile,
         /// Admin actions in time order.
         req timeline: Items<ActionFile>,
     }

@@ -3,8 +3,8 @@
 //! reference, range and ordering before anything runs.
 
 pub use super::raw::{
-    Assistant, ConflictPolicy, Directory, DisableMethod, DuplicateEmails, EmailMatch, GroupsMode, IdpProfile,
-    InvalidEmails, MigrateIntoScimGroup, RemapTarget, UsersScope,
+    Assistant, ConflictPolicy, Deprovision, Directory, DisableMethod, DuplicateEmails, EmailMatch,
+    GroupsMode, IdpProfile, InvalidEmails, Matching, MigrateIntoScimGroup, RemapTarget, UsersScope,
 };
 
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
@@ -230,6 +230,10 @@ pub struct IdpSettings {
     pub profile: IdpProfile,
     /// Seconds between syncs.
     pub sync_interval: i64,
+    /// How a pushed user is matched to its record (R19), unless a strategy chooses.
+    pub matching: Matching,
+    /// What is sent for a leaver (R20), unless a strategy chooses.
+    pub deprovision: Deprovision,
 }
 
 impl IdpProfile {
@@ -357,6 +361,10 @@ pub struct Strategy {
     pub description: String,
     /// Conflict resolution.
     pub group_conflicts: ConflictPolicy,
+    /// IdP settings the strategy chooses (§9.4); `None`: the organisation's.
+    pub matching: Option<Matching>,
+    /// What the IdP sends for a leaver in this strategy (§9.4); `None`: the organisation's.
+    pub deprovision: Option<Deprovision>,
     /// Actions in time order.
     pub actions: Vec<Action>,
 }

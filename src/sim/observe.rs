@@ -53,6 +53,10 @@ pub enum Rule {
     R15,
     /// Joiners and leavers.
     R16,
+    /// Matching attribute.
+    R19,
+    /// Deprovisioning setting.
+    R20,
     /// Admin-created account.
     R17,
     /// Email remap in the migration.
@@ -168,6 +172,11 @@ pub enum PushFailure {
     DefaultAccessGroup,
     /// R10: the group's conflict was rejected earlier; every push of it fails.
     RejectedGroup,
+    /// R19 `email_filter`: Atlassian's SCIM API filters users only on userName and externalId,
+    /// so a lookup on `emails[type eq "work"].value` fails (400).
+    UnsupportedFilter,
+    /// R19 `email`: the userName is another person's record's.
+    UserNameTaken,
 }
 
 /// Receives every state change of a world, as it happens.

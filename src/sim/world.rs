@@ -16,7 +16,7 @@ use super::observe::{
     AccountRef, Context, Email, NoObserver, Observer, PushFailure, Pushed, Rule, SignInVia, Trigger,
 };
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-use crate::input::scenario::{Directory, ExoEvent, PersonSpec, Scenario, Strategy};
+use crate::input::scenario::{Deprovision, Directory, ExoEvent, Matching, PersonSpec, Scenario, Strategy};
 use crate::metrics::Cause;
 use crate::rng::{Draws, Purpose, Streams};
 use crate::sim::engine::EventQueue;
@@ -65,6 +65,8 @@ pub struct Record {
     pub linked: Option<AccountId>,
     /// The account this record deactivated (R9), which it may reactivate.
     pub deactivated: Option<AccountId>,
+    /// Deleted from the directory (R20 `delete`): no push reaches it again.
+    pub deleted: bool,
 }
 
 /// Source of a cloud group.
@@ -339,6 +341,9 @@ pub struct World<'s, O = NoObserver> {
     generation: u32,
     /// SCIM records.
     records: Vec<Record>,
+    /// The record of each userName (email), kept only under `matching: email` (R19), where a
+    /// push looks its user up by userName.
+    user_names: FxHashMap<EmailId, RecordId>,
     /// Users queued for the next sync, in the order they first changed.
     pending_users: Vec<PersonId>,
     /// Groups queued for the next sync, in the order they first changed.
@@ -414,6 +419,7 @@ impl<'s, O: Observer> World<'s, O> {
             directory: DirectoryState::None,
             generation: 0,
             records: Vec::new(),
+            user_names: FxHashMap::default(),
             pending_users: Vec::new(),
             pending_groups: Vec::new(),
             next_object: 0,
@@ -631,6 +637,17 @@ impl<'s, O: Observer> World<'s, O> {
     /// True when accounts created now with `email` are managed from birth (R2′ `auto`).
     pub fn managed_at_birth(&self, email: EmailId) -> bool {
         self.domain_state(email).is_some_and(|d| d.verified && d.auto)
+    }
+
+    /// How a pushed user is matched to its record (R19): the strategy's choice, else the
+    /// organisation's.
+    pub fn matching(&self) -> Matching {
+        self.strategy.matching.unwrap_or(self.scenario.idp.matching)
+    }
+
+    /// What the IdP sends for a leaver (R20): the strategy's choice, else the organisation's.
+    pub fn deprovision(&self) -> Deprovision {
+        self.strategy.deprovision.unwrap_or(self.scenario.idp.deprovision)
     }
 
     /// True when the account is linked to a record of an existing directory (admin edits fail).
@@ -895,7 +912,18 @@ impl<'s, O: Observer> World<'s, O> {
     /// A new record for `p`'s IdP object, unlinked and active; it becomes their current record.
     pub(crate) fn new_record(&mut self, p: PersonId, object: u32, email: EmailId) -> RecordId {
         let r = RecordId::from_index(self.records.len());
-        self.records.push(Record { object, person: p, email, active: true, linked: None, deactivated: None });
+        self.records.push(Record {
+            object,
+            person: p,
+            email,
+            active: true,
+            linked: None,
+            deactivated: None,
+            deleted: false,
+        });
+        if self.matching() == Matching::Email {
+            self.user_names.insert(email, r);
+        }
         if let Some(idp) = self.people[p.index()].idp.as_mut() {
             idp.record = Some(r);
         }
@@ -928,6 +956,38 @@ impl<'s, O: Observer> World<'s, O> {
     /// Record `r` is provisioned (active) or deprovisioned.
     pub(crate) fn set_record_active(&mut self, r: RecordId, active: bool) {
         self.records[r.index()].active = active;
+    }
+
+    /// Record `r` is deleted from the directory (R20 `delete`): unlinked (its account unlocked),
+    /// no longer anyone's current record, and found by no userName.
+    pub(crate) fn delete_record(&mut self, r: RecordId) {
+        self.unlink_record(r);
+        let record = &mut self.records[r.index()];
+        record.deleted = true;
+        record.active = false;
+        let (p, email) = (record.person, record.email);
+        if self.user_names.get(&email) == Some(&r) {
+            self.user_names.remove(&email);
+        }
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            if idp.record == Some(r) {
+                idp.record = None;
+            }
+        }
+    }
+
+    /// The record whose userName is `email` (kept under `matching: email` only, R19).
+    pub fn record_by_user_name(&self, email: EmailId) -> Option<RecordId> {
+        self.user_names.get(&email).copied()
+    }
+
+    /// Record `r` (of `p`, found by userName) becomes `p`'s current record again (R19 `email`).
+    pub(crate) fn make_current_record(&mut self, p: PersonId, r: RecordId) {
+        let object = self.records[r.index()].object;
+        if let Some(idp) = self.people[p.index()].idp.as_mut() {
+            idp.record = Some(r);
+            idp.object = object;
+        }
     }
 
     /// Record `r` deactivated account `a` (R9), so a later push of it may reactivate `a`.
@@ -1278,6 +1338,7 @@ impl<'s, O: Observer> World<'s, O> {
 
     /// Every record disappears: accounts are unlinked (unlocked), nobody has a current record.
     pub(crate) fn drop_records(&mut self) {
+        self.user_names.clear();
         for (i, r) in std::mem::take(&mut self.records).into_iter().enumerate() {
             if let Some(a) = r.linked {
                 self.accounts[a.index()].linked_record = None;

@@ -30,7 +30,12 @@ impl Checker<'_> {
                 sync_interval = seconds as i64;
             }
         }
-        IdpSettings { profile, sync_interval }
+        IdpSettings {
+            profile,
+            sync_interval,
+            matching: idp.and_then(|i| i.matching).unwrap_or_default(),
+            deprovision: idp.and_then(|i| i.deprovision).unwrap_or_default(),
+        }
     }
 
     pub(super) fn check_drift(&mut self, drift: Option<&raw::DriftFile>) -> (i64, DriftSpec) {

@@ -33,6 +33,8 @@ impl Checker<'_> {
                 name: s.name.clone(),
                 description: s.description.clone().unwrap_or_default(),
                 group_conflicts: s.group_conflicts.unwrap_or_default(),
+                matching: s.idp.as_ref().and_then(|i| i.matching),
+                deprovision: s.idp.as_ref().and_then(|i| i.deprovision),
                 actions,
             });
         }

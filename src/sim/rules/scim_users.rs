@@ -12,6 +12,7 @@
 //!   (an unmanaged one only leaves the SCIM groups); a returning user is reprovisioned. A
 //!   leaver's push is the deprovision alone: attribute changes queued with it are not sent.
 
+use crate::input::scenario::{Deprovision, Matching};
 use crate::metrics::Cause;
 use crate::sim::emails::EmailId;
 use crate::sim::observe::{Observer, PushFailure, Pushed, Rule};
@@ -38,10 +39,58 @@ impl<O: Observer> World<'_, O> {
             return;
         }
         let employed = self.person(p).employed;
+        match self.matching() {
+            Matching::ObjectId => {}
+            Matching::EmailFilter => {
+                // R19: the lookup (or create) filters on the work email, which Atlassian refuses.
+                self.set_rule(Rule::R19);
+                self.count_push_failure(Pushed::User(p), PushFailure::UnsupportedFilter);
+                return;
+            }
+            // A leaver's push deprovisions the record they have (§9.2), whatever their email.
+            Matching::Email if employed => {
+                if !self.match_by_user_name(p) {
+                    return;
+                }
+            }
+            Matching::Email => {}
+        }
+        let Some(idp) = self.person(p).idp.as_ref() else { return };
         match idp.record {
             None if employed => self.create_record(p),
             None => {}
             Some(r) => self.update_record(p, r),
+        }
+    }
+
+    /// R19 `email`: Atlassian finds the user by userName, their current email. A record with
+    /// it (an email changed back) becomes their current record again; none — their email
+    /// changed — means a new user for Atlassian (R8: a new IdP object, whose push creates a
+    /// record, while the old record stays as it was). Returns false when the userName is
+    /// another person's record's: the push fails.
+    fn match_by_user_name(&mut self, p: PersonId) -> bool {
+        let Some(idp) = self.person(p).idp.as_ref() else { return false };
+        let (email, current) = (idp.email, idp.record);
+        if current.is_none_or(|r| self.record(r).email == email) {
+            return true;
+        }
+        self.set_rule(Rule::R19);
+        match self.record_by_user_name(email) {
+            Some(r) if self.record(r).person == p => {
+                self.make_current_record(p, r);
+                self.mark_dirty(p);
+                true
+            }
+            Some(_) => {
+                self.count_push_failure(Pushed::User(p), PushFailure::UserNameTaken);
+                false
+            }
+            None => {
+                self.set_rule(Rule::R8);
+                self.new_idp_object(p);
+                self.mark_dirty(p);
+                true
+            }
         }
     }
 
@@ -204,6 +253,11 @@ impl<O: Observer> World<'_, O> {
         self.set_rule(Rule::R9);
         let record = self.record(r);
         if !employed && record.active {
+            let setting = self.deprovision();
+            if setting == Deprovision::None {
+                // R20 `none`: the IdP sends nothing; the account stays active and in its groups.
+                return;
+            }
             self.set_record_active(r, false);
             if let Some(a) = self.record(r).linked {
                 if self.account(a).managed {
@@ -212,6 +266,11 @@ impl<O: Observer> World<'_, O> {
                 } else {
                     self.remove_from_scim_groups(a, Cause::DeprovisionedInUse);
                 }
+            }
+            if setting == Deprovision::Delete {
+                // R20 `delete`: the record is removed; a return gets a new record (R6).
+                self.set_rule(Rule::R20);
+                self.delete_record(r);
             }
             self.mark_dirty(p);
         } else if employed && !record.active {
@@ -231,6 +290,124 @@ mod tests {
     use crate::metrics::MetricId;
     use crate::sim::testing::{account, in_group, run_looking};
     use serde_json::{Value, json};
+
+    /// ann (jira-users, synced) is provisioned at d1 and signs in at d2; the events follow.
+    /// `idp` is the organisation's `idp` object (Entra ID, 40-minute syncs).
+    fn provisioned_ann(idp: Value, events: Value) -> Value {
+        json!({
+            "name": "settings", "replications": 1, "horizon_days": 8, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true}],
+            "population": {"people": [
+                {"id": "ann", "idp_email": "ann@acme.com", "idp_groups": ["jira-users"]}
+            ]},
+            "idp": idp,
+            "events": events,
+            "strategies": [{"name": "s", "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"},
+                {"day": 2, "do": "cutover", "login_spread_days": 0}
+            ]}]
+        })
+    }
+
+    fn metrics(v: &Value, names: &[MetricId]) -> Vec<f64> {
+        let outcome = crate::sim::testing::run(v, 0);
+        names.iter().map(|&m| outcome.get(m)).collect()
+    }
+
+    /// R19: with `matching: email` a name change is a new user for Atlassian — a second record
+    /// and a second (managed) account, ann signs in to it and loses Jira until the group's next
+    /// push places it; with `object_id` the account follows the email.
+    #[test]
+    fn matching_on_email_makes_a_name_change_a_second_account() {
+        let change = json!([{"day": 3, "do": "change_idp_email", "person": "ann", "to": "ann.lee@acme.com"}]);
+        let wanted = [MetricId::DUPLICATE_PEOPLE, MetricId::SCIM_ERRORS, MetricId::MISSING_ACCESS_PEOPLE];
+        assert_eq!(metrics(&provisioned_ann(json!({}), change.clone()), &wanted), [0.0, 0.0, 0.0]);
+        let (outcome, records) =
+            run_looking(&provisioned_ann(json!({"matching": "email"}), change), 0, &[8.0], |w| {
+                Some(w.records().iter().map(|r| (r.active, r.linked.is_some())).collect::<Vec<_>>())
+            });
+        assert_eq!(records[0], Some(vec![(true, true), (true, true)]), "the old record stays as it was");
+        assert_eq!(outcome.get(MetricId::DUPLICATE_PEOPLE), 1.0);
+        assert_eq!(outcome.get(MetricId::SURPLUS_ACCOUNTS), 1.0);
+        assert_eq!(outcome.get(MetricId::MISSING_ACCESS_PEOPLE), 1.0, "jira-users is not pushed again");
+        assert_eq!(outcome.get(MetricId::LOST_ACCESS_INCIDENTS), 1.0, "signed into the new account");
+    }
+
+    /// R19 `email`: an email changed back finds its old record by userName, which becomes the
+    /// current record again — no third record.
+    #[test]
+    fn matching_on_email_finds_the_old_record_when_the_email_comes_back() {
+        let there_and_back = json!([
+            {"day": 3, "do": "change_idp_email", "person": "ann", "to": "ann.lee@acme.com"},
+            {"day": 4, "do": "change_idp_email", "person": "ann", "to": "ann@acme.com"}
+        ]);
+        let (_, seen) =
+            run_looking(&provisioned_ann(json!({"matching": "email"}), there_and_back), 0, &[8.0], |w| {
+                let ann = w.person(crate::sim::PersonId(0)).idp.as_ref()?;
+                Some((w.records().len(), ann.record.map(|r| r.0)))
+            });
+        assert_eq!(seen[0], Some((2, Some(0))), "two records; the first is current again");
+    }
+
+    /// R19 `email_filter`: every user push fails, so nobody gets a record or an account; the
+    /// group is pushed, with no members.
+    #[test]
+    fn matching_on_the_work_email_filter_fails_every_user_push() {
+        let v = provisioned_ann(json!({"matching": "email_filter"}), json!([]));
+        let (outcome, group) = run_looking(&v, 0, &[8.0], |w| {
+            w.cloud_group(crate::sim::GroupId(0)).map(|c| (w.records().len(), c.members.len()))
+        });
+        assert_eq!(group[0], Some((0, 0)));
+        assert_eq!(outcome.get(MetricId::SCIM_ERRORS), 1.0, "ann's create, once (no change retries it)");
+        assert_eq!(outcome.get(MetricId::MISSING_ACCESS_PEOPLE), 1.0, "she self-signs up without Jira");
+    }
+
+    /// R20: what the IdP sends for a leaver. `deactivate` (R9) deactivates the account; `delete`
+    /// also removes the record; `none` sends nothing: the account stays active, in its group,
+    /// orphaned from the leave (d3) to the horizon (d8).
+    #[test]
+    fn the_deprovision_setting_decides_what_a_leaver_keeps() {
+        let leave = json!([{"day": 3, "do": "leave", "person": "ann"}]);
+        let look = |w: &crate::sim::world::World<'_>| {
+            let a = account(w, "ann@acme.com")?;
+            Some((w.account(a).active, in_group(w, 0, a), w.records().iter().filter(|r| !r.deleted).count()))
+        };
+        let wanted =
+            [MetricId::ORPHANED_ACCOUNTS, MetricId::ORPHANED_ACCOUNT_DAYS, MetricId::UNLINKED_SCIM_RECORDS];
+        for (setting, state, numbers) in [
+            ("deactivate", (false, false, 1), [0.0, 0.0, 0.0]),
+            ("delete", (false, false, 0), [0.0, 0.0, 0.0]),
+            ("none", (true, true, 1), [1.0, 5.0, 0.0]),
+        ] {
+            let v = provisioned_ann(json!({"deprovision": setting}), leave.clone());
+            let (outcome, seen) = run_looking(&v, 0, &[8.0], look);
+            assert_eq!(seen[0], Some(state), "{setting}");
+            let got: Vec<f64> = wanted.iter().map(|&m| outcome.get(m)).collect();
+            assert_eq!(got, numbers, "{setting}");
+        }
+    }
+
+    /// §9.4: a strategy's own `idp` settings override the organisation's.
+    #[test]
+    fn a_strategy_chooses_its_own_idp_settings() {
+        let mut v = provisioned_ann(
+            json!({"matching": "email"}),
+            json!([
+                {"day": 3, "do": "change_idp_email", "person": "ann", "to": "ann.lee@acme.com"}
+            ]),
+        );
+        let mut fixed = v["strategies"][0].clone();
+        fixed["name"] = json!("object-id");
+        fixed["idp"] = json!({"matching": "object_id"});
+        v["strategies"].as_array_mut().expect("strategies").push(fixed);
+        let s = crate::sim::testing::scenario(&v);
+        let dup = |k| crate::sim::testing::run_and_look(&s, k, |_| ()).0.get(MetricId::DUPLICATE_PEOPLE);
+        assert_eq!((dup(0), dup(1)), (1.0, 0.0));
+    }
 
     /// lee (in the synced group jira-users) changes email to one sam's pre-existing account
     /// holds, and leaves, within one sync interval.

@@ -146,7 +146,7 @@ impl<O: Observer> World<'_, O> {
         set(&mut v, MetricId::ORPHANED_ACCOUNT_DAYS, (c.orphaned_seconds + open) as f64 / 86_400.0);
         set(&mut v, MetricId::GROUP_CONFLICTS, c.group_conflicts as f64);
         set(&mut v, MetricId::SCIM_ERRORS, c.scim_errors as f64);
-        let unlinked = self.records.iter().filter(|r| r.linked.is_none()).count();
+        let unlinked = self.records.iter().filter(|r| r.linked.is_none() && !r.deleted).count();
         set(&mut v, MetricId::UNLINKED_SCIM_RECORDS, unlinked as f64);
         set(&mut v, MetricId::FORMER_USERS, self.people.iter().filter(|p| p.former_user).count() as f64);
         set(
