@@ -22,6 +22,8 @@
 //! | R16 joiners and leavers | [`churn`] | `join`, `leave`; on the server [`server_directory`]: `server_deactivates` |
 //! | R17 admin-created account | [`admin_accounts`] | `create_admin_account` |
 //! | R18 email remap in the migration | [`migration`] | `migration_emails` (called by `migrate`) |
+//! | R19 matching attribute | [`scim_users`] | `match_by_user_name` and the `email_filter` failure in `push_user`; `World::matching` |
+//! | R20 deprovisioning setting | [`scim_users`] | `push_deprovision` (`none`, `delete`); `World::deprovision` |
 //!
 //! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
 //! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
