@@ -261,6 +261,22 @@ mod tests {
                     {"day": 20, "do": "enable_scim"},
                     {"day": 50, "do": "disable_scim", "method": "stop_in_idp"}
                 ]},
+                {"name": "upn-and-delete", "group_conflicts": "accept",
+                 "idp": {"matching": "email", "deprovision": "delete"}, "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 0, "do": "verify_domain", "domain": "acme.co.uk"},
+                    {"day": 1, "do": "claim_accounts", "auto": true},
+                    {"day": 2, "do": "enable_scim"},
+                    {"day": 10, "do": "migrate", "invalid_emails": "former_user", "duplicate_emails": "merge"},
+                    {"day": 12, "do": "cutover", "login_spread_days": 3}
+                ]},
+                {"name": "filter-and-none", "idp": {"matching": "email_filter", "deprovision": "none"}, "timeline": [
+                    {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                    {"day": 1, "do": "claim_accounts", "auto": true},
+                    {"day": 2, "do": "enable_scim"},
+                    {"day": 10, "do": "migrate"},
+                    {"day": 12, "do": "cutover"}
+                ]},
                 {"name": "seed-and-remap", "group_conflicts": "accept", "timeline": [
                     {"day": 0, "do": "verify_domain", "domain": "acme.com"},
                     {"day": 0, "do": "verify_domain", "domain": "old.com"},

@@ -448,6 +448,26 @@ mod tests {
     }
 
     #[test]
+    fn idp_settings_resolve_and_misspelt_values_get_a_did_you_mean() {
+        let mut v = base();
+        v["idp"] = json!({"matching": "email", "deprovision": "none"});
+        v["strategies"][0]["idp"] = json!({"matching": "object_id"});
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert_eq!((s.idp.matching, s.idp.deprovision), (Matching::Email, Deprovision::None));
+        assert_eq!((s.strategies[0].matching, s.strategies[0].deprovision), (Some(Matching::ObjectId), None));
+        v["idp"] = json!({"matching": "objectid"});
+        v["strategies"][0]["idp"] = json!({"deprovision": "deactivated", "group_updates": "patch"});
+        assert_problems(
+            &v,
+            &[
+                "$.idp.matching: unknown matching setting `objectid` (hint: did you mean `object_id`?)",
+                "$.strategies[0].idp.deprovision: unknown deprovision setting `deactivated` (hint: did you mean `deactivate`?)",
+                "$.strategies[0].idp.group_updates: unknown field `group_updates`",
+            ],
+        );
+    }
+
+    #[test]
     fn bad_email_remaps_are_reported_with_their_paths() {
         let mut v = base();
         v["strategies"][0]["timeline"] = json!([
