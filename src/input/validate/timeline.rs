@@ -54,6 +54,7 @@ impl Checker<'_> {
         }
         let mut scim = Scim::None;
         let mut cutover_seen = false;
+        let mut sso_aligned = false;
         // Domains verified so far in this timeline, and emails `create_account` has used (by
         // R1 key → the day it was used).
         let mut verified: Vec<usize> = Vec::new();
@@ -184,6 +185,17 @@ impl Checker<'_> {
                     }
                     Some(ActionKind::Cutover { login_spread: SimTime::from_days(days.max(0.0)).0 })
                 }
+                ActionFile::AlignSso(_) => {
+                    if sso_aligned {
+                        self.problems.push_hint(
+                            &here,
+                            "SSO is already aligned with SCIM earlier in this timeline",
+                            "remove the second align_sso: from the first one on, every sign-in uses the IdP primary email",
+                        );
+                    }
+                    sso_aligned = true;
+                    Some(ActionKind::AlignSso)
+                }
             };
             if let Some(kind) = kind {
                 out.push(Action { at: t, kind });
@@ -248,6 +260,7 @@ impl Checker<'_> {
                 .get(&key)
                 .map(|o| ("IdP email", o))
                 .or_else(|| self.server_emails.get(&key).map(|o| ("server email", o)))
+                .or_else(|| self.sso_emails.get(&key).map(|o| ("SSO email", o)))
                 .filter(|(_, owner)| c.person.as_deref() != Some(owner.as_str()))
             {
                 // Whose account it is would be a guess: the person whose email it is signs in to

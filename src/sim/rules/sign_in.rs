@@ -3,6 +3,11 @@
 //! login account is deactivated while they are still employed. A sign-in lands on the account
 //! holding the sign-in email (active or not); with none, a self-signup account is created. That
 //! account is the person's login account until their next sign-in.
+//!
+//! R23: a person's sign-in email is the address their SSO assertion carries — their
+//! `sso_email` (say the UPN, where SCIM sends `user.mail`) while the IdP has one, until
+//! `align_sso` maps SSO's NameID to the attribute SCIM sends; from then on it is the IdP
+//! primary email, and everyone whose sign-in email that changes signs in again (after cutover).
 
 use crate::sim::PersonId;
 use crate::sim::emails::EmailId;
@@ -40,6 +45,22 @@ impl<O: Observer> World<'_, O> {
             None => (self.create_account(email, true, Origin::SelfSignup, p), SignInVia::SelfSignup),
         };
         self.sign_in_to(p, a, via);
+    }
+
+    /// R23: `align_sso` — from now every sign-in uses the IdP primary email; each employed
+    /// person whose sign-in email changes by it signs in again (once cutover has happened), in
+    /// person order.
+    pub(crate) fn align_sso(&mut self) {
+        self.set_rule(Rule::R23);
+        let people: Vec<(PersonId, Option<EmailId>)> = (0..self.people().len())
+            .map(PersonId::from_index)
+            .filter(|&p| self.person(p).idp.as_ref().is_some_and(|i| i.sso_email.is_some()))
+            .map(|p| (p, self.sign_in_email(p)))
+            .collect();
+        self.set_sso_aligned();
+        for (p, before) in people {
+            self.after_sign_in_email_change(p, before);
+        }
     }
 
     /// Schedules a sign-in when the person's sign-in email changed (R14).
