@@ -574,6 +574,37 @@ mod tests {
     }
 
     #[test]
+    fn an_sso_mismatch_share_changes_nothing_else_in_the_organisation_or_the_events() {
+        let plain = scenario(synthetic(20_000));
+        let mut v = synthetic(20_000);
+        v["population"]["synthetic"]["sso_email_mismatch_share"] = json!(0.1);
+        let with = scenario(v);
+        let (a, b) = (realise(&plain, Streams::new(4, 0)), realise(&with, Streams::new(4, 0)));
+        assert!(a.people.iter().all(|p| p.sso_email.is_none()), "share 0: nobody has an SSO email");
+        let strip = |r: &Realised<'_>| -> Vec<PersonSpec> {
+            r.people.iter().cloned().map(|p| PersonSpec { sso_email: None, ..p }).collect()
+        };
+        assert_eq!(strip(&a), strip(&b), "the share draws from its own sub-stream");
+        assert_eq!(a.events.len(), b.events.len());
+        let with_idp: Vec<&PersonSpec> = b.people.iter().filter(|p| p.idp_email.is_some()).collect();
+        let mismatched: Vec<&PersonSpec> =
+            with_idp.iter().copied().filter(|p| p.sso_email.is_some()).collect();
+        assert_share("sso_email_mismatch_share", mismatched.len(), with_idp.len(), 0.1);
+        assert!(b.people.iter().all(|p| p.sso_email.is_none() || p.idp_email.is_some()));
+        for p in &mismatched {
+            let (i, domain) =
+                (&p.id[1..], p.idp_email.as_deref().and_then(|e| e.split_once('@')).map(|x| x.1));
+            assert_eq!(p.sso_email, domain.map(|d| format!("user{i}.upn@{d}")), "on the IdP domain");
+        }
+        let joiners_with_sso = b
+            .events
+            .iter()
+            .filter(|e| matches!(&e.kind, ExoKind::Join { spec, .. } if spec.sso_email.is_some()))
+            .count();
+        assert!(joiners_with_sso > 0, "generated joiners get SSO emails too");
+    }
+
+    #[test]
     fn emails_are_unique_unless_duplicated_on_purpose() {
         let s = scenario(synthetic(5_000));
         let r = realise(&s, Streams::new(1, 0));
