@@ -22,6 +22,7 @@
 //! | R16 joiners and leavers | [`churn`] | `join`, `leave`; on the server [`server_directory`]: `server_deactivates` |
 //! | R17 admin-created account | [`admin_accounts`] | `create_admin_account` |
 //! | R18 email remap in the migration | [`migration`] | `migration_emails` (called by `migrate`) |
+//! | R23 SSO sign-in email | [`sign_in`] | `align_sso`; the SSO email in `World::sign_in_email` |
 //!
 //! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
 //! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
