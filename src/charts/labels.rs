@@ -131,6 +131,7 @@ pub fn action_label(kind: &ActionKind) -> &'static str {
         ActionKind::FixEmails { .. } => "fix emails",
         ActionKind::Cutover { .. } => "cutover",
         ActionKind::DisableScim(_) => "SCIM off",
+        ActionKind::AlignSso => "align SSO",
     }
 }
 

@@ -115,6 +115,8 @@ json_object! {
         opt content_owner_share: f64,
         /// Share of people with an IdP identity who are out of provisioning scope (default 0).
         opt out_of_scope_share: f64,
+        /// Share of people with an IdP identity whose SSO assertion carries their UPN `user{i}.upn@<domain>` instead of the IdP primary email (R23, default 0).
+        opt sso_email_mismatch_share: f64,
     }
 }
 
@@ -157,6 +159,8 @@ json_object! {
         opt owns_content: bool,
         /// Employed at the start (default true).
         opt employed: bool,
+        /// The address their SSO (SAML) assertion carries, when it is not the IdP primary email, e.g. the UPN (R23); needs `idp_email`.
+        opt sso_email: String,
     }
 }
 
@@ -640,6 +644,14 @@ json_object! {
     }
 }
 
+json_object! {
+    /// The SSO NameID is mapped to the attribute SCIM sends (R23): from now every sign-in uses the IdP primary email.
+    "align_sso action" pub struct AlignSsoFile {
+        /// Day of the action.
+        req day: f64,
+    }
+}
+
 json_enum! {
     /// How SCIM is switched off (R12).
     "disable method" pub enum DisableMethod {
@@ -680,6 +692,8 @@ pub enum ActionFile {
     Cutover(CutoverFile),
     /// `disable_scim`
     DisableScim(DisableScimFile),
+    /// `align_sso`
+    AlignSso(AlignSsoFile),
 }
 
 tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
@@ -691,6 +705,7 @@ tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
     "fix_emails" => FixEmails(FixEmailsFile),
     "cutover" => Cutover(CutoverFile),
     "disable_scim" => DisableScim(DisableScimFile),
+    "align_sso" => AlignSso(AlignSsoFile),
 });
 
 impl ActionFile {
@@ -705,6 +720,7 @@ impl ActionFile {
             ActionFile::FixEmails(a) => a.day,
             ActionFile::Cutover(a) => a.day,
             ActionFile::DisableScim(a) => a.day,
+            ActionFile::AlignSso(a) => a.day,
         }
     }
 }

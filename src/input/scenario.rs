@@ -141,6 +141,7 @@ pub struct SyntheticSpec {
     pub duplicate_server_email_share: f64,
     pub content_owner_share: f64,
     pub out_of_scope_share: f64,
+    pub sso_email_mismatch_share: f64,
 }
 
 /// Poisson rates of IdP-side drift, per person and year.
@@ -221,6 +222,8 @@ pub struct PersonSpec {
     pub owns_content: bool,
     /// Employed at the start.
     pub employed: bool,
+    /// The address their SSO assertion carries instead of the IdP primary email (R23).
+    pub sso_email: Option<String>,
 }
 
 /// Sync settings of the identity provider.
@@ -451,6 +454,8 @@ pub enum ActionKind {
     },
     /// Switch SCIM off.
     DisableScim(DisableMethod),
+    /// SSO's NameID is mapped to the IdP primary email (R23).
+    AlignSso,
 }
 
 /// An expectation checked by `scimsim check`.

@@ -229,7 +229,8 @@ mod tests {
                 "external_directory_share": 0.5, "initial_email_mismatch_share": 0.2,
                 "existing_cloud_account_share": 0.1, "existing_cloud_other_email_share": 0.05,
                 "invalid_server_email_share": 0.02, "duplicate_server_email_share": 0.03,
-                "content_owner_share": 0.8, "out_of_scope_share": 0.05
+                "content_owner_share": 0.8, "out_of_scope_share": 0.05,
+                "sso_email_mismatch_share": 0.1
             }},
             "idp": {"sync_interval_minutes": 180},
             "drift": {"idp_email_changes_per_person_year": 3, "idp_rekeys_per_person_year": 1, "server_sync_lag_hours": 6},
@@ -248,6 +249,7 @@ mod tests {
                     {"day": 10, "do": "migrate", "users": "referenced", "share": 0.5, "invalid_emails": "new_email", "duplicate_emails": "new_email"},
                     {"day": 12, "do": "migrate", "invalid_emails": "former_user", "duplicate_emails": "merge"},
                     {"day": 13, "do": "cutover", "login_spread_days": 4},
+                    {"day": 15, "do": "align_sso"},
                     {"day": 40, "do": "disable_scim", "method": "delete_directory"},
                     {"day": 45, "do": "enable_scim"}
                 ]},
@@ -287,6 +289,7 @@ mod tests {
                     {"day": 10, "do": "migrate", "invalid_emails": "former_user", "duplicate_emails": "new_email",
                      "email_remap": {"to": "idp_email", "coverage": 0.7}},
                     {"day": 11, "do": "claim_accounts"},
+                    {"day": 11, "do": "align_sso"},
                     {"day": 12, "do": "cutover"}
                 ]}
             ]

@@ -61,6 +61,8 @@ pub enum Rule {
     R17,
     /// Email remap in the migration.
     R18,
+    /// SSO sign-in email.
+    R23,
 }
 
 /// The event during which a change is made.

@@ -61,6 +61,7 @@ fn intern_all(
         idp: p.idp_email.as_deref().map(|e| book.intern(e)),
         server: p.server_email.as_deref().map(|e| book.intern(e)),
         cloud: p.cloud_email.as_deref().map(|e| book.intern(e)),
+        sso: p.sso_email.as_deref().map(|e| book.intern(e)),
     };
     let emails = people.iter().map(|p| person(&mut book, p)).collect();
     for e in events {
@@ -220,6 +221,9 @@ pub fn generate_people(scenario: &Scenario, spec: &SyntheticSpec, streams: Strea
     let domains = &scenario.domains;
     let mut people = Vec::with_capacity(spec.people);
     let mut last_server_email: Option<String> = None;
+    // R23's SSO mismatch is drawn from its own sub-stream (person i: index i), so the share
+    // never shifts the other draws: with it at 0 the organisation is what it always was.
+    let mut sso_draws = streams.draws(Purpose::Population);
     for i in 0..spec.people {
         let u = uniform(&mut rng);
         let kind = if u < spec.idp_only_share {
@@ -280,6 +284,8 @@ pub fn generate_people(scenario: &Scenario, spec: &SyntheticSpec, streams: Strea
         if server_email.is_none() {
             server_groups.clear();
         }
+        let sso_email =
+            sso_mismatch(&mut sso_draws, SSO_PEOPLE_STREAM, i, spec, idp_email.as_deref(), "user");
         people.push(PersonSpec {
             id: format!("p{i}"),
             idp_email,
@@ -293,9 +299,31 @@ pub fn generate_people(scenario: &Scenario, spec: &SyntheticSpec, streams: Strea
             in_idp_scope,
             owns_content,
             employed: kind != Kind::Inactive,
+            sso_email,
         });
     }
     people
+}
+
+/// Sub-stream of the `Population` purpose for the SSO mismatch of the people at the start
+/// (stream 0 generates the people).
+const SSO_PEOPLE_STREAM: u64 = 1;
+/// Sub-stream of the `Population` purpose for the SSO mismatch of generated joiners.
+const SSO_JOINERS_STREAM: u64 = 2;
+
+/// R23: with `sso_email_mismatch_share`, an IdP person `i` signs in with the UPN
+/// `<prefix>{i}.upn@<their IdP domain>`. Nothing is drawn when the share is 0.
+fn sso_mismatch(
+    draws: &mut crate::rng::Draws,
+    stream: u64,
+    i: usize,
+    spec: &SyntheticSpec,
+    idp_email: Option<&str>,
+    prefix: &str,
+) -> Option<String> {
+    let share = spec.sso_email_mismatch_share;
+    let domain = idp_email?.split_once('@')?.1;
+    (share > 0.0 && draws.uniform(stream, i as u64) < share).then(|| format!("{prefix}{i}.upn@{domain}"))
 }
 
 /// Joiners: a Poisson process of `churn.joiners_per_day`, each in the IdP only, in scope,
@@ -307,15 +335,23 @@ fn generate_joiners(scenario: &Scenario, streams: Streams, first_id: usize) -> V
         return out;
     }
     let mut rng = streams.rng(Purpose::Churn, 0);
+    let mut sso_draws = streams.draws(Purpose::Population);
+    let shares = match &scenario.population {
+        Population::Synthetic(spec) => *spec,
+        Population::Explicit(_) => SyntheticSpec::default(),
+    };
     let horizon = scenario.horizon().0 as f64;
     let mut t = exponential(&mut rng, rate);
     while t <= horizon {
         let k = out.len();
         let domain = pick_domain(&scenario.domains, uniform(&mut rng));
         let (idp_groups, _) = draw_groups(&mut rng, &scenario.groups);
+        let idp_email = format!("joiner{k}@{domain}");
+        let sso_email =
+            sso_mismatch(&mut sso_draws, SSO_JOINERS_STREAM, k, &shares, Some(&idp_email), "joiner");
         let spec = PersonSpec {
             id: format!("joiner-{k}"),
-            idp_email: Some(format!("joiner{k}@{domain}")),
+            idp_email: Some(idp_email),
             server_email: None,
             cloud_email: None,
             directory: Directory::Internal,
@@ -326,6 +362,7 @@ fn generate_joiners(scenario: &Scenario, streams: Streams, first_id: usize) -> V
             in_idp_scope: true,
             owns_content: false,
             employed: true,
+            sso_email,
         };
         out.push(ExoEvent {
             at: SimTime(t.round() as i64).min(scenario.horizon()),
@@ -534,6 +571,37 @@ mod tests {
         let idp_side_only =
             both.iter().filter(|p| !p.idp_groups.is_empty() && p.server_groups.is_empty()).count();
         assert_share("members in the IdP group only", idp_side_only, both.len(), 0.6 * 0.1);
+    }
+
+    #[test]
+    fn an_sso_mismatch_share_changes_nothing_else_in_the_organisation_or_the_events() {
+        let plain = scenario(synthetic(20_000));
+        let mut v = synthetic(20_000);
+        v["population"]["synthetic"]["sso_email_mismatch_share"] = json!(0.1);
+        let with = scenario(v);
+        let (a, b) = (realise(&plain, Streams::new(4, 0)), realise(&with, Streams::new(4, 0)));
+        assert!(a.people.iter().all(|p| p.sso_email.is_none()), "share 0: nobody has an SSO email");
+        let strip = |r: &Realised<'_>| -> Vec<PersonSpec> {
+            r.people.iter().cloned().map(|p| PersonSpec { sso_email: None, ..p }).collect()
+        };
+        assert_eq!(strip(&a), strip(&b), "the share draws from its own sub-stream");
+        assert_eq!(a.events.len(), b.events.len());
+        let with_idp: Vec<&PersonSpec> = b.people.iter().filter(|p| p.idp_email.is_some()).collect();
+        let mismatched: Vec<&PersonSpec> =
+            with_idp.iter().copied().filter(|p| p.sso_email.is_some()).collect();
+        assert_share("sso_email_mismatch_share", mismatched.len(), with_idp.len(), 0.1);
+        assert!(b.people.iter().all(|p| p.sso_email.is_none() || p.idp_email.is_some()));
+        for p in &mismatched {
+            let (i, domain) =
+                (&p.id[1..], p.idp_email.as_deref().and_then(|e| e.split_once('@')).map(|x| x.1));
+            assert_eq!(p.sso_email, domain.map(|d| format!("user{i}.upn@{d}")), "on the IdP domain");
+        }
+        let joiners_with_sso = b
+            .events
+            .iter()
+            .filter(|e| matches!(&e.kind, ExoKind::Join { spec, .. } if spec.sso_email.is_some()))
+            .count();
+        assert!(joiners_with_sso > 0, "generated joiners get SSO emails too");
     }
 
     #[test]

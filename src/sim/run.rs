@@ -119,6 +119,7 @@ impl<O: Observer> World<'_, O> {
                     ActionKind::FixEmails { coverage } => self.fix_emails(*coverage),
                     ActionKind::Cutover { login_spread } => self.cutover(*login_spread),
                     ActionKind::DisableScim(method) => self.disable_scim(*method),
+                    ActionKind::AlignSso => self.align_sso(),
                 }
             }
             Event::SyncTick { generation } => self.sync_tick(generation),

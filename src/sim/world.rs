@@ -133,6 +133,9 @@ pub struct IdpIdentity {
     pub record: Option<RecordId>,
     /// A push of this user is queued.
     pub pending: bool,
+    /// The email their SSO assertion carries instead of `email` until `align_sso` (R23);
+    /// IdP email changes and re-keys leave it as it is.
+    pub sso_email: Option<EmailId>,
 }
 
 /// A person's server identity.
@@ -282,6 +285,8 @@ pub struct PersonEmails {
     pub server: Option<EmailId>,
     /// Pre-existing cloud account email.
     pub cloud: Option<EmailId>,
+    /// The email their SSO assertion carries instead of the IdP email (R23).
+    pub sso: Option<EmailId>,
 }
 
 /// What one replication gives every strategy alike (common random numbers).
@@ -352,6 +357,8 @@ pub struct World<'s, O = NoObserver> {
     next_object: u32,
     /// Cutover has happened, with this sign-in spread in seconds.
     cutover: Option<i64>,
+    /// `align_sso` has run: every sign-in uses the IdP primary email (R23).
+    sso_aligned: bool,
     /// Metric counters.
     counters: Counters,
     /// People touched by the current operation, with the cause of any loss.
@@ -424,6 +431,7 @@ impl<'s, O: Observer> World<'s, O> {
             pending_groups: Vec::new(),
             next_object: 0,
             cutover: None,
+            sso_aligned: false,
             counters: Counters::default(),
             touched: Vec::new(),
             op: 1,
@@ -456,6 +464,7 @@ impl<'s, O: Observer> World<'s, O> {
                 groups: SmallVec::from_slice(&spec.idp_groups),
                 record: None,
                 pending: false,
+                sso_email: emails.sso,
             }
         });
         if let Some(idp) = &idp {
@@ -655,11 +664,14 @@ impl<'s, O: Observer> World<'s, O> {
         self.accounts[a.index()].linked_record.is_some()
     }
 
-    /// The person's sign-in email: IdP primary email when in IdP scope, else the server email.
+    /// The person's sign-in email: when in IdP scope, their SSO email until `align_sso` (R23)
+    /// and else the IdP primary email; out of scope, the server email.
     pub fn sign_in_email(&self, p: PersonId) -> Option<EmailId> {
         let person = &self.people[p.index()];
         match (&person.idp, &person.server) {
-            (Some(idp), _) if idp.in_scope => Some(idp.email),
+            (Some(idp), _) if idp.in_scope => {
+                Some(idp.sso_email.filter(|_| !self.sso_aligned).unwrap_or(idp.email))
+            }
             (_, Some(server)) => Some(server.email),
             _ => None,
         }
@@ -1284,6 +1296,16 @@ impl<'s, O: Observer> World<'s, O> {
     /// Cutover happens, with this sign-in spread in seconds (R14).
     pub(crate) fn start_cutover(&mut self, login_spread: i64) {
         self.cutover = Some(login_spread);
+    }
+
+    /// SSO's NameID is the IdP primary email from now on (R23).
+    pub(crate) fn set_sso_aligned(&mut self) {
+        self.sso_aligned = true;
+    }
+
+    /// True once `align_sso` has run (R23).
+    pub fn sso_aligned(&self) -> bool {
+        self.sso_aligned
     }
 
     /// `p` signs in to account `a`, which becomes their login account (R14).

@@ -189,6 +189,8 @@ struct Checker<'p> {
     server_users: HashSet<String>,
     /// Ids of the listed people (joiners included) who have an IdP identity.
     idp_users: HashSet<String>,
+    /// SSO emails seen so far (R1 key) → person id (R23).
+    sso_emails: HashMap<String, String>,
 }
 
 impl<'p> Checker<'p> {
@@ -212,6 +214,7 @@ impl<'p> Checker<'p> {
             server_emails: HashMap::new(),
             server_users: HashSet::new(),
             idp_users: HashSet::new(),
+            sso_emails: HashMap::new(),
         }
     }
 

@@ -105,6 +105,7 @@ impl Checker<'_> {
             ),
             content_owner_share: share(s.content_owner_share, "content_owner_share", 1.0),
             out_of_scope_share: share(s.out_of_scope_share, "out_of_scope_share", 0.0),
+            sso_email_mismatch_share: share(s.sso_email_mismatch_share, "sso_email_mismatch_share", 0.0),
         };
         let kinds = spec.idp_only_share + spec.server_only_share + spec.inactive_server_share;
         if kinds > 1.0 + 1e-9 {
@@ -164,9 +165,12 @@ impl Checker<'_> {
 
     pub(super) fn check_person(&mut self, p: &PersonFile, at: &JsonPath) -> PersonSpec {
         self.people.add(&p.id, &at.key("id"), self.problems);
-        for (field, value) in
-            [("idp_email", &p.idp_email), ("server_email", &p.server_email), ("cloud_email", &p.cloud_email)]
-        {
+        for (field, value) in [
+            ("idp_email", &p.idp_email),
+            ("server_email", &p.server_email),
+            ("cloud_email", &p.cloud_email),
+            ("sso_email", &p.sso_email),
+        ] {
             if value.as_deref() == Some("") {
                 self.problems.push_hint(
                     &at.key(field),
@@ -185,6 +189,7 @@ impl Checker<'_> {
         }
         self.unique_email(p.idp_email.as_deref(), &p.id, "idp_email", at);
         self.unique_email(p.cloud_email.as_deref(), &p.id, "cloud_email", at);
+        self.check_sso_email(p, at);
         let idp_groups = self.group_list(p.idp_groups.as_deref().unwrap_or_default(), &at.key("idp_groups"));
         let server_groups =
             self.group_list(p.server_groups.as_deref().unwrap_or_default(), &at.key("server_groups"));
@@ -237,6 +242,61 @@ impl Checker<'_> {
             in_idp_scope: p.in_idp_scope.unwrap_or(true),
             owns_content: p.owns_content.unwrap_or(true),
             employed: p.employed.unwrap_or(true),
+            sso_email: p.sso_email.clone(),
+        }
+    }
+
+    /// R23: an SSO email is a valid address of a person with an IdP identity, and no other
+    /// person's IdP or SSO email (two people would sign in to one account); an IdP email is
+    /// no other person's SSO email either. It may equal the person's own IdP email.
+    fn check_sso_email(&mut self, p: &PersonFile, at: &JsonPath) {
+        if let Some(idp) = p.idp_email.as_deref().filter(|e| !e.is_empty()) {
+            let key = email_key(idp, self.email_match);
+            if let Some(owner) = self.sso_emails.get(key.as_ref()).filter(|o| **o != p.id) {
+                self.problems.push_hint(
+                    &at.key("idp_email"),
+                    format!("`{idp}` is the sso_email of `{owner}`"),
+                    "an address signs in one person: give each person their own",
+                );
+            }
+        }
+        let Some(sso) = p.sso_email.as_deref().filter(|e| !e.is_empty()) else { return };
+        let here = at.key("sso_email");
+        if p.idp_email.is_none() {
+            self.problems.push_hint(
+                &here,
+                "a person without `idp_email` has no IdP identity, so no SSO assertion of the IdP",
+                "add `idp_email` (the address SCIM sends) or remove `sso_email`",
+            );
+            return;
+        }
+        if !crate::input::email::is_valid(sso) {
+            self.problems.push_hint(
+                &here,
+                format!("`{sso}` is not a valid email"),
+                "write the address the SSO assertion carries, such as `ann.lee@acme.com` (a UPN)",
+            );
+            return;
+        }
+        let key = email_key(sso, self.email_match).into_owned();
+        let taken = self
+            .idp_emails
+            .get(&key)
+            .filter(|o| **o != p.id)
+            .map(|o| ("idp_email", o))
+            .or_else(|| self.sso_emails.get(&key).map(|o| ("sso_email", o)));
+        match taken {
+            Some((field, owner)) => {
+                let message = format!("`{sso}` is also the {field} of `{owner}`");
+                self.problems.push_hint(
+                    &here,
+                    message,
+                    "two people signing in with one address would share one account: give each their own",
+                );
+            }
+            None => {
+                self.sso_emails.insert(key, p.id.clone());
+            }
         }
     }
 }

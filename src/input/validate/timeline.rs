@@ -56,6 +56,7 @@ impl Checker<'_> {
         }
         let mut scim = Scim::None;
         let mut cutover_seen = false;
+        let mut sso_aligned = false;
         // Domains verified so far in this timeline, and emails `create_account` has used (by
         // R1 key → the day it was used).
         let mut verified: Vec<usize> = Vec::new();
@@ -186,6 +187,17 @@ impl Checker<'_> {
                     }
                     Some(ActionKind::Cutover { login_spread: SimTime::from_days(days.max(0.0)).0 })
                 }
+                ActionFile::AlignSso(_) => {
+                    if sso_aligned {
+                        self.problems.push_hint(
+                            &here,
+                            "SSO is already aligned with SCIM earlier in this timeline",
+                            "remove the second align_sso: from the first one on, every sign-in uses the IdP primary email",
+                        );
+                    }
+                    sso_aligned = true;
+                    Some(ActionKind::AlignSso)
+                }
             };
             if let Some(kind) = kind {
                 out.push(Action { at: t, kind });
@@ -250,6 +262,7 @@ impl Checker<'_> {
                 .get(&key)
                 .map(|o| ("IdP email", o))
                 .or_else(|| self.server_emails.get(&key).map(|o| ("server email", o)))
+                .or_else(|| self.sso_emails.get(&key).map(|o| ("SSO email", o)))
                 .filter(|(_, owner)| c.person.as_deref() != Some(owner.as_str()))
             {
                 // Whose account it is would be a guess: the person whose email it is signs in to
@@ -518,6 +531,63 @@ mod tests {
             &[
                 "$.strategies[0].timeline[0].email_remap.people.ann: actions that name people need an explicit population",
             ],
+        );
+    }
+
+    #[test]
+    fn sso_emails_and_align_sso_are_read_and_bad_ones_reported_with_their_paths() {
+        let mut v = base();
+        v["population"]["people"][0]["sso_email"] = json!("ann.lee@acme.com");
+        v["population"]["people"][1]["sso_email"] = json!("bob@acme.com");
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "enable_scim"}, {"day": 2, "do": "align_sso"}]);
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        let Population::Explicit(people) = &s.population else { panic!("explicit") };
+        assert_eq!(people[0].sso_email.as_deref(), Some("ann.lee@acme.com"));
+        assert_eq!(people[1].sso_email.as_deref(), Some("bob@acme.com"), "one's own IdP email is fine");
+        assert_eq!(s.strategies[0].actions[1].kind, ActionKind::AlignSso);
+
+        let mut v = base();
+        let people = json!([
+            {"id": "ann", "idp_email": "ann@acme.com", "sso_email": "BOB@acme.com"},
+            {"id": "bob", "idp_email": "bob@acme.com", "sso_email": "ann.lee@acme.com"},
+            {"id": "cy", "idp_email": "cy@acme.com", "sso_email": "Ann.Lee@acme.com"},
+            {"id": "di", "idp_email": "ann.lee@acme.com"},
+            {"id": "ed", "server_email": "ed@acme.com", "sso_email": "ed@acme.com"},
+            {"id": "fay", "idp_email": "fay@acme.com", "sso_email": "fay"},
+            {"id": "gus", "idp_email": "gus@acme.com", "sso_email": ""},
+            {"id": "hal", "idp_email": "hal@acme.com", "sso_email": "hal.upn@acme.com"}
+        ]);
+        v["population"]["people"] = people;
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 1, "do": "align_sso"},
+            {"day": 2, "do": "align_sso"},
+            {"day": 3, "do": "create_account", "email": "hal.upn@acme.com"},
+            {"day": 3, "do": "create_account", "email": "ann.lee@acme.com"}
+        ]);
+        assert_problems(
+            &v,
+            &[
+                "$.population.people[1].idp_email: `bob@acme.com` is the sso_email of `ann`",
+                "$.population.people[2].sso_email: `Ann.Lee@acme.com` is also the sso_email of `bob`",
+                "$.population.people[3].idp_email: `ann.lee@acme.com` is the sso_email of `bob`",
+                "$.population.people[4].sso_email: a person without `idp_email` has no IdP identity",
+                "$.population.people[5].sso_email: `fay` is not a valid email",
+                "$.population.people[6].sso_email: email is empty",
+                "$.strategies[0].timeline[1]: SSO is already aligned with SCIM earlier in this timeline",
+                "$.strategies[0].timeline[2].email: `hal.upn@acme.com` is the SSO email of `hal`",
+                "$.strategies[0].timeline[3].email: `ann.lee@acme.com` is the IdP email of `di`",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_sso_mismatch_share_outside_0_1_is_reported() {
+        let mut v = base();
+        v["population"] = json!({"synthetic": {"people": 10, "sso_email_mismatch_share": 1.5}});
+        assert_problems(
+            &v,
+            &["$.population.synthetic.sso_email_mismatch_share: a share must be between 0 and 1, found 1.5"],
         );
     }
 }

@@ -30,6 +30,7 @@ impl<O: Observer> World<'_, O> {
             idp: intern(&spec.idp_email),
             server: intern(&spec.server_email),
             cloud: intern(&spec.cloud_email),
+            sso: intern(&spec.sso_email),
         };
         self.fill_person(p, spec, emails);
         self.queue_user(p);

@@ -24,6 +24,7 @@
 //! | R18 email remap in the migration | [`migration`] | `migration_emails` (called by `migrate`) |
 //! | R19 matching attribute | [`scim_users`] | `match_by_user_name` and the `email_filter` failure in `push_user`; `World::matching` |
 //! | R20 deprovisioning setting | [`scim_users`] | `push_deprovision` (`none`, `delete`); `World::deprovision` |
+//! | R23 SSO sign-in email | [`sign_in`] | `align_sso`; the SSO email in `World::sign_in_email` |
 //!
 //! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
 //! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
