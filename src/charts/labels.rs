@@ -131,6 +131,8 @@ pub fn action_label(kind: &ActionKind) -> &'static str {
         ActionKind::FixEmails { .. } => "fix emails",
         ActionKind::Cutover { .. } => "cutover",
         ActionKind::DisableScim(_) => "SCIM off",
+        ActionKind::ResumeScim(_) => "SCIM resumed",
+        ActionKind::Resync { .. } => "resync",
     }
 }
 

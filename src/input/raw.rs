@@ -619,6 +619,37 @@ json_object! {
     }
 }
 
+json_enum! {
+    /// How a stopped directory's syncs restart (R21).
+    "resume mode" pub enum ResumeMode {
+        /// The first sync sends what changed while stopped (Entra's watermark; default).
+        Incremental = "incremental",
+        /// A full first sync, as R5's, over the kept records.
+        Restart = "restart",
+    }
+    default Incremental
+}
+
+json_object! {
+    /// Restart the syncs of a directory stopped in the IdP (R21).
+    "resume_scim action" pub struct ResumeScimFile {
+        /// Day of the action.
+        req day: f64,
+        /// incremental (default) or restart.
+        opt mode: ResumeMode,
+    }
+}
+
+json_object! {
+    /// Push users in their whole current state, then every synced group in full (R24).
+    "resync action" pub struct ResyncFile {
+        /// Day of the action.
+        req day: f64,
+        /// Person ids to push; default: everyone.
+        opt people: Vec<String>,
+    }
+}
+
 /// A strategy action, tagged by `do`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionFile {
@@ -638,6 +669,10 @@ pub enum ActionFile {
     Cutover(CutoverFile),
     /// `disable_scim`
     DisableScim(DisableScimFile),
+    /// `resume_scim`
+    ResumeScim(ResumeScimFile),
+    /// `resync`
+    Resync(ResyncFile),
 }
 
 tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
@@ -649,6 +684,8 @@ tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
     "fix_emails" => FixEmails(FixEmailsFile),
     "cutover" => Cutover(CutoverFile),
     "disable_scim" => DisableScim(DisableScimFile),
+    "resume_scim" => ResumeScim(ResumeScimFile),
+    "resync" => Resync(ResyncFile),
 });
 
 impl ActionFile {
@@ -663,6 +700,8 @@ impl ActionFile {
             ActionFile::FixEmails(a) => a.day,
             ActionFile::Cutover(a) => a.day,
             ActionFile::DisableScim(a) => a.day,
+            ActionFile::ResumeScim(a) => a.day,
+            ActionFile::Resync(a) => a.day,
         }
     }
 }

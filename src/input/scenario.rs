@@ -4,7 +4,7 @@
 
 pub use super::raw::{
     Assistant, ConflictPolicy, Directory, DisableMethod, DuplicateEmails, EmailMatch, GroupsMode, IdpProfile,
-    InvalidEmails, MigrateIntoScimGroup, RemapTarget, UsersScope,
+    InvalidEmails, MigrateIntoScimGroup, RemapTarget, ResumeMode, UsersScope,
 };
 
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
@@ -443,6 +443,13 @@ pub enum ActionKind {
     },
     /// Switch SCIM off.
     DisableScim(DisableMethod),
+    /// Restart the syncs of a directory stopped in the IdP (R21).
+    ResumeScim(ResumeMode),
+    /// Push these users (`None`: everyone) in full, then every synced group (R24).
+    Resync {
+        /// The people, in the file's order, each once; `None`: everyone.
+        people: Option<Vec<PersonId>>,
+    },
 }
 
 /// An expectation checked by `scimsim check`.

@@ -57,6 +57,10 @@ pub enum Rule {
     R17,
     /// Email remap in the migration.
     R18,
+    /// Pause and resume.
+    R21,
+    /// Full resync.
+    R24,
 }
 
 /// The event during which a change is made.

@@ -1359,6 +1359,49 @@ impl<'s, O: Observer> World<'s, O> {
         self.idp_groups[g.index()].pending = false;
     }
 
+    /// The stopped directory syncs again (R21); a new generation of sync ticks starts, so
+    /// the ticks of the stopped one die.
+    pub(crate) fn resume_directory(&mut self) {
+        self.directory = DirectoryState::Active;
+        self.generation += 1;
+    }
+
+    /// No user is queued any more (R21 `restart`, R24 for everyone: all are sent in full now).
+    pub(crate) fn clear_user_queue(&mut self) {
+        for p in std::mem::take(&mut self.pending_users) {
+            if let Some(idp) = self.people[p.index()].idp.as_mut() {
+                idp.pending = false;
+            }
+        }
+    }
+
+    /// Nothing is queued any more for the users in `people` (R24: they are sent in full now);
+    /// the other users stay queued, in their order.
+    pub(crate) fn unqueue_users(&mut self, people: &[PersonId]) {
+        let mut gone = false;
+        for &p in people {
+            if let Some(idp) = self.people[p.index()].idp.as_mut() {
+                gone |= idp.pending;
+                idp.pending = false;
+            }
+        }
+        if gone {
+            let people = &self.people;
+            self.pending_users.retain(|p| people[p.index()].idp.as_ref().is_some_and(|i| i.pending));
+        }
+    }
+
+    /// The next push of SCIM group `g` reconciles every member it has or placed, as a
+    /// whole-list push: each one's membership counts as changed (R21 `restart`, R24).
+    pub(crate) fn note_whole_list(&mut self, g: GroupId) {
+        let placed: Vec<PersonId> =
+            self.cloud[g.index()].as_ref().map(|c| c.placed.keys().copied().collect()).unwrap_or_default();
+        let group = &mut self.idp_groups[g.index()];
+        group.changed.extend(group.members.iter().copied());
+        group.changed.extend(placed);
+        group.dirty.extend(group.changed.iter().copied());
+    }
+
     // ---------------------------------------------------------------- counters
 
     /// A push of `pushed` failed, for `reason` (`scim_errors`).

@@ -103,13 +103,15 @@ impl Checker<'_> {
                     match scim {
                         Scim::Active => self.problems.push_hint(
                             &here,
-                            "SCIM is already enabled here",
-                            "remove this enable_scim or disable SCIM before it",
+                            "SCIM is already enabled here: the provisioning directory exists and syncs",
+                            "remove this enable_scim; to send everything again use `resync`, and after a \
+                             `disable_scim` with `stop_in_idp` use `resume_scim`",
                         ),
                         Scim::Stopped => self.problems.push_hint(
                             &here,
                             "SCIM was stopped in the IdP earlier; the provisioning directory still exists",
-                            "use `disable_scim` with `delete_directory` to remove it before enabling again",
+                            "use `resume_scim` to restart its syncs (`\"mode\": \"restart\"` for a full first \
+                             sync), or `disable_scim` with `delete_directory` before enabling a new one",
                         ),
                         Scim::None | Scim::Deleted => {}
                     }
@@ -121,6 +123,11 @@ impl Checker<'_> {
                         (Scim::Active, DisableMethod::DeleteDirectory) => scim = Scim::Deleted,
                         (Scim::Active, DisableMethod::StopInIdp) => scim = Scim::Stopped,
                         (Scim::Stopped, DisableMethod::DeleteDirectory) => scim = Scim::Deleted,
+                        (Scim::Stopped, DisableMethod::StopInIdp) => self.problems.push_hint(
+                            &here,
+                            "SCIM is already stopped in the IdP at this point of the timeline",
+                            "remove this one; `resume_scim` restarts the syncs",
+                        ),
                         _ => self.problems.push_hint(
                             &here,
                             "SCIM is not enabled at this point of the timeline",
@@ -128,6 +135,45 @@ impl Checker<'_> {
                         ),
                     }
                     Some(ActionKind::DisableScim(d.method))
+                }
+                ActionFile::ResumeScim(r) => {
+                    match scim {
+                        Scim::Stopped => scim = Scim::Active,
+                        Scim::Active => self.problems.push_hint(
+                            &here,
+                            "SCIM is syncing at this point of the timeline: there is nothing to resume",
+                            "remove this resume_scim, or stop the syncs before it with `disable_scim` and \
+                             `\"method\": \"stop_in_idp\"`",
+                        ),
+                        Scim::None | Scim::Deleted => self.problems.push_hint(
+                            &here,
+                            "no provisioning directory is stopped in the IdP at this point of the timeline",
+                            "`resume_scim` restarts a directory paused by `disable_scim` with `stop_in_idp`: \
+                             put one before it, or use `enable_scim` to create a directory",
+                        ),
+                    }
+                    Some(ActionKind::ResumeScim(r.mode.unwrap_or_default()))
+                }
+                ActionFile::Resync(r) => {
+                    let hint = match scim {
+                        Scim::Active => None,
+                        Scim::None => Some("put an `enable_scim` before it"),
+                        Scim::Deleted => {
+                            Some("the directory was deleted earlier: put an `enable_scim` before it")
+                        }
+                        Scim::Stopped => Some(
+                            "the directory is stopped in the IdP, which sends nothing: put a `resume_scim` \
+                             before it",
+                        ),
+                    };
+                    if let Some(hint) = hint {
+                        self.problems.push_hint(
+                            &here,
+                            "no provisioning directory syncs at this point of the timeline, so nothing can be resynced",
+                            hint,
+                        );
+                    }
+                    self.check_resync_people(r, &here, population)
                 }
                 ActionFile::Migrate(m) => {
                     let users = m.users.unwrap_or_default();
@@ -206,6 +252,43 @@ impl Checker<'_> {
             return None;
         }
         self.people.get(name, at, self.problems).map(PersonId::from_index)
+    }
+
+    /// R24: `resync.people` — known people, each once, in an explicit population.
+    fn check_resync_people(
+        &mut self,
+        r: &raw::ResyncFile,
+        here: &JsonPath,
+        population: &Population,
+    ) -> Option<ActionKind> {
+        let Some(names) = &r.people else { return Some(ActionKind::Resync { people: None }) };
+        let at = here.key("people");
+        if names.is_empty() {
+            self.problems.push_hint(
+                &at,
+                "the list of people is empty, so this resync pushes nobody",
+                "list person ids, or remove `people` to resync everyone",
+            );
+        }
+        let mut people: Vec<PersonId> = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            let Some(p) = self.strategy_person(name, &at.index(k), population) else {
+                if matches!(population, Population::Synthetic(_)) {
+                    break; // reported once for the list
+                }
+                continue;
+            };
+            if people.contains(&p) {
+                self.problems.push_hint(
+                    &at.index(k),
+                    format!("person `{name}` is listed twice"),
+                    "remove the repeat: a resync pushes each person once",
+                );
+            } else {
+                people.push(p);
+            }
+        }
+        Some(ActionKind::Resync { people: Some(people) })
     }
 
     /// An email an action gives an account: valid (R3's `local@domain.tld`).

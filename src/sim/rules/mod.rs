@@ -34,6 +34,7 @@ pub mod email_fix;
 pub mod idp_changes;
 pub mod migration;
 pub mod provisioning;
+pub mod resync;
 pub mod scim_groups;
 pub mod scim_users;
 pub mod server_directory;
