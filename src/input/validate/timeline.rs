@@ -581,4 +581,95 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn resume_and_resync_resolve_and_take_their_defaults() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 1, "do": "enable_scim"},
+            {"day": 2, "do": "resync"},
+            {"day": 2, "do": "resync", "people": ["bob", "ann"]},
+            {"day": 3, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 4, "do": "resume_scim"},
+            {"day": 5, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 6, "do": "resume_scim", "mode": "restart"},
+            {"day": 7, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 8, "do": "disable_scim", "method": "delete_directory"},
+            {"day": 9, "do": "enable_scim"}
+        ]);
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        let kinds: Vec<&ActionKind> = s.strategies[0].actions.iter().map(|a| &a.kind).collect();
+        assert_eq!(kinds[1], &ActionKind::Resync { people: None });
+        let (ann, bob) = (crate::ids::PersonId(0), crate::ids::PersonId(1));
+        assert_eq!(kinds[2], &ActionKind::Resync { people: Some(vec![bob, ann]) }, "in the file's order");
+        assert_eq!(kinds[4], &ActionKind::ResumeScim(ResumeMode::Incremental), "incremental is the default");
+        assert_eq!(kinds[6], &ActionKind::ResumeScim(ResumeMode::Restart));
+    }
+
+    #[test]
+    fn resume_and_enable_follow_the_directory_state() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "resume_scim"},
+            {"day": 1, "do": "enable_scim"},
+            {"day": 1, "do": "resume_scim"},
+            {"day": 2, "do": "enable_scim"},
+            {"day": 3, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 3, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 4, "do": "enable_scim"},
+            {"day": 5, "do": "disable_scim", "method": "delete_directory"},
+            {"day": 6, "do": "resume_scim", "mode": "again"}
+        ]);
+        // After delete_directory there is nothing to resume (timeline[8]); enable_scim makes a
+        // new directory.
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0]: no provisioning directory is stopped in the IdP at this point of the timeline",
+                "$.strategies[0].timeline[2]: SCIM is syncing at this point of the timeline: there is nothing to resume",
+                "$.strategies[0].timeline[3]: SCIM is already enabled here",
+                "$.strategies[0].timeline[5]: SCIM is already stopped in the IdP at this point of the timeline",
+                "$.strategies[0].timeline[6]: SCIM was stopped in the IdP earlier; the provisioning directory still exists (hint: use `resume_scim`",
+                "$.strategies[0].timeline[8].mode: unknown resume mode `again`",
+                "$.strategies[0].timeline[8]: no provisioning directory is stopped in the IdP",
+            ],
+        );
+        let found = problems(&v);
+        let enable = found.iter().find(|f| f.contains("timeline[3]")).expect("reported");
+        assert!(enable.contains("`resume_scim`"), "the hint names resume_scim: {enable}");
+    }
+
+    #[test]
+    fn a_resync_needs_a_syncing_directory_and_known_people() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "resync"},
+            {"day": 1, "do": "enable_scim"},
+            {"day": 1, "do": "resync", "people": ["an", "bob", "bob"]},
+            {"day": 1, "do": "resync", "people": []},
+            {"day": 2, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 2, "do": "resync"},
+            {"day": 3, "do": "disable_scim", "method": "delete_directory"},
+            {"day": 3, "do": "resync"}
+        ]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0]: no provisioning directory syncs at this point of the timeline, so nothing can be resynced (hint: put an `enable_scim` before it)",
+                "$.strategies[0].timeline[2].people[0]: unknown person `an` (hint: did you mean `ann`?",
+                "$.strategies[0].timeline[2].people[2]: person `bob` is listed twice",
+                "$.strategies[0].timeline[3].people: the list of people is empty",
+                "$.strategies[0].timeline[5]: no provisioning directory syncs at this point of the timeline, so nothing can be resynced (hint: the directory is stopped in the IdP",
+                "$.strategies[0].timeline[7]: no provisioning directory syncs at this point of the timeline, so nothing can be resynced (hint: the directory was deleted earlier",
+            ],
+        );
+        let mut v = base();
+        v["population"] = json!({"synthetic": {"people": 10}});
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "enable_scim"}, {"day": 2, "do": "resync", "people": ["ann", "bob"]}]);
+        assert_problems(
+            &v,
+            &["$.strategies[0].timeline[1].people[0]: actions that name people need an explicit population"],
+        );
+    }
 }

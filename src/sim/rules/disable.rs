@@ -83,3 +83,53 @@ impl<O: Observer> World<'_, O> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{account, acme_scim_timeline, run_looking};
+    use serde_json::{Value, json};
+
+    /// ann (managed, acme.com) is provisioned at d1; provisioning stops at `stop`, her email
+    /// changes at `change` and syncs resume at `resume` (days).
+    fn paused(stop: f64, change: f64, resume: f64) -> Value {
+        json!({
+            "name": "pause", "replications": 1, "horizon_days": 4, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true}],
+            "population": {"people": [{"id": "ann", "idp_email": "ann@acme.com", "idp_groups": ["jira-users"]}]},
+            "events": [{"day": change, "do": "change_idp_email", "person": "ann", "to": "anna@acme.com"}],
+            "strategies": [{"name": "s", "timeline": acme_scim_timeline(&[
+                json!({"day": stop, "do": "disable_scim", "method": "stop_in_idp"}),
+                json!({"day": resume, "do": "resume_scim"}),
+            ])}]
+        })
+    }
+
+    /// Whether ann's account holds her new email, at each of `days`.
+    fn followed(v: &Value, days: &[f64]) -> Vec<Option<bool>> {
+        run_looking(v, 0, days, |w| {
+            let a = account(w, "anna@acme.com").or_else(|| account(w, "ann@acme.com"))?;
+            Some(w.emails().text(w.account(a).email) == "anna@acme.com")
+        })
+        .1
+    }
+
+    /// A change made while stopped is queued, and the incremental resume's first sync, in the
+    /// resume event itself, sends it — not a tick before.
+    #[test]
+    fn a_change_while_stopped_flows_at_the_resume() {
+        // Ticks run at d1 + k·2400 s; d2.51 is not one of them.
+        let seen = followed(&paused(2.0, 2.25, 2.51), &[2.5, 2.509, 2.51, 4.0]);
+        assert_eq!(seen, [Some(false), Some(false), Some(true), Some(true)]);
+    }
+
+    /// Stopped and resumed within one interval: the stopped directory's pending tick dies, and
+    /// the next sync comes one interval after the resume. Ticks of the first directory: d1 +
+    /// k·2400 s, so 175 200 s (≈ d2.0278) is one; the resume is at d2.02 (174 528 s), its next
+    /// tick at 176 928 s (≈ d2.0478); ann's email changes at d2.021, after the resume.
+    #[test]
+    fn the_stopped_directorys_ticks_die() {
+        let seen = followed(&paused(2.01, 2.021, 2.02), &[2.03, 2.047, 2.048]);
+        assert_eq!(seen, [Some(false), Some(false), Some(true)]);
+    }
+}
