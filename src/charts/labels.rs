@@ -132,6 +132,8 @@ pub fn action_label(kind: &ActionKind) -> &'static str {
         ActionKind::Cutover { .. } => "cutover",
         ActionKind::DisableScim(_) => "SCIM off",
         ActionKind::AlignSso => "align SSO",
+        ActionKind::ResumeScim(_) => "SCIM resumed",
+        ActionKind::Resync { .. } => "resync",
     }
 }
 

@@ -673,6 +673,37 @@ json_object! {
     }
 }
 
+json_enum! {
+    /// How a stopped directory's syncs restart (R21).
+    "resume mode" pub enum ResumeMode {
+        /// The first sync sends what changed while stopped (Entra's watermark; default).
+        Incremental = "incremental",
+        /// A full first sync, as R5's, over the kept records.
+        Restart = "restart",
+    }
+    default Incremental
+}
+
+json_object! {
+    /// Restart the syncs of a directory stopped in the IdP (R21).
+    "resume_scim action" pub struct ResumeScimFile {
+        /// Day of the action.
+        req day: f64,
+        /// incremental (default) or restart.
+        opt mode: ResumeMode,
+    }
+}
+
+json_object! {
+    /// Push users in their whole current state, then every synced group in full (R24).
+    "resync action" pub struct ResyncFile {
+        /// Day of the action.
+        req day: f64,
+        /// Person ids to push; default: everyone.
+        opt people: Vec<String>,
+    }
+}
+
 /// A strategy action, tagged by `do`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionFile {
@@ -694,6 +725,10 @@ pub enum ActionFile {
     DisableScim(DisableScimFile),
     /// `align_sso`
     AlignSso(AlignSsoFile),
+    /// `resume_scim`
+    ResumeScim(ResumeScimFile),
+    /// `resync`
+    Resync(ResyncFile),
 }
 
 tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
@@ -706,6 +741,8 @@ tagged_union!(ActionFile, "action", "A strategy action, tagged by `do`.", {
     "cutover" => Cutover(CutoverFile),
     "disable_scim" => DisableScim(DisableScimFile),
     "align_sso" => AlignSso(AlignSsoFile),
+    "resume_scim" => ResumeScim(ResumeScimFile),
+    "resync" => Resync(ResyncFile),
 });
 
 impl ActionFile {
@@ -721,6 +758,8 @@ impl ActionFile {
             ActionFile::Cutover(a) => a.day,
             ActionFile::DisableScim(a) => a.day,
             ActionFile::AlignSso(a) => a.day,
+            ActionFile::ResumeScim(a) => a.day,
+            ActionFile::Resync(a) => a.day,
         }
     }
 }

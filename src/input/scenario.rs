@@ -4,7 +4,8 @@
 
 pub use super::raw::{
     Assistant, ConflictPolicy, Deprovision, Directory, DisableMethod, DuplicateEmails, EmailMatch,
-    GroupsMode, IdpProfile, InvalidEmails, Matching, MigrateIntoScimGroup, RemapTarget, UsersScope,
+    GroupsMode, IdpProfile, InvalidEmails, Matching, MigrateIntoScimGroup, RemapTarget, ResumeMode,
+    UsersScope,
 };
 
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
@@ -456,6 +457,13 @@ pub enum ActionKind {
     DisableScim(DisableMethod),
     /// SSO's NameID is mapped to the IdP primary email (R23).
     AlignSso,
+    /// Restart the syncs of a directory stopped in the IdP (R21).
+    ResumeScim(ResumeMode),
+    /// Push these users (`None`: everyone) in full, then every synced group (R24).
+    Resync {
+        /// The people, in the file's order, each once; `None`: everyone.
+        people: Option<Vec<PersonId>>,
+    },
 }
 
 /// An expectation checked by `scimsim check`.

@@ -63,6 +63,10 @@ pub enum Rule {
     R18,
     /// SSO sign-in email.
     R23,
+    /// Pause and resume.
+    R21,
+    /// Full resync.
+    R24,
 }
 
 /// The event during which a change is made.

@@ -120,6 +120,8 @@ impl<O: Observer> World<'_, O> {
                     ActionKind::Cutover { login_spread } => self.cutover(*login_spread),
                     ActionKind::DisableScim(method) => self.disable_scim(*method),
                     ActionKind::AlignSso => self.align_sso(),
+                    ActionKind::ResumeScim(mode) => self.resume_scim(*mode),
+                    ActionKind::Resync { people } => self.resync(people.as_deref()),
                 }
             }
             Event::SyncTick { generation } => self.sync_tick(generation),

@@ -63,3 +63,17 @@ pub(crate) fn account(world: &World<'_>, email: &str) -> Option<AccountId> {
 pub(crate) fn in_group(world: &World<'_>, g: usize, a: AccountId) -> bool {
     world.cloud_group(GroupId::from_index(g)).is_some_and(|c| c.members.contains(&a))
 }
+
+/// A timeline that first verifies acme.com, seeds it with the admin account `admin@acme.com`
+/// and claims it with `auto` (R2′: the claim needs an account), then enables SCIM at d1, then
+/// runs `later`.
+pub(crate) fn acme_scim_timeline(later: &[Value]) -> Value {
+    let mut timeline = vec![
+        serde_json::json!({"day": 0, "do": "verify_domain", "domain": "acme.com"}),
+        serde_json::json!({"day": 0, "do": "create_account", "email": "admin@acme.com"}),
+        serde_json::json!({"day": 0, "do": "claim_accounts", "auto": true}),
+        serde_json::json!({"day": 1, "do": "enable_scim"}),
+    ];
+    timeline.extend_from_slice(later);
+    Value::Array(timeline)
+}

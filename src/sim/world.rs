@@ -355,6 +355,9 @@ pub struct World<'s, O = NoObserver> {
     pending_groups: Vec<GroupId>,
     /// Next IdP object id.
     next_object: u32,
+    /// A resync (R24) is pushing users: a leaver's deprovision is sent whatever
+    /// `idp.deprovision` says.
+    resyncing: bool,
     /// Cutover has happened, with this sign-in spread in seconds.
     cutover: Option<i64>,
     /// `align_sso` has run: every sign-in uses the IdP primary email (R23).
@@ -430,6 +433,7 @@ impl<'s, O: Observer> World<'s, O> {
             pending_users: Vec::new(),
             pending_groups: Vec::new(),
             next_object: 0,
+            resyncing: false,
             cutover: None,
             sso_aligned: false,
             counters: Counters::default(),
@@ -654,9 +658,19 @@ impl<'s, O: Observer> World<'s, O> {
         self.strategy.matching.unwrap_or(self.scenario.idp.matching)
     }
 
-    /// What the IdP sends for a leaver (R20): the strategy's choice, else the organisation's.
+    /// What the IdP sends for a leaver (R20): the strategy's choice, else the organisation's —
+    /// except that a resync (R24) sends a deprovision even under `none`, which stops only the
+    /// automatic one (§9.2).
     pub fn deprovision(&self) -> Deprovision {
-        self.strategy.deprovision.unwrap_or(self.scenario.idp.deprovision)
+        match self.strategy.deprovision.unwrap_or(self.scenario.idp.deprovision) {
+            Deprovision::None if self.resyncing => Deprovision::Deactivate,
+            setting => setting,
+        }
+    }
+
+    /// A resync (R24) starts or stops pushing users.
+    pub(crate) fn set_resyncing(&mut self, on: bool) {
+        self.resyncing = on;
     }
 
     /// True when the account is linked to a record of an existing directory (admin edits fail).
@@ -1440,6 +1454,49 @@ impl<'s, O: Observer> World<'s, O> {
     /// Group `g`'s queued push is being sent: a later change queues it again.
     pub(crate) fn mark_group_sent(&mut self, g: GroupId) {
         self.idp_groups[g.index()].pending = false;
+    }
+
+    /// The stopped directory syncs again (R21); a new generation of sync ticks starts, so
+    /// the ticks of the stopped one die.
+    pub(crate) fn resume_directory(&mut self) {
+        self.directory = DirectoryState::Active;
+        self.generation += 1;
+    }
+
+    /// No user is queued any more (R21 `restart`, R24 for everyone: all are sent in full now).
+    pub(crate) fn clear_user_queue(&mut self) {
+        for p in std::mem::take(&mut self.pending_users) {
+            if let Some(idp) = self.people[p.index()].idp.as_mut() {
+                idp.pending = false;
+            }
+        }
+    }
+
+    /// Nothing is queued any more for the users in `people` (R24: they are sent in full now);
+    /// the other users stay queued, in their order.
+    pub(crate) fn unqueue_users(&mut self, people: &[PersonId]) {
+        let mut gone = false;
+        for &p in people {
+            if let Some(idp) = self.people[p.index()].idp.as_mut() {
+                gone |= idp.pending;
+                idp.pending = false;
+            }
+        }
+        if gone {
+            let people = &self.people;
+            self.pending_users.retain(|p| people[p.index()].idp.as_ref().is_some_and(|i| i.pending));
+        }
+    }
+
+    /// The next push of SCIM group `g` reconciles every member it has or placed, as a
+    /// whole-list push: each one's membership counts as changed (R21 `restart`, R24).
+    pub(crate) fn note_whole_list(&mut self, g: GroupId) {
+        let placed: Vec<PersonId> =
+            self.cloud[g.index()].as_ref().map(|c| c.placed.keys().copied().collect()).unwrap_or_default();
+        let group = &mut self.idp_groups[g.index()];
+        group.changed.extend(group.members.iter().copied());
+        group.changed.extend(placed);
+        group.dirty.extend(group.changed.iter().copied());
     }
 
     // ---------------------------------------------------------------- counters

@@ -106,13 +106,15 @@ impl Checker<'_> {
                     match scim {
                         Scim::Active => self.problems.push_hint(
                             &here,
-                            "SCIM is already enabled here",
-                            "remove this enable_scim or disable SCIM before it",
+                            "SCIM is already enabled here: the provisioning directory exists and syncs",
+                            "remove this enable_scim; to send everything again use `resync`, and after a \
+                             `disable_scim` with `stop_in_idp` use `resume_scim`",
                         ),
                         Scim::Stopped => self.problems.push_hint(
                             &here,
                             "SCIM was stopped in the IdP earlier; the provisioning directory still exists",
-                            "use `disable_scim` with `delete_directory` to remove it before enabling again",
+                            "use `resume_scim` to restart its syncs (`\"mode\": \"restart\"` for a full first \
+                             sync), or `disable_scim` with `delete_directory` before enabling a new one",
                         ),
                         Scim::None | Scim::Deleted => {}
                     }
@@ -124,6 +126,11 @@ impl Checker<'_> {
                         (Scim::Active, DisableMethod::DeleteDirectory) => scim = Scim::Deleted,
                         (Scim::Active, DisableMethod::StopInIdp) => scim = Scim::Stopped,
                         (Scim::Stopped, DisableMethod::DeleteDirectory) => scim = Scim::Deleted,
+                        (Scim::Stopped, DisableMethod::StopInIdp) => self.problems.push_hint(
+                            &here,
+                            "SCIM is already stopped in the IdP at this point of the timeline",
+                            "remove this one; `resume_scim` restarts the syncs",
+                        ),
                         _ => self.problems.push_hint(
                             &here,
                             "SCIM is not enabled at this point of the timeline",
@@ -131,6 +138,45 @@ impl Checker<'_> {
                         ),
                     }
                     Some(ActionKind::DisableScim(d.method))
+                }
+                ActionFile::ResumeScim(r) => {
+                    match scim {
+                        Scim::Stopped => scim = Scim::Active,
+                        Scim::Active => self.problems.push_hint(
+                            &here,
+                            "SCIM is syncing at this point of the timeline: there is nothing to resume",
+                            "remove this resume_scim, or stop the syncs before it with `disable_scim` and \
+                             `\"method\": \"stop_in_idp\"`",
+                        ),
+                        Scim::None | Scim::Deleted => self.problems.push_hint(
+                            &here,
+                            "no provisioning directory is stopped in the IdP at this point of the timeline",
+                            "`resume_scim` restarts a directory paused by `disable_scim` with `stop_in_idp`: \
+                             put one before it, or use `enable_scim` to create a directory",
+                        ),
+                    }
+                    Some(ActionKind::ResumeScim(r.mode.unwrap_or_default()))
+                }
+                ActionFile::Resync(r) => {
+                    let hint = match scim {
+                        Scim::Active => None,
+                        Scim::None => Some("put an `enable_scim` before it"),
+                        Scim::Deleted => {
+                            Some("the directory was deleted earlier: put an `enable_scim` before it")
+                        }
+                        Scim::Stopped => Some(
+                            "the directory is stopped in the IdP, which sends nothing: put a `resume_scim` \
+                             before it",
+                        ),
+                    };
+                    if let Some(hint) = hint {
+                        self.problems.push_hint(
+                            &here,
+                            "no provisioning directory syncs at this point of the timeline, so nothing can be resynced",
+                            hint,
+                        );
+                    }
+                    self.check_resync_people(r, &here, population)
                 }
                 ActionFile::Migrate(m) => {
                     let users = m.users.unwrap_or_default();
@@ -220,6 +266,43 @@ impl Checker<'_> {
             return None;
         }
         self.people.get(name, at, self.problems).map(PersonId::from_index)
+    }
+
+    /// R24: `resync.people` — known people, each once, in an explicit population.
+    fn check_resync_people(
+        &mut self,
+        r: &raw::ResyncFile,
+        here: &JsonPath,
+        population: &Population,
+    ) -> Option<ActionKind> {
+        let Some(names) = &r.people else { return Some(ActionKind::Resync { people: None }) };
+        let at = here.key("people");
+        if names.is_empty() {
+            self.problems.push_hint(
+                &at,
+                "the list of people is empty, so this resync pushes nobody",
+                "list person ids, or remove `people` to resync everyone",
+            );
+        }
+        let mut people: Vec<PersonId> = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            let Some(p) = self.strategy_person(name, &at.index(k), population) else {
+                if matches!(population, Population::Synthetic(_)) {
+                    break; // reported once for the list
+                }
+                continue;
+            };
+            if people.contains(&p) {
+                self.problems.push_hint(
+                    &at.index(k),
+                    format!("person `{name}` is listed twice"),
+                    "remove the repeat: a resync pushes each person once",
+                );
+            } else {
+                people.push(p);
+            }
+        }
+        Some(ActionKind::Resync { people: Some(people) })
     }
 
     /// An email an action gives an account: valid (R3's `local@domain.tld`).
@@ -588,6 +671,97 @@ mod tests {
         assert_problems(
             &v,
             &["$.population.synthetic.sso_email_mismatch_share: a share must be between 0 and 1, found 1.5"],
+        );
+    }
+
+    #[test]
+    fn resume_and_resync_resolve_and_take_their_defaults() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 1, "do": "enable_scim"},
+            {"day": 2, "do": "resync"},
+            {"day": 2, "do": "resync", "people": ["bob", "ann"]},
+            {"day": 3, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 4, "do": "resume_scim"},
+            {"day": 5, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 6, "do": "resume_scim", "mode": "restart"},
+            {"day": 7, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 8, "do": "disable_scim", "method": "delete_directory"},
+            {"day": 9, "do": "enable_scim"}
+        ]);
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        let kinds: Vec<&ActionKind> = s.strategies[0].actions.iter().map(|a| &a.kind).collect();
+        assert_eq!(kinds[1], &ActionKind::Resync { people: None });
+        let (ann, bob) = (crate::ids::PersonId(0), crate::ids::PersonId(1));
+        assert_eq!(kinds[2], &ActionKind::Resync { people: Some(vec![bob, ann]) }, "in the file's order");
+        assert_eq!(kinds[4], &ActionKind::ResumeScim(ResumeMode::Incremental), "incremental is the default");
+        assert_eq!(kinds[6], &ActionKind::ResumeScim(ResumeMode::Restart));
+    }
+
+    #[test]
+    fn resume_and_enable_follow_the_directory_state() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "resume_scim"},
+            {"day": 1, "do": "enable_scim"},
+            {"day": 1, "do": "resume_scim"},
+            {"day": 2, "do": "enable_scim"},
+            {"day": 3, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 3, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 4, "do": "enable_scim"},
+            {"day": 5, "do": "disable_scim", "method": "delete_directory"},
+            {"day": 6, "do": "resume_scim", "mode": "again"}
+        ]);
+        // After delete_directory there is nothing to resume (timeline[8]); enable_scim makes a
+        // new directory.
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0]: no provisioning directory is stopped in the IdP at this point of the timeline",
+                "$.strategies[0].timeline[2]: SCIM is syncing at this point of the timeline: there is nothing to resume",
+                "$.strategies[0].timeline[3]: SCIM is already enabled here",
+                "$.strategies[0].timeline[5]: SCIM is already stopped in the IdP at this point of the timeline",
+                "$.strategies[0].timeline[6]: SCIM was stopped in the IdP earlier; the provisioning directory still exists (hint: use `resume_scim`",
+                "$.strategies[0].timeline[8].mode: unknown resume mode `again`",
+                "$.strategies[0].timeline[8]: no provisioning directory is stopped in the IdP",
+            ],
+        );
+        let found = problems(&v);
+        let enable = found.iter().find(|f| f.contains("timeline[3]")).expect("reported");
+        assert!(enable.contains("`resume_scim`"), "the hint names resume_scim: {enable}");
+    }
+
+    #[test]
+    fn a_resync_needs_a_syncing_directory_and_known_people() {
+        let mut v = base();
+        v["strategies"][0]["timeline"] = json!([
+            {"day": 0, "do": "resync"},
+            {"day": 1, "do": "enable_scim"},
+            {"day": 1, "do": "resync", "people": ["an", "bob", "bob"]},
+            {"day": 1, "do": "resync", "people": []},
+            {"day": 2, "do": "disable_scim", "method": "stop_in_idp"},
+            {"day": 2, "do": "resync"},
+            {"day": 3, "do": "disable_scim", "method": "delete_directory"},
+            {"day": 3, "do": "resync"}
+        ]);
+        assert_problems(
+            &v,
+            &[
+                "$.strategies[0].timeline[0]: no provisioning directory syncs at this point of the timeline, so nothing can be resynced (hint: put an `enable_scim` before it)",
+                "$.strategies[0].timeline[2].people[0]: unknown person `an` (hint: did you mean `ann`?",
+                "$.strategies[0].timeline[2].people[2]: person `bob` is listed twice",
+                "$.strategies[0].timeline[3].people: the list of people is empty",
+                "$.strategies[0].timeline[5]: no provisioning directory syncs at this point of the timeline, so nothing can be resynced (hint: the directory is stopped in the IdP",
+                "$.strategies[0].timeline[7]: no provisioning directory syncs at this point of the timeline, so nothing can be resynced (hint: the directory was deleted earlier",
+            ],
+        );
+        let mut v = base();
+        v["population"] = json!({"synthetic": {"people": 10}});
+        v["strategies"][0]["timeline"] =
+            json!([{"day": 1, "do": "enable_scim"}, {"day": 2, "do": "resync", "people": ["ann", "bob"]}]);
+        assert_problems(
+            &v,
+            &["$.strategies[0].timeline[1].people[0]: actions that name people need an explicit population"],
         );
     }
 }

@@ -8,7 +8,7 @@
 //! | R2′ domains (a claim needs an account) | [`domains`] | `verify_domain`, `claim_accounts`; the auto-claim in `World::create_account` |
 //! | R3 migration, users | [`migration`] | `migrate`, `migrate_user` |
 //! | R4 migration, groups | [`migration`] | `ensure_migrated_group`, `add_migrated_member` |
-//! | R5 enable SCIM, syncs | [`provisioning`] | `enable_scim`, `sync_tick`, `queue_user`, `queue_group`, `mark_dirty`, `mark_dirty_in`, `mark_membership_changed` |
+//! | R5 enable SCIM, syncs | [`provisioning`] | `enable_scim`, `sync_tick`, `push_queued`, `queue_user`, `queue_group`, `mark_dirty`, `mark_dirty_in`, `mark_membership_changed` |
 //! | R6 SCIM user create/link | [`scim_users`] | `push_user`, `create_record`, `link_target`, `link`, `try_link`, `deferred_link` (also run by group pushes: [`scim_groups`] `link_member`) |
 //! | R7 SCIM email change | [`scim_users`] | `push_email_change` (called by `update_record`) |
 //! | R8 IdP re-key | [`scim_users`] | `rekey`; the failing create in `create_record` |
@@ -24,7 +24,9 @@
 //! | R18 email remap in the migration | [`migration`] | `migration_emails` (called by `migrate`) |
 //! | R19 matching attribute | [`scim_users`] | `match_by_user_name` and the `email_filter` failure in `push_user`; `World::matching` |
 //! | R20 deprovisioning setting | [`scim_users`] | `push_deprovision` (`none`, `delete`); `World::deprovision` |
+//! | R21 pause and resume | [`disable`] | `resume_scim`, `full_sync`, `push_every_group_whole`; the queueing while stopped in [`provisioning`]: `queues_changes` |
 //! | R23 SSO sign-in email | [`sign_in`] | `align_sso`; the SSO email in `World::sign_in_email` |
+//! | R24 full resync | [`resync`] | `resync`; the whole-list push in [`scim_groups`]: `push_group_whole` |
 //!
 //! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
 //! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
@@ -37,6 +39,7 @@ pub mod email_fix;
 pub mod idp_changes;
 pub mod migration;
 pub mod provisioning;
+pub mod resync;
 pub mod scim_groups;
 pub mod scim_users;
 pub mod server_directory;

@@ -2,7 +2,8 @@
 //! and runs the IdP's first sync inside the same event (every employed in-scope user, then
 //! every synced group); later syncs, every interval from that instant, push only what changed
 //! since the last one: users first, in the order they first changed, then groups. Changes are
-//! queued only while the directory syncs; a group push reconciles only the members whose
+//! queued while a directory exists and keeps its records — syncing, or stopped in the IdP
+//! (R21: the resumed directory's first sync sends what was queued); a group push reconciles only the members whose
 //! placement may have changed (`IdpGroup::dirty`), and runs R6's deferred link only for those
 //! whose membership changed (`IdpGroup::changed`), so its cost follows the changes, not the
 //! group's size.
@@ -43,6 +44,12 @@ impl<O: Observer> World<'_, O> {
         if self.directory() != DirectoryState::Active || generation != self.generation() {
             return;
         }
+        self.push_queued();
+        self.schedule_sync(generation);
+    }
+
+    /// Pushes every queued user, in the order they first changed, then every queued group.
+    pub(super) fn push_queued(&mut self) {
         for p in self.take_user_queue() {
             self.mark_user_sent(p);
             self.push_user(p);
@@ -53,32 +60,33 @@ impl<O: Observer> World<'_, O> {
             self.push_group(g);
             self.settle();
         }
-        self.schedule_sync(generation);
     }
 
     /// Schedules the next sync of directory `generation`, one interval from now.
-    fn schedule_sync(&mut self, generation: u32) {
+    pub(super) fn schedule_sync(&mut self, generation: u32) {
         let next = self.now() + self.scenario().idp.sync_interval;
         self.schedule(next, Event::SyncTick { generation });
     }
 
-    /// Queues a user push for the next sync (only while the directory syncs).
+    /// Queues a user push for the next sync (only while a directory keeps records: syncing, or
+    /// stopped in the IdP, R21).
     pub(super) fn queue_user(&mut self, p: PersonId) {
-        if self.directory() == DirectoryState::Active && self.in_idp_scope(p) {
+        if self.queues_changes() && self.in_idp_scope(p) {
             self.enqueue_user(p);
         }
     }
 
-    /// Queues a group push for the next sync (only synced groups, only while syncing).
+    /// Queues a group push for the next sync (only synced groups, only while a directory keeps
+    /// records: syncing, or stopped in the IdP, R21).
     pub(super) fn queue_group(&mut self, g: GroupId) {
-        if self.directory() == DirectoryState::Active && self.scenario().groups[g.index()].synced_from_idp {
+        if self.queues_changes() && self.scenario().groups[g.index()].synced_from_idp {
             self.enqueue_group(g);
         }
     }
 
     /// Notes that `p`'s SCIM placement may have changed in every group they belong to.
     pub(super) fn mark_dirty(&mut self, p: PersonId) {
-        if self.directory() != DirectoryState::Active {
+        if !self.queues_changes() {
             return;
         }
         let n = self.person(p).idp.as_ref().map_or(0, |i| i.groups.len());
@@ -108,7 +116,12 @@ impl<O: Observer> World<'_, O> {
     /// group does; any other group is rebuilt whole when SCIM takes it (and that whole-list
     /// push adds every member).
     fn reconciles_members(&self, g: GroupId) -> bool {
-        self.directory() == DirectoryState::Active
-            && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim)
+        self.queues_changes() && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim)
+    }
+
+    /// True while IdP changes are queued for a later sync: the directory syncs, or it is
+    /// stopped in the IdP and keeps its records (R21: the IdP still tracks what changed).
+    fn queues_changes(&self) -> bool {
+        matches!(self.directory(), DirectoryState::Active | DirectoryState::StoppedInIdp)
     }
 }

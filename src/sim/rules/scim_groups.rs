@@ -63,6 +63,17 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
+    /// A whole-list push of `g` (R21 `restart`, R24 `resync`): a push in its current state
+    /// that, for a live SCIM group, sends the whole member list — every member is added anew,
+    /// which runs R6's deferred link for each (ACCESS-1737's repair), and every placement is
+    /// reconciled. Any other group's push is whole-list already.
+    pub(super) fn push_group_whole(&mut self, g: GroupId) {
+        if self.idp_group(g).exists && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim) {
+            self.note_whole_list(g);
+        }
+        self.push_group(g);
+    }
+
     /// R11: a group deleted (or out of scope) in the IdP deletes its SCIM group, whose grants
     /// are gone for good; a rejected group's deletion fails like its every push (R10).
     fn push_group_deletion(&mut self, g: GroupId) {

@@ -391,6 +391,23 @@ mod tests {
         }
     }
 
+    /// R24 under R20 `none`: the resync sends the deprovision the IdP never sent (§9.2), so
+    /// the leaver's account is deactivated at the resync (d4) and orphaned one day only.
+    #[test]
+    fn a_resync_deprovisions_a_leaver_even_when_nothing_is_sent() {
+        let mut v = provisioned_ann(
+            json!({"deprovision": "none"}),
+            json!([{"day": 3, "do": "leave", "person": "ann"}]),
+        );
+        v["strategies"][0]["timeline"]
+            .as_array_mut()
+            .expect("timeline")
+            .push(json!({"day": 4, "do": "resync"}));
+        let wanted =
+            [MetricId::ORPHANED_ACCOUNTS, MetricId::ORPHANED_ACCOUNT_DAYS, MetricId::BILLABLE_ACCOUNTS];
+        assert_eq!(metrics(&v, &wanted), [0.0, 1.0, 0.0]);
+    }
+
     /// §9.4: a strategy's own `idp` settings override the organisation's.
     #[test]
     fn a_strategy_chooses_its_own_idp_settings() {
