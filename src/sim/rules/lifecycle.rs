@@ -220,4 +220,19 @@ mod tests {
         });
         assert_eq!(seen, [Some(false), Some(false), Some(true)]);
     }
+
+    /// With generated leavers the file may rehire someone no generated leave picked: the
+    /// rehire of an employed person is a no-op (it counts in `events_processed` only).
+    #[test]
+    fn a_rehire_of_someone_still_employed_changes_nothing() {
+        let mut v = ann(json!({}), json!([{"day": 4, "do": "rehire", "person": "ann"}]));
+        v["churn"] = json!({"leavers_per_day": 0.000_001});
+        let (outcome, seen) = look(&v);
+        assert_eq!(seen[1], Some((true, true, false, 1)));
+        assert_eq!(outcome.get(MetricId::SCIM_ERRORS), 0.0);
+        let mut without = ann(json!({}), json!([]));
+        without["churn"] = json!({"leavers_per_day": 0.000_001});
+        let events = |o: &crate::metrics::Outcome| o.get(MetricId::EVENTS_PROCESSED);
+        assert_eq!(events(&outcome), events(&crate::sim::testing::run(&without, 0)) + 1.0);
+    }
 }
