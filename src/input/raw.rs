@@ -318,6 +318,31 @@ json_object! {
 }
 
 json_object! {
+    /// A person enters (`assign`) or leaves (`unassign`) the provisioning scope while employed
+    /// (R25).
+    "scope event" pub struct ScopeFile {
+        /// Day of the event.
+        req day: f64,
+        /// Person id.
+        req person: String,
+    }
+}
+
+json_object! {
+    /// A leaver is employed again (R25): a new IdP object by default (R8), or the same one.
+    "rehire event" pub struct RehireFile {
+        /// Day of the event.
+        req day: f64,
+        /// Person id (a leaver at that instant).
+        req person: String,
+        /// A new IdP object (default true); false reactivates the old one.
+        opt new_object: bool,
+        /// Their IdP groups from now (default: the groups they kept).
+        opt idp_groups: Vec<String>,
+    }
+}
+
+json_object! {
     /// A person joins, in IdP scope with their own idp_groups (R16).
     "join event" pub struct JoinFile {
         /// Day of the event.
@@ -396,6 +421,12 @@ pub enum EventFile {
     RemoveFromIdpGroup(GroupMemberFile),
     /// `move_domain`
     MoveDomain(MoveDomainFile),
+    /// `assign`
+    Assign(ScopeFile),
+    /// `unassign`
+    Unassign(ScopeFile),
+    /// `rehire`
+    Rehire(RehireFile),
 }
 
 /// Reads the fields of one variant of a tagged object, allowing the tag itself.
@@ -451,6 +482,9 @@ tagged_union!(EventFile, "event", "An exogenous event, tagged by `do`.", {
     "add_to_idp_group" => AddToIdpGroup(GroupMemberFile),
     "remove_from_idp_group" => RemoveFromIdpGroup(GroupMemberFile),
     "move_domain" => MoveDomain(MoveDomainFile),
+    "assign" => Assign(ScopeFile),
+    "unassign" => Unassign(ScopeFile),
+    "rehire" => Rehire(RehireFile),
 });
 
 json_enum! {
@@ -776,6 +810,8 @@ impl EventFile {
             EventFile::CreateIdpGroup(e) => e.day,
             EventFile::AddToIdpGroup(e) | EventFile::RemoveFromIdpGroup(e) => e.day,
             EventFile::MoveDomain(e) => e.day,
+            EventFile::Assign(e) | EventFile::Unassign(e) => e.day,
+            EventFile::Rehire(e) => e.day,
         }
     }
 }

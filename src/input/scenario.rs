@@ -303,6 +303,25 @@ pub enum ExoKind {
         /// Who.
         person: PersonId,
     },
+    /// The person enters the provisioning scope (R25).
+    Assign {
+        /// Who.
+        person: PersonId,
+    },
+    /// The person leaves the provisioning scope while employed (R25).
+    Unassign {
+        /// Who.
+        person: PersonId,
+    },
+    /// A leaver is employed again (R25).
+    Rehire {
+        /// Who.
+        person: PersonId,
+        /// A new IdP object (R8); false reactivates the old one.
+        new_object: bool,
+        /// Their IdP groups from now (`None`: the groups they kept).
+        idp_groups: Option<Vec<GroupId>>,
+    },
     /// A new person joins.
     Join {
         /// The id assigned to the joiner.

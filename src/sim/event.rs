@@ -35,6 +35,11 @@ pub enum Event {
         /// Whose server user.
         person: PersonId,
     },
+    /// An external directory reactivates a rehired person after the lag (R25).
+    ServerReactivates {
+        /// Whose server user.
+        person: PersonId,
+    },
 }
 
 impl Event {
@@ -45,7 +50,9 @@ impl Event {
             Event::Action(k) => Trigger::Action(*k),
             Event::SyncTick { .. } => Trigger::SyncTick,
             Event::SignIn { .. } => Trigger::SignIn,
-            Event::ServerEmailFollows { .. } | Event::ServerDeactivates { .. } => Trigger::ServerLag,
+            Event::ServerEmailFollows { .. }
+            | Event::ServerDeactivates { .. }
+            | Event::ServerReactivates { .. } => Trigger::ServerLag,
         }
     }
 }

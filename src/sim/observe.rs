@@ -67,6 +67,8 @@ pub enum Rule {
     R21,
     /// Full resync.
     R24,
+    /// Scope and lifecycle events.
+    R25,
 }
 
 /// The event during which a change is made.

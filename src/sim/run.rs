@@ -97,6 +97,11 @@ impl<O: Observer> World<'_, O> {
                 ExoKind::RekeyIdpObject { person } => self.rekey(*person),
                 ExoKind::Leave { person } => self.leave(*person),
                 ExoKind::Join { person, spec } => self.join(*person, spec),
+                ExoKind::Assign { person } => self.assign(*person),
+                ExoKind::Unassign { person } => self.unassign(*person),
+                ExoKind::Rehire { person, new_object, idp_groups } => {
+                    self.rehire(*person, *new_object, idp_groups.as_deref())
+                }
                 ExoKind::DeleteIdpGroup { group } => self.delete_idp_group(*group),
                 ExoKind::CreateIdpGroup { group, members } => {
                     self.create_idp_group(*group, members.as_deref())
@@ -128,6 +133,7 @@ impl<O: Observer> World<'_, O> {
             Event::SignIn { person } => self.sign_in(person),
             Event::ServerEmailFollows { person, email } => self.server_email_follows(person, email),
             Event::ServerDeactivates { person } => self.server_deactivates(person),
+            Event::ServerReactivates { person } => self.server_reactivates(person),
         }
         self.settle();
     }

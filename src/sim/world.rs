@@ -1263,7 +1263,32 @@ impl<'s, O: Observer> World<'s, O> {
         }
     }
 
+    /// `p`'s server user is active again (R25: an external directory follows a rehire).
+    pub(crate) fn reactivate_server_user(&mut self, p: PersonId) {
+        if let Some(server) = self.people[p.index()].server.as_mut() {
+            server.active = true;
+        }
+    }
+
     // ---------------------------------------------------------------- people
+
+    /// `p` is assigned to (or unassigned from) the Atlassian app in the IdP (R25); false when
+    /// `p` has no IdP identity.
+    pub(crate) fn set_in_scope(&mut self, p: PersonId, in_scope: bool) -> bool {
+        let Some(idp) = self.people[p.index()].idp.as_mut() else { return false };
+        idp.in_scope = in_scope;
+        self.touch(p, Cause::Other);
+        true
+    }
+
+    /// `p` is employed again (R25 `rehire`): their accounts are no longer orphaned.
+    pub(crate) fn begin_employment(&mut self, p: PersonId) {
+        self.people[p.index()].employed = true;
+        for a in self.people[p.index()].accounts.clone() {
+            self.update_orphan(a);
+        }
+        self.touch(p, Cause::Other);
+    }
 
     /// `p` leaves the organisation: their accounts with access are orphaned from now.
     pub(crate) fn end_employment(&mut self, p: PersonId) {

@@ -106,6 +106,7 @@ impl Checker<'_> {
         &mut self,
         events: &Items<EventFile>,
         population: &Population,
+        churn: &ChurnSpec,
     ) -> Vec<ExoEvent> {
         let at = JsonPath::root().key("events");
         let (people, synthetic): (&[PersonSpec], bool) = match population {
@@ -146,6 +147,14 @@ impl Checker<'_> {
                 next_person += 1;
             }
         }
+        // R25: who is employed and in scope at each event, as the file shows it (run order).
+        // Generated leavers (`churn.leavers_per_day`) can make anyone a leaver: with them, a
+        // `rehire` of someone the file shows employed is allowed (a no-op if they are).
+        let random_leavers = churn.leavers_per_day > 0.0;
+        let mut employed: Vec<bool> = people.iter().map(|p| p.employed).collect();
+        let mut in_scope: Vec<bool> = people.iter().map(|p| p.in_idp_scope).collect();
+        employed.resize(next_person, false);
+        in_scope.resize(next_person, false);
         let mut out = vec![None; events.len()];
         for (rank, &(i, e)) in order.iter().enumerate() {
             let here = at.index(i);
@@ -196,11 +205,79 @@ impl Checker<'_> {
                 }
                 EventFile::RekeyIdpObject(r) => person(self, &r.person, &here.key("person"), true)
                     .map(|p| ExoKind::RekeyIdpObject { person: p }),
-                EventFile::Leave(l) => {
-                    person(self, &l.person, &here.key("person"), false).map(|p| ExoKind::Leave { person: p })
+                EventFile::Leave(l) => person(self, &l.person, &here.key("person"), false).map(|p| {
+                    employed[p.index()] = false;
+                    ExoKind::Leave { person: p }
+                }),
+                EventFile::Join(_) => join_ids.remove(&i).map(|(p, spec)| {
+                    employed[p.index()] = spec.employed;
+                    in_scope[p.index()] = spec.in_idp_scope;
+                    ExoKind::Join { person: p, spec: Box::new(spec) }
+                }),
+                EventFile::Assign(a) | EventFile::Unassign(a) => {
+                    let assign = matches!(e, EventFile::Assign(_));
+                    let at = here.key("person");
+                    person(self, &a.person, &at, true).and_then(|p| {
+                        if in_scope[p.index()] == assign {
+                            let (state, hint) = if assign {
+                                (
+                                    "already in the provisioning scope",
+                                    "remove this `assign`, or `unassign` them earlier",
+                                )
+                            } else {
+                                (
+                                    "not in the provisioning scope",
+                                    "remove this `unassign`, or `assign` them earlier",
+                                )
+                            };
+                            self.problems.push_hint(
+                                &at,
+                                format!("person `{}` is {state} at day {}", a.person, show(a.day)),
+                                hint,
+                            );
+                            return None;
+                        }
+                        in_scope[p.index()] = assign;
+                        Some(if assign {
+                            ExoKind::Assign { person: p }
+                        } else {
+                            ExoKind::Unassign { person: p }
+                        })
+                    })
                 }
-                EventFile::Join(_) => {
-                    join_ids.remove(&i).map(|(p, spec)| ExoKind::Join { person: p, spec: Box::new(spec) })
+                EventFile::Rehire(r) => {
+                    let at = here.key("person");
+                    let idp_groups = r.idp_groups.as_ref().map(|names| {
+                        let mut groups = Vec::new();
+                        for (k, name) in names.iter().enumerate() {
+                            if let Some(g) = self.event_group(name, &here.key("idp_groups").index(k)) {
+                                if !groups.contains(&g) {
+                                    groups.push(g);
+                                }
+                            }
+                        }
+                        groups
+                    });
+                    person(self, &r.person, &at, true).and_then(|p| {
+                        if employed[p.index()] && !random_leavers {
+                            self.problems.push_hint(
+                                &at,
+                                format!(
+                                    "person `{}` is employed at day {}, not a leaver",
+                                    r.person,
+                                    show(r.day)
+                                ),
+                                "a rehire follows a `leave` (or a person with `\"employed\": false`)",
+                            );
+                            return None;
+                        }
+                        employed[p.index()] = true;
+                        Some(ExoKind::Rehire {
+                            person: p,
+                            new_object: r.new_object.unwrap_or(true),
+                            idp_groups,
+                        })
+                    })
                 }
                 EventFile::DeleteIdpGroup(d) => self
                     .event_group(&d.group, &here.key("group"))
@@ -335,5 +412,62 @@ mod tests {
         assert_eq!(kinds, ["Join { perso", "Leave { pers", "Join { perso", "Leave { pers"]);
         assert!(matches!(s.events[0].kind, ExoKind::Join { person: PersonId(2), .. }));
         assert!(matches!(s.events[3].kind, ExoKind::Leave { person: PersonId(3) }));
+    }
+
+    /// R25: a `rehire` names a leaver at that instant (as the file shows it), an `assign`
+    /// someone out of scope and an `unassign` someone in scope; all need an IdP identity.
+    #[test]
+    fn lifecycle_events_name_people_in_the_right_state() {
+        let mut v = base();
+        v["population"]["people"].as_array_mut().expect("people").extend([
+            json!({"id": "cy", "server_email": "cy@acme.com"}),
+            json!({"id": "dee", "idp_email": "dee@acme.com", "employed": false, "in_idp_scope": false}),
+        ]);
+        v["events"] = json!([
+            {"day": 1, "do": "rehire", "person": "ann"},
+            {"day": 2, "do": "leave", "person": "ann"},
+            {"day": 3, "do": "rehire", "person": "ann", "idp_groups": ["jira-users"]},
+            {"day": 4, "do": "rehire", "person": "ann"},
+            {"day": 5, "do": "assign", "person": "bob"},
+            {"day": 6, "do": "unassign", "person": "bob"},
+            {"day": 7, "do": "unassign", "person": "bob"},
+            {"day": 8, "do": "assign", "person": "cy"},
+            {"day": 9, "do": "rehire", "person": "dee", "new_object": false, "idp_groups": ["payroll"]},
+            {"day": 10, "do": "assign", "person": "dee"},
+            {"day": 11, "do": "unassign", "person": "zed"}
+        ]);
+        let found = problems(&v);
+        let expected = [
+            "$.events[0].person: person `ann` is employed at day 1, not a leaver (hint: a rehire follows a \
+             `leave` (or a person with `\"employed\": false`))",
+            "$.events[3].person: person `ann` is employed at day 4, not a leaver (hint: a rehire follows a \
+             `leave` (or a person with `\"employed\": false`))",
+            "$.events[4].person: person `bob` is already in the provisioning scope at day 5 (hint: remove \
+             this `assign`, or `unassign` them earlier)",
+            "$.events[6].person: person `bob` is not in the provisioning scope at day 7 (hint: remove \
+             this `unassign`, or `assign` them earlier)",
+            "$.events[7].person: person `cy` has no IdP identity (hint: give `cy` an `idp_email`)",
+        ];
+        for e in expected {
+            assert!(found.iter().any(|f| f == e), "missing {e:?} in {found:#?}");
+        }
+        assert!(found.iter().any(|f| f.starts_with("$.events[8].idp_groups[0]: unknown group `payroll`")));
+        assert!(
+            found.iter().any(|f| f.starts_with("$.events[10].person: unknown person `zed`")),
+            "{found:#?}"
+        );
+        assert_eq!(found.len(), expected.len() + 2, "{found:#?}");
+        // With generated leavers anyone may have left: the rehire is allowed (a no-op if not).
+        v["churn"] = json!({"leavers_per_day": 0.1});
+        v["events"] = json!([{"day": 1, "do": "rehire", "person": "ann"}]);
+        let s = scenario_from_value(&v).expect("valid with generated leavers");
+        assert!(matches!(s.events[0].kind, ExoKind::Rehire { new_object: true, idp_groups: None, .. }));
+        // A synthetic population cannot name people.
+        let mut synthetic = base();
+        synthetic["population"] = json!({"synthetic": {"people": 10}});
+        synthetic["events"] = json!([{"day": 1, "do": "assign", "person": "ann"}]);
+        assert!(
+            problems(&synthetic).iter().any(|p| p.starts_with("$.events[0].person: events that name people"))
+        );
     }
 }

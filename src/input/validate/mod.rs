@@ -250,7 +250,8 @@ impl<'p> Checker<'p> {
         let idp = self.check_idp(file.idp.as_ref());
         let (server_sync_lag, drift) = self.check_drift(file.drift.as_ref());
         let churn = self.check_churn(file.churn.as_ref(), &domains, horizon_days);
-        let events = self.check_events(file.events.as_ref().unwrap_or(&Items::default()), &population);
+        let events =
+            self.check_events(file.events.as_ref().unwrap_or(&Items::default()), &population, &churn);
         let n_explicit_joiners = events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count();
         let strategies = self.check_strategies(&file.strategies, &population);
         let expectations = self.check_expectations(file.expect.as_ref().unwrap_or(&Items::default()));

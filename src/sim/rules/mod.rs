@@ -27,6 +27,7 @@
 //! | R21 pause and resume | [`disable`] | `resume_scim`, `full_sync`, `push_every_group_whole`; the queueing while stopped in [`provisioning`]: `queues_changes` |
 //! | R23 SSO sign-in email | [`sign_in`] | `align_sso`; the SSO email in `World::sign_in_email` |
 //! | R24 full resync | [`resync`] | `resync`; the whole-list push in [`scim_groups`]: `push_group_whole` |
+//! | R25 scope and lifecycle events | [`lifecycle`] | `assign`, `unassign`, `rehire`; the out-of-scope deprovision in [`scim_users`]: `push_user`; on the server [`server_directory`]: `server_reactivates` |
 //!
 //! The other exogenous IdP changes (email changes, drift, domain moves, group membership) are
 //! in [`idp_changes`]; what they cause in Atlassian is R7, R10, R11, R14 and R15.
@@ -37,6 +38,7 @@ pub mod disable;
 pub mod domains;
 pub mod email_fix;
 pub mod idp_changes;
+pub mod lifecycle;
 pub mod migration;
 pub mod provisioning;
 pub mod resync;

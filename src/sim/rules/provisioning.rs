@@ -76,6 +76,14 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
+    /// Queues the push of a user who just left the provisioning scope (R25), whose
+    /// deprovision the next sync sends.
+    pub(super) fn queue_unassigned_user(&mut self, p: PersonId) {
+        if self.queues_changes() {
+            self.enqueue_user(p);
+        }
+    }
+
     /// Queues a group push for the next sync (only synced groups, only while a directory keeps
     /// records: syncing, or stopped in the IdP, R21).
     pub(super) fn queue_group(&mut self, g: GroupId) {

@@ -36,6 +36,11 @@ impl<O: Observer> World<'_, O> {
     pub(super) fn push_user(&mut self, p: PersonId) {
         let Some(idp) = self.person(p).idp.as_ref() else { return };
         if !idp.in_scope {
+            // R25: a user unassigned from the app is deprovisioned as a leaver is (R20).
+            if let Some(r) = idp.record.filter(|&r| self.record(r).active) {
+                self.set_rule(Rule::R25);
+                self.push_deprovision(p, r, false);
+            }
             return;
         }
         let employed = self.person(p).employed;

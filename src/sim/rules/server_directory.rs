@@ -34,4 +34,12 @@ impl<O: Observer> World<'_, O> {
         self.set_rule(Rule::R16);
         self.deactivate_server_user(p);
     }
+
+    /// R25: the external directory reactivates a rehired person.
+    pub(crate) fn server_reactivates(&mut self, p: PersonId) {
+        self.set_rule(Rule::R25);
+        if self.person(p).employed {
+            self.reactivate_server_user(p);
+        }
+    }
 }
