@@ -112,7 +112,7 @@ impl<O: Observer> World<'_, O> {
 #[cfg(test)]
 mod tests {
     use crate::metrics::MetricId;
-    use crate::sim::testing::run;
+    use crate::sim::testing::{acme_scim_timeline, run};
     use serde_json::{Value, json};
 
     /// jira-users is synced and also a local cloud group; ann is in it. SCIM starts at d1.
@@ -123,13 +123,7 @@ mod tests {
             "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true, "cloud_grants": ["jira"]}],
             "population": {"people": [{"id": "ann", "idp_email": "ann@acme.com", "idp_groups": ["jira-users"]}]},
             "events": events,
-            "strategies": [{"name": "s", "group_conflicts": policy, "timeline": [
-                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
-                // R2′: an account on acme.com for the claim to manage, so that it claims the domain.
-                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
-                {"day": 0, "do": "claim_accounts", "auto": true},
-                {"day": 1, "do": "enable_scim"}
-            ]}]
+            "strategies": [{"name": "s", "group_conflicts": policy, "timeline": acme_scim_timeline(&[])}]
         })
     }
 

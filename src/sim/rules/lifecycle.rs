@@ -93,7 +93,7 @@ impl<O: Observer> World<'_, O> {
 #[cfg(test)]
 mod tests {
     use crate::metrics::MetricId;
-    use crate::sim::testing::{account, in_group, run_looking};
+    use crate::sim::testing::{account, acme_scim_timeline, in_group, run_looking};
     use serde_json::{Value, json};
 
     /// ann (jira-users, synced; also on the server with jira-users) is provisioned at d1 and
@@ -112,13 +112,7 @@ mod tests {
             ]},
             "idp": idp,
             "events": events,
-            "strategies": [{"name": "s", "timeline": [
-                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
-                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
-                {"day": 0, "do": "claim_accounts", "auto": true},
-                {"day": 1, "do": "enable_scim"},
-                {"day": 2, "do": "cutover", "login_spread_days": 0}
-            ]}]
+            "strategies": [{"name": "s", "timeline": acme_scim_timeline(&[json!({"day": 2, "do": "cutover", "login_spread_days": 0})])}]
         })
     }
 

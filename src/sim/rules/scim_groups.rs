@@ -185,7 +185,7 @@ impl<O: Observer> World<'_, O> {
 #[cfg(test)]
 mod tests {
     use crate::metrics::MetricId;
-    use crate::sim::testing::{account, in_group, run_looking};
+    use crate::sim::testing::{account, acme_scim_timeline, in_group, run_looking};
     use serde_json::{Value, json};
 
     /// pat's IdP email is on a domain nobody can verify, so their record stays unlinked at the
@@ -205,14 +205,7 @@ mod tests {
                 {"id": "pat", "idp_email": "pat@partner.io", "idp_groups": ["jira-users"]}
             ]},
             "events": events,
-            "strategies": [{"name": "s", "timeline": [
-                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
-                // R2′: an account on acme.com for the claim to manage, so that it claims the domain.
-                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
-                {"day": 0, "do": "claim_accounts", "auto": true},
-                {"day": 1, "do": "enable_scim"},
-                {"day": 2, "do": "cutover", "login_spread_days": 0}
-            ]}]
+            "strategies": [{"name": "s", "timeline": acme_scim_timeline(&[json!({"day": 2, "do": "cutover", "login_spread_days": 0})])}]
         })
     }
 
@@ -273,12 +266,7 @@ mod tests {
                 {"day": 4, "do": "remove_from_idp_group", "group": "conf-users", "person": "ann"},
                 {"day": 5, "do": "add_to_idp_group", "group": "conf-users", "person": "ann"}
             ],
-            "strategies": [{"name": "s", "timeline": [
-                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
-                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
-                {"day": 0, "do": "claim_accounts", "auto": true},
-                {"day": 1, "do": "enable_scim"}
-            ]}]
+            "strategies": [{"name": "s", "timeline": acme_scim_timeline(&[])}]
         });
         let (outcome, seen) = run_looking(&v, 0, &[8.0], |w| w.records().first().map(|r| r.linked.is_none()));
         assert_eq!(seen, [Some(true)], "ann's record stays unlinked");

@@ -293,7 +293,7 @@ impl<O: Observer> World<'_, O> {
 #[cfg(test)]
 mod tests {
     use crate::metrics::MetricId;
-    use crate::sim::testing::{account, in_group, run_looking};
+    use crate::sim::testing::{account, acme_scim_timeline, in_group, run_looking};
     use serde_json::{Value, json};
 
     /// ann (jira-users, synced) is provisioned at d1 and signs in at d2; the events follow.
@@ -308,13 +308,7 @@ mod tests {
             ]},
             "idp": idp,
             "events": events,
-            "strategies": [{"name": "s", "timeline": [
-                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
-                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
-                {"day": 0, "do": "claim_accounts", "auto": true},
-                {"day": 1, "do": "enable_scim"},
-                {"day": 2, "do": "cutover", "login_spread_days": 0}
-            ]}]
+            "strategies": [{"name": "s", "timeline": acme_scim_timeline(&[json!({"day": 2, "do": "cutover", "login_spread_days": 0})])}]
         })
     }
 
@@ -446,13 +440,7 @@ mod tests {
                 {"day": 2, "do": "change_idp_email", "person": "lee", "to": "lee.new@acme.com"},
                 {"day": 2, "do": "leave", "person": "lee"}
             ],
-            "strategies": [{"name": "s", "timeline": [
-                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
-                // R2′: an account on acme.com for the claim to manage, so that it claims the domain.
-                {"day": 0, "do": "create_account", "email": "admin@acme.com"},
-                {"day": 0, "do": "claim_accounts", "auto": true},
-                {"day": 1, "do": "enable_scim"}
-            ]}]
+            "strategies": [{"name": "s", "timeline": acme_scim_timeline(&[])}]
         })
     }
 
