@@ -190,6 +190,8 @@ json_object! {
         opt matching: Matching,
         /// What the IdP sends for a leaver (R20): deactivate (default), delete or none.
         opt deprovision: Deprovision,
+        /// How a group push sends its members (R22): patch (default for entra_id, okta, onelogin) or replace (default for google).
+        opt group_updates: GroupUpdates,
     }
 }
 
@@ -219,6 +221,17 @@ json_enum! {
     default Deactivate
 }
 
+json_enum! {
+    /// How a group push sends its members (R22).
+    "group updates setting" pub enum GroupUpdates {
+        /// Only the memberships added or removed since the group's last push (Entra's batch PATCH, Okta).
+        Patch = "patch",
+        /// The whole member list (Google; scimsim 0.2).
+        Replace = "replace",
+    }
+    default Patch
+}
+
 json_object! {
     /// IdP settings a strategy chooses, overriding the organisation's `idp` (§9.4).
     "strategy idp settings" pub struct StrategyIdpFile {
@@ -226,6 +239,8 @@ json_object! {
         opt matching: Matching,
         /// deactivate, delete or none (R20).
         opt deprovision: Deprovision,
+        /// patch or replace (R22).
+        opt group_updates: GroupUpdates,
     }
 }
 
@@ -507,7 +522,7 @@ json_object! {
         opt description: String,
         /// accept or reject (default).
         opt group_conflicts: ConflictPolicy,
-        /// IdP settings this strategy chooses (matching, deprovision), overriding the organisation's.
+        /// IdP settings this strategy chooses (matching, deprovision, group_updates), overriding the organisation's.
         opt idp: StrategyIdpFile,
         /// Admin actions in time order.
         req timeline: Items<ActionFile>,

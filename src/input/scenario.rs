@@ -4,8 +4,8 @@
 
 pub use super::raw::{
     Assistant, ConflictPolicy, Deprovision, Directory, DisableMethod, DuplicateEmails, EmailMatch,
-    GroupsMode, IdpProfile, InvalidEmails, Matching, MigrateIntoScimGroup, RemapTarget, ResumeMode,
-    UsersScope,
+    GroupUpdates, GroupsMode, IdpProfile, InvalidEmails, Matching, MigrateIntoScimGroup, RemapTarget,
+    ResumeMode, UsersScope,
 };
 
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
@@ -238,6 +238,9 @@ pub struct IdpSettings {
     pub matching: Matching,
     /// What is sent for a leaver (R20), unless a strategy chooses.
     pub deprovision: Deprovision,
+    /// How a group push sends its members (R22; the profile's default unless the file says),
+    /// unless a strategy chooses.
+    pub group_updates: GroupUpdates,
 }
 
 impl IdpProfile {
@@ -248,6 +251,15 @@ impl IdpProfile {
             IdpProfile::Okta => 1,
             IdpProfile::Google => 240,
             IdpProfile::OneLogin => 40,
+        }
+    }
+
+    /// How the profile's connector sends group members (R22): Entra's batch PATCH, Okta and
+    /// OneLogin send membership changes; Google's connector is assumed to send whole lists.
+    pub fn default_group_updates(self) -> GroupUpdates {
+        match self {
+            IdpProfile::EntraId | IdpProfile::Okta | IdpProfile::OneLogin => GroupUpdates::Patch,
+            IdpProfile::Google => GroupUpdates::Replace,
         }
     }
 }
@@ -388,6 +400,8 @@ pub struct Strategy {
     pub matching: Option<Matching>,
     /// What the IdP sends for a leaver in this strategy (§9.4); `None`: the organisation's.
     pub deprovision: Option<Deprovision>,
+    /// How group pushes send members in this strategy (§9.4); `None`: the organisation's.
+    pub group_updates: Option<GroupUpdates>,
     /// Actions in time order.
     pub actions: Vec<Action>,
 }

@@ -16,7 +16,9 @@ use super::observe::{
     AccountRef, Context, Email, NoObserver, Observer, PushFailure, Pushed, Rule, SignInVia, Trigger,
 };
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
-use crate::input::scenario::{Deprovision, Directory, ExoEvent, Matching, PersonSpec, Scenario, Strategy};
+use crate::input::scenario::{
+    Deprovision, Directory, ExoEvent, GroupUpdates, Matching, PersonSpec, Scenario, Strategy,
+};
 use crate::metrics::Cause;
 use crate::rng::{Draws, Purpose, Streams};
 use crate::sim::engine::EventQueue;
@@ -116,6 +118,9 @@ pub struct IdpGroup {
     pub changed: BTreeSet<PersonId>,
     /// R11 deleted the cloud group of this name: a re-created SCIM group gets no grants.
     pub grants_lost: bool,
+    /// Its next push sends the whole member list whatever `idp.group_updates` says (R22: a
+    /// re-created IdP object's first push, R21 `restart`, R24).
+    pub whole_list: bool,
 }
 
 /// A person's IdP identity.
@@ -668,6 +673,12 @@ impl<'s, O: Observer> World<'s, O> {
         }
     }
 
+    /// How a group push sends its members (R22): the strategy's choice, else the
+    /// organisation's (whose default is the profile's).
+    pub fn group_updates(&self) -> GroupUpdates {
+        self.strategy.group_updates.unwrap_or(self.scenario.idp.group_updates)
+    }
+
     /// A resync (R24) starts or stops pushing users.
     pub(crate) fn set_resyncing(&mut self, on: bool) {
         self.resyncing = on;
@@ -1212,6 +1223,12 @@ impl<'s, O: Observer> World<'s, O> {
         let group = &mut self.idp_groups[g.index()];
         group.dirty.clear();
         group.changed.clear();
+        group.whole_list = false;
+    }
+
+    /// True (once) when the next push of `g` was to send its whole member list (R22).
+    pub(crate) fn take_whole_list(&mut self, g: GroupId) -> bool {
+        std::mem::take(&mut self.idp_groups[g.index()].whole_list)
     }
 
     /// The conflict of IdP group `g` with its same-named cloud group was rejected (R10).
@@ -1428,6 +1445,7 @@ impl<'s, O: Observer> World<'s, O> {
             g.pending = false;
             g.dirty.clear();
             g.changed.clear();
+            g.whole_list = false;
         }
         self.pending_users.clear();
         self.pending_groups.clear();
@@ -1514,11 +1532,13 @@ impl<'s, O: Observer> World<'s, O> {
     }
 
     /// The next push of SCIM group `g` reconciles every member it has or placed, as a
-    /// whole-list push: each one's membership counts as changed (R21 `restart`, R24).
+    /// whole-list push: each one's membership counts as changed (R21 `restart`, R24, a
+    /// re-created IdP group under `patch`).
     pub(crate) fn note_whole_list(&mut self, g: GroupId) {
         let placed: Vec<PersonId> =
             self.cloud[g.index()].as_ref().map(|c| c.placed.keys().copied().collect()).unwrap_or_default();
         let group = &mut self.idp_groups[g.index()];
+        group.whole_list = true;
         group.changed.extend(group.members.iter().copied());
         group.changed.extend(placed);
         group.dirty.extend(group.changed.iter().copied());

@@ -35,6 +35,7 @@ impl Checker<'_> {
             sync_interval,
             matching: idp.and_then(|i| i.matching).unwrap_or_default(),
             deprovision: idp.and_then(|i| i.deprovision).unwrap_or_default(),
+            group_updates: idp.and_then(|i| i.group_updates).unwrap_or(profile.default_group_updates()),
         }
     }
 

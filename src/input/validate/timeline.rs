@@ -35,6 +35,7 @@ impl Checker<'_> {
                 group_conflicts: s.group_conflicts.unwrap_or_default(),
                 matching: s.idp.as_ref().and_then(|i| i.matching),
                 deprovision: s.idp.as_ref().and_then(|i| i.deprovision),
+                group_updates: s.idp.as_ref().and_then(|i| i.group_updates),
                 actions,
             });
         }
@@ -551,14 +552,29 @@ mod tests {
         let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
         assert_eq!((s.idp.matching, s.idp.deprovision), (Matching::Email, Deprovision::None));
         assert_eq!((s.strategies[0].matching, s.strategies[0].deprovision), (Some(Matching::ObjectId), None));
-        v["idp"] = json!({"matching": "objectid"});
-        v["strategies"][0]["idp"] = json!({"deprovision": "deactivated", "group_updates": "patch"});
+        // R22: the group updates default by profile; a strategy may choose its own.
+        assert_eq!((s.idp.group_updates, s.strategies[0].group_updates), (GroupUpdates::Patch, None));
+        v["idp"] = json!({"profile": "google"});
+        v["strategies"][0]["idp"] = json!({"group_updates": "patch"});
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert_eq!(
+            (s.idp.group_updates, s.strategies[0].group_updates),
+            (GroupUpdates::Replace, Some(GroupUpdates::Patch))
+        );
+        v["idp"] = json!({"profile": "okta", "group_updates": "replace"});
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        assert_eq!(s.idp.group_updates, GroupUpdates::Replace);
+        v["idp"] = json!({"matching": "objectid", "group_updates": "put"});
+        v["strategies"][0]["idp"] =
+            json!({"deprovision": "deactivated", "group_updates": "patches", "sync": 1});
         assert_problems(
             &v,
             &[
                 "$.idp.matching: unknown matching setting `objectid` (hint: did you mean `object_id`?)",
+                "$.idp.group_updates: unknown group updates setting `put` (hint: expected one of `patch`, `replace`)",
                 "$.strategies[0].idp.deprovision: unknown deprovision setting `deactivated` (hint: did you mean `deactivate`?)",
-                "$.strategies[0].idp.group_updates: unknown field `group_updates`",
+                "$.strategies[0].idp.group_updates: unknown group updates setting `patches` (hint: did you mean `patch`?)",
+                "$.strategies[0].idp.sync: unknown field `sync`",
             ],
         );
     }

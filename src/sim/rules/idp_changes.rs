@@ -63,11 +63,15 @@ impl<O: Observer> World<'_, O> {
 
     /// The IdP group is (re-)created with exactly these members (`None`: those it had). A
     /// re-created group is a new IdP object: its next push meets a same-named local cloud
-    /// group afresh, as a new conflict (R10), even if the deleted one's conflict was rejected.
+    /// group afresh, as a new conflict (R10), even if the deleted one's conflict was rejected,
+    /// and sends its whole member list (R22) — to a SCIM group its deletion has not reached.
     pub(crate) fn create_idp_group(&mut self, g: GroupId, members: Option<&[PersonId]>) {
         self.set_rule(Rule::R11);
         if !self.idp_group(g).exists {
             self.forget_rejection(g);
+            if self.reconciles_members(g) {
+                self.note_whole_list(g);
+            }
         }
         self.set_idp_group_exists(g, true);
         if let Some(members) = members {

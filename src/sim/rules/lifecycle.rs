@@ -10,10 +10,13 @@
 //!   push, whose create over their old deactivated account fails (`scim_errors`: that record
 //!   did not deactivate it); the same object's record goes active again and reactivates the
 //!   managed account it deactivated (R9). `idp_groups` becomes their IdP groups: the groups
-//!   they join and leave are pushed (whole member lists, `replace`). An `external` directory
+//!   they join are pushed as adds; the groups they no longer have are pushed as removes under
+//!   `replace` only — under `patch` (R22) the reactivated account stays in them (DOMAIN's Okta
+//!   reactivation case) until a whole-list push. An `external` directory
 //!   reactivates their server user after the lag; they sign in again after cutover (R14).
 //!   A rehire of someone employed (a generated leaver who did not leave) changes nothing.
 
+use crate::input::scenario::GroupUpdates;
 use crate::sim::event::Event;
 use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::World;
@@ -66,7 +69,13 @@ impl<O: Observer> World<'_, O> {
             let current: Vec<GroupId> =
                 self.person(p).idp.as_ref().map(|i| i.groups.to_vec()).unwrap_or_default();
             for &g in current.iter().filter(|g| !wanted.contains(g)) {
-                self.remove_from_idp_group(g, p);
+                if self.group_updates() == GroupUpdates::Patch {
+                    // The IdP dropped the membership while the user was deactivated, and
+                    // changes of deactivated users are not pushed: no remove is sent (§9.2).
+                    self.remove_idp_membership(g, p);
+                } else {
+                    self.remove_from_idp_group(g, p);
+                }
             }
             for &g in wanted.iter().filter(|g| !current.contains(g)) {
                 self.add_to_idp_group(g, p);
@@ -171,16 +180,29 @@ mod tests {
         }
     }
 
-    /// `idp_groups` replaces the groups: the ones joined and left are pushed (whole lists).
+    /// `idp_groups` replaces the groups: the joined one is pushed as an add. Under `replace`
+    /// the left one is pushed too and corrects it; under `patch` (Entra's default) no remove
+    /// is sent for a membership dropped while the user was deactivated, so the reactivated
+    /// account is back in it (§9.2, the Okta reactivation report) until a whole-list push.
     #[test]
-    fn a_rehire_with_new_groups_pushes_both_the_joined_and_the_left_groups() {
+    fn a_rehire_with_new_groups_leaves_the_old_group_stale_under_patch_only() {
         let events = json!([
             {"day": 3, "do": "leave", "person": "ann"},
             {"day": 4, "do": "rehire", "person": "ann", "new_object": false, "idp_groups": ["jira-admins"]}
         ]);
-        let (outcome, seen) = look(&ann(json!({}), events));
+        let (outcome, seen) = look(&ann(json!({"group_updates": "replace"}), events.clone()));
         assert_eq!(seen[1], Some((true, false, true, 1)));
         assert_eq!(outcome.get(MetricId::OVER_ACCESS_PEOPLE), 0.0);
+        let (_, seen) = look(&ann(json!({}), events.clone()));
+        assert_eq!(seen[1], Some((true, true, true, 1)), "still in jira-users");
+        // A resync at d5 sends every group whole: the stale membership goes.
+        let mut v = ann(json!({}), events);
+        v["strategies"][0]["timeline"]
+            .as_array_mut()
+            .expect("timeline")
+            .push(json!({"day": 5, "do": "resync"}));
+        let (_, seen) = look(&v);
+        assert_eq!(seen[1], Some((true, false, true, 1)));
     }
 
     /// `unassign` deprovisions at the next sync (ann is employed, entitled through the server,

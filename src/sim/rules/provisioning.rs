@@ -3,11 +3,13 @@
 //! every synced group); later syncs, every interval from that instant, push only what changed
 //! since the last one: users first, in the order they first changed, then groups. Changes are
 //! queued while a directory exists and keeps its records — syncing, or stopped in the IdP
-//! (R21: the resumed directory's first sync sends what was queued); a group push reconciles only the members whose
-//! placement may have changed (`IdpGroup::dirty`), and runs R6's deferred link only for those
-//! whose membership changed (`IdpGroup::changed`), so its cost follows the changes, not the
-//! group's size.
+//! (R21: the resumed directory's first sync sends what was queued). A group push runs R6's
+//! deferred link only for the people whose membership changed (`IdpGroup::changed`); under
+//! `replace` it also places anew the members whose placement may have changed
+//! (`IdpGroup::dirty`), under `patch` (R22) nobody else. Either way its cost follows the
+//! changes, not the group's size.
 
+use crate::input::scenario::GroupUpdates;
 use crate::sim::event::Event;
 use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::{DirectoryState, GroupSource, World};
@@ -105,10 +107,26 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// Notes that `p`'s placement in group `g` may have changed.
+    /// Notes that `p`'s placement in group `g` may have changed; only a whole-list push looks
+    /// at it (every push under `replace`, R22).
     pub(super) fn mark_dirty_in(&mut self, g: GroupId, p: PersonId) {
-        if self.reconciles_members(g) {
+        if self.group_updates() == GroupUpdates::Replace && self.reconciles_members(g) {
             self.note_dirty(g, p);
+        }
+    }
+
+    /// `p`'s current record changed (R8's new IdP object, R19's record found again). Under
+    /// `replace` their placement may have changed; under `patch` it is a membership change in
+    /// every group of theirs — the old record leaves and the new one joins at that group's
+    /// next push (§9.2: membership is the current IdP object's).
+    pub(super) fn mark_record_changed(&mut self, p: PersonId) {
+        if self.group_updates() == GroupUpdates::Replace {
+            self.mark_dirty(p);
+            return;
+        }
+        let groups: Vec<GroupId> = self.person(p).idp.as_ref().map(|i| i.groups.to_vec()).unwrap_or_default();
+        for g in groups {
+            self.mark_membership_changed(g, p);
         }
     }
 
@@ -123,7 +141,7 @@ impl<O: Observer> World<'_, O> {
     /// True when the next push of `g` reconciles its members one by one: only a live SCIM
     /// group does; any other group is rebuilt whole when SCIM takes it (and that whole-list
     /// push adds every member).
-    fn reconciles_members(&self, g: GroupId) -> bool {
+    pub(super) fn reconciles_members(&self, g: GroupId) -> bool {
         self.queues_changes() && self.cloud_group(g).is_some_and(|c| c.source == GroupSource::Scim)
     }
 

@@ -83,7 +83,7 @@ impl<O: Observer> World<'_, O> {
         match self.record_by_user_name(email) {
             Some(r) if self.record(r).person == p => {
                 self.make_current_record(p, r);
-                self.mark_dirty(p);
+                self.mark_record_changed(p);
                 true
             }
             Some(_) => {
@@ -93,7 +93,7 @@ impl<O: Observer> World<'_, O> {
             None => {
                 self.set_rule(Rule::R8);
                 self.new_idp_object(p);
-                self.mark_dirty(p);
+                self.mark_record_changed(p);
                 true
             }
         }
@@ -103,7 +103,7 @@ impl<O: Observer> World<'_, O> {
     pub(crate) fn rekey(&mut self, p: PersonId) {
         self.set_rule(Rule::R8);
         if self.new_idp_object(p) {
-            self.mark_dirty(p);
+            self.mark_record_changed(p);
             self.queue_user(p);
         }
     }
@@ -285,6 +285,7 @@ impl<O: Observer> World<'_, O> {
                     self.set_active(a, true, Cause::Other);
                 }
             }
+            self.restore_placements(p);
             self.mark_dirty(p);
         }
     }
