@@ -13,7 +13,7 @@
 //! | R7 SCIM email change | [`scim_users`] | `push_email_change` (called by `update_record`) |
 //! | R8 IdP re-key | [`scim_users`] | `rekey`; the failing create in `create_record` |
 //! | R9 deprovision | [`scim_users`] | `push_deprovision` (called by `update_record`: alone for a leaver, after R7 for an employed user) |
-//! | R10 group push and conflicts | [`scim_groups`] | `push_group`, `replace_members`, `reconcile_members`, `link_member`, `scim_account` |
+//! | R10 group push and conflicts | [`scim_groups`] | `push_group`, `push_group_as`, `replace_members`, `link_member`, `scim_account` |
 //! | R11 group deletion | [`scim_groups`] | `push_group_deletion`; the IdP side in [`idp_changes`]: `delete_idp_group`, `create_idp_group` |
 //! | R12 disable SCIM | [`disable`] | `disable_scim` |
 //! | R13 admin email fix | [`email_fix`] | `fix_emails` |
@@ -25,6 +25,7 @@
 //! | R19 matching attribute | [`scim_users`] | `match_by_user_name` and the `email_filter` failure in `push_user`; `World::matching` |
 //! | R20 deprovisioning setting | [`scim_users`] | `push_deprovision` (`none`, `delete`); `World::deprovision` |
 //! | R21 pause and resume | [`disable`] | `resume_scim`, `full_sync`, `push_every_group_whole`; the queueing while stopped in [`provisioning`]: `queues_changes` |
+//! | R22 group membership updates | [`scim_groups`] | `patch_members` (`patch`), `reconcile_members` (`replace`), `place_member`, `restore_placements`; `World::group_updates`; a new IdP object as a membership change in [`provisioning`]: `mark_record_changed` |
 //! | R23 SSO sign-in email | [`sign_in`] | `align_sso`; the SSO email in `World::sign_in_email` |
 //! | R24 full resync | [`resync`] | `resync`; the whole-list push in [`scim_groups`]: `push_group_whole` |
 //! | R25 scope and lifecycle events | [`lifecycle`] | `assign`, `unassign`, `rehire`; the out-of-scope deprovision in [`scim_users`]: `push_user`; on the server [`server_directory`]: `server_reactivates` |
