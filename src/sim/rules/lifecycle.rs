@@ -16,7 +16,6 @@
 //!   reactivates their server user after the lag; they sign in again after cutover (R14).
 //!   A rehire of someone employed (a generated leaver who did not leave) changes nothing.
 
-use crate::input::scenario::GroupUpdates;
 use crate::sim::event::Event;
 use crate::sim::observe::{Observer, Rule};
 use crate::sim::world::World;
@@ -59,27 +58,23 @@ impl<O: Observer> World<'_, O> {
         if self.person(p).employed || self.person(p).idp.is_none() {
             return;
         }
-        self.begin_employment(p);
-        if new_object {
-            self.set_rule(Rule::R8);
-            self.new_idp_object(p);
-            self.set_rule(Rule::R25);
-        }
         if let Some(wanted) = idp_groups {
+            // The IdP changed their groups while the user was deactivated: under `patch` the
+            // groups they left are not pushed as removes (§9.2; `mark_membership_changed`).
             let current: Vec<GroupId> =
                 self.person(p).idp.as_ref().map(|i| i.groups.to_vec()).unwrap_or_default();
             for &g in current.iter().filter(|g| !wanted.contains(g)) {
-                if self.group_updates() == GroupUpdates::Patch {
-                    // The IdP dropped the membership while the user was deactivated, and
-                    // changes of deactivated users are not pushed: no remove is sent (§9.2).
-                    self.remove_idp_membership(g, p);
-                } else {
-                    self.remove_from_idp_group(g, p);
-                }
+                self.remove_from_idp_group(g, p);
             }
             for &g in wanted.iter().filter(|g| !current.contains(g)) {
                 self.add_to_idp_group(g, p);
             }
+            self.set_rule(Rule::R25);
+        }
+        self.begin_employment(p);
+        if new_object {
+            self.set_rule(Rule::R8);
+            self.new_idp_object(p);
             self.set_rule(Rule::R25);
         }
         self.mark_dirty(p);
@@ -203,6 +198,35 @@ mod tests {
             .push(json!({"day": 5, "do": "resync"}));
         let (_, seen) = look(&v);
         assert_eq!(seen[1], Some((true, false, true, 1)));
+    }
+
+    /// Under `patch` a change the IdP makes while the user is deactivated is not pushed,
+    /// however it is made: ann, removed from jira-users while a leaver (d3.5) and rehired
+    /// without `idp_groups`, is back in it; under `replace` the removal is pushed. A whole-list
+    /// push while she is deactivated (a resync at d3.5) keeps her record a member of the
+    /// groups she is still in, so her reactivation brings the account back into them.
+    #[test]
+    fn changes_made_while_deactivated_are_not_pushed_under_patch() {
+        let removed = |updates: &str| {
+            let events = json!([
+                {"day": 3, "do": "leave", "person": "ann"},
+                {"day": 3.5, "do": "remove_from_idp_group", "group": "jira-users", "person": "ann"},
+                {"day": 4, "do": "rehire", "person": "ann", "new_object": false}
+            ]);
+            look(&ann(json!({"group_updates": updates}), events)).1[1]
+        };
+        assert_eq!(removed("patch"), Some((true, true, false, 1)), "stale under patch");
+        assert_eq!(removed("replace"), Some((true, false, false, 1)));
+        let events = json!([
+            {"day": 3, "do": "leave", "person": "ann"},
+            {"day": 4, "do": "rehire", "person": "ann", "new_object": false, "idp_groups": ["jira-admins"]}
+        ]);
+        let mut v = ann(json!({}), events);
+        v["strategies"][0]["timeline"]
+            .as_array_mut()
+            .expect("timeline")
+            .push(json!({"day": 3.5, "do": "resync"}));
+        assert_eq!(look(&v).1[1], Some((true, true, true, 1)), "jira-users kept through the resync");
     }
 
     /// `unassign` deprovisions at the next sync (ann is employed, entitled through the server,

@@ -132,7 +132,13 @@ impl<O: Observer> World<'_, O> {
 
     /// Notes that `p`'s membership of group `g` changed: its next push adds or removes them,
     /// which also runs R6's deferred link for them.
+    /// Under `patch` (R22), a change of a user the IdP holds deactivated — a leaver, or someone
+    /// out of scope — is not pushed: it flows only with a whole-list push.
     pub(super) fn mark_membership_changed(&mut self, g: GroupId, p: PersonId) {
+        let deactivated = !self.person(p).employed || !self.in_idp_scope(p);
+        if deactivated && self.group_updates() == GroupUpdates::Patch {
+            return;
+        }
         if self.reconciles_members(g) {
             self.note_membership_change(g, p);
         }

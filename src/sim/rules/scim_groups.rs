@@ -140,14 +140,15 @@ impl<O: Observer> World<'_, O> {
         members.sort_unstable();
         let mut placed = FxHashMap::default();
         placed.reserve(members.len());
+        let mut wanted: Vec<AccountId> = Vec::with_capacity(members.len());
         for p in members {
             // A whole-list push adds every member: it touches each one's record (R6).
             self.link_member(p);
-            if let Some(a) = self.scim_account(p) {
+            if let Some(a) = self.member_account(p) {
                 placed.insert(p, a);
             }
+            wanted.extend(self.scim_account(p));
         }
-        let mut wanted: Vec<AccountId> = placed.values().copied().collect();
         wanted.sort_unstable();
         let mut current: Vec<AccountId> =
             self.cloud_group(g).map(|c| c.members.iter().copied().collect()).unwrap_or_default();
@@ -205,11 +206,14 @@ impl<O: Observer> World<'_, O> {
         }
     }
 
-    /// Places member `p` of SCIM group `g` anew: the account of their current record when they
-    /// are an IdP member of it, else none; the account they were placed as before leaves
+    /// Places member `p` of SCIM group `g` anew: when they are an IdP member of it, the group
+    /// keeps their current record's account — in the cloud group while it is active and the
+    /// record provisioned, kept for a deprovisioned record, whose reprovision brings it back
+    /// (`restore_placements`); otherwise none. The account they were placed as before leaves
     /// (unless it is another member's).
     fn place_member(&mut self, g: GroupId, p: PersonId) {
-        let wanted = if self.idp_group(g).members.contains(&p) { self.scim_account(p) } else { None };
+        let kept = if self.idp_group(g).members.contains(&p) { self.member_account(p) } else { None };
+        let wanted = kept.filter(|&a| self.scim_account(p) == Some(a));
         let old = self.cloud_group(g).and_then(|c| c.placed.get(&p).copied());
         if old != wanted {
             if let Some(o) = old {
@@ -218,10 +222,17 @@ impl<O: Observer> World<'_, O> {
                 }
             }
         }
-        self.set_placement(g, p, wanted);
+        self.set_placement(g, p, kept);
         if let Some(a) = wanted {
             self.add_member(g, a, Cause::Other);
         }
+    }
+
+    /// The account linked to `p`'s current record while they are in scope, provisioned or not:
+    /// what a group that has the record as a member holds for them.
+    fn member_account(&self, p: PersonId) -> Option<AccountId> {
+        let idp = self.person(p).idp.as_ref().filter(|i| i.in_scope)?;
+        self.record(idp.record?).linked
     }
 
     /// R22 `patch`: `p`'s record went active again (R9 reprovision), and Atlassian kept its
