@@ -9,6 +9,9 @@
 
 use crate::ids::Origin;
 
+mod reasons;
+pub use reasons::Reason;
+
 /// Why a person lost a product (DESIGN §4 `lost_access_by_cause`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Cause {

@@ -158,30 +158,11 @@ mod tests {
     use crate::sim::population::realise;
     use crate::sim::simulate_with;
     use serde_json::json;
-    use std::path::{Path, PathBuf};
-
-    /// The scenario files under `dir` (`*.json` that are not sweeps), sorted by path.
-    fn scenario_files(dir: &Path, found: &mut Vec<PathBuf>) {
-        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        let mut paths: Vec<PathBuf> = entries.map(|e| e.expect("readable folder entry").path()).collect();
-        paths.sort();
-        for path in paths {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            if path.is_dir() {
-                scenario_files(&path, found);
-            } else if name.ends_with(".json") && !name.ends_with(".sweep.json") {
-                found.push(path);
-            }
-        }
-    }
 
     /// Every bundled scenario keeps every invariant after every event, in every strategy.
     #[test]
     fn bundled_scenarios_keep_the_invariants_after_every_event() {
-        let mut files = Vec::new();
-        scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"), &mut files);
-        assert!(files.len() >= 17, "expected the bundled scenarios, found {}", files.len());
-        for file in files {
+        for file in crate::sim::testing::bundled_scenarios() {
             let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             let scenario = parse_scenario(&text).unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
             // Synthetic scenarios are large; `small_synthetic_worlds_keep_the_invariants` covers them.

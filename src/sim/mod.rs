@@ -6,6 +6,7 @@
 pub mod emails;
 pub mod engine;
 pub mod event;
+pub mod explain;
 mod invariants;
 mod metric_tests;
 pub mod observe;
@@ -17,4 +18,7 @@ mod testing;
 pub mod world;
 
 pub use crate::ids::{AccountId, GroupId, Origin, PersonId, ProductSet, RecordId, SimTime};
-pub use run::{ReplicationInput, run_replication, simulate, simulate_observed, simulate_with};
+pub use run::{
+    ReplicationInput, run_replication, simulate, simulate_observed, simulate_observed_with_end,
+    simulate_with, simulate_with_end,
+};

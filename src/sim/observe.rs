@@ -14,6 +14,7 @@
 
 use super::emails::{EmailId, Emails};
 use super::{AccountId, GroupId, Origin, PersonId, ProductSet, RecordId, SimTime};
+use crate::metrics::Cause;
 use std::fmt;
 
 /// The rule a change is made under (DESIGN §3).
@@ -236,6 +237,10 @@ pub trait Observer {
 
     /// A SCIM push failed.
     fn push_failed(&mut self, ctx: Context, pushed: Pushed, reason: PushFailure);
+
+    /// `person` lost `products` while still entitled to them (`lost_access_incidents`), for
+    /// `cause`, at the end of the operation that took them away.
+    fn access_lost(&mut self, ctx: Context, person: PersonId, products: ProductSet, cause: Cause);
 }
 
 /// The observer of a normal run: it records nothing and costs nothing.
@@ -269,6 +274,8 @@ impl Observer for NoObserver {
     fn signed_in(&mut self, _: Context, _: PersonId, _: AccountRef<'_>, _: SignInVia) {}
     #[inline(always)]
     fn push_failed(&mut self, _: Context, _: Pushed, _: PushFailure) {}
+    #[inline(always)]
+    fn access_lost(&mut self, _: Context, _: PersonId, _: ProductSet, _: Cause) {}
 }
 
 #[cfg(test)]
@@ -342,6 +349,9 @@ mod tests {
         }
         fn push_failed(&mut self, ctx: Context, pushed: Pushed, reason: PushFailure) {
             self.note(ctx, format!("push of {pushed:?} failed: {reason:?}"));
+        }
+        fn access_lost(&mut self, ctx: Context, p: PersonId, lost: ProductSet, cause: Cause) {
+            self.note(ctx, format!("person {} lost {lost:?} ({})", p.0, cause.name()));
         }
     }
 

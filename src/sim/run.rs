@@ -29,7 +29,19 @@ pub fn simulate_with(
     input: ReplicationInput<'_>,
     after_event: impl FnMut(&World<'_>),
 ) -> Outcome {
-    run(scenario, strategy, input, NoObserver, after_event).0
+    run(scenario, strategy, input, NoObserver, after_event, |_| ()).0
+}
+
+/// [`simulate`], then `at_end` on the world at the horizon (e.g.
+/// [`World::person_outcomes`]); gives its value back with the outcome.
+pub fn simulate_with_end<R>(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    at_end: impl FnOnce(&World<'_>) -> R,
+) -> (Outcome, R) {
+    let (outcome, _, r) = run(scenario, strategy, input, NoObserver, |_| {}, at_end);
+    (outcome, r)
 }
 
 /// [`simulate`], telling `observer` of every state change as it happens; gives the observer
@@ -40,18 +52,32 @@ pub fn simulate_observed<O: Observer>(
     input: ReplicationInput<'_>,
     observer: O,
 ) -> (Outcome, O) {
-    run(scenario, strategy, input, observer, |_| {})
+    let (outcome, observer, ()) = run(scenario, strategy, input, observer, |_| {}, |_| ());
+    (outcome, observer)
+}
+
+/// [`simulate_observed`], then `at_end` on the world at the horizon.
+pub fn simulate_observed_with_end<O: Observer, R>(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    observer: O,
+    at_end: impl FnOnce(&World<'_, O>) -> R,
+) -> (Outcome, O, R) {
+    run(scenario, strategy, input, observer, |_| {}, at_end)
 }
 
 /// The simulation loop: schedules the exogenous events and the strategy's actions, then runs
-/// every event up to the horizon, sampling the daily series before each new day's first event.
-fn run<O: Observer>(
+/// every event up to the horizon, sampling the daily series before each new day's first event;
+/// `at_end` sees the world at the horizon.
+fn run<O: Observer, R>(
     scenario: &Scenario,
     strategy: usize,
     input: ReplicationInput<'_>,
     observer: O,
     mut after_event: impl FnMut(&World<'_, O>),
-) -> (Outcome, O) {
+    at_end: impl FnOnce(&World<'_, O>) -> R,
+) -> (Outcome, O, R) {
     let strategy = &scenario.strategies[strategy];
     let mut world = World::new(scenario, strategy, &input, observer);
     for (k, e) in input.events.iter().enumerate() {
@@ -81,7 +107,8 @@ fn run<O: Observer>(
         next_sample = next_sample + SECONDS_PER_DAY;
     }
     let outcome = Outcome { values: world.final_metrics(horizon), timeline };
-    (outcome, world.into_observer())
+    let end = at_end(&world);
+    (outcome, world.into_observer(), end)
 }
 
 impl<O: Observer> World<'_, O> {

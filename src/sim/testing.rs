@@ -77,3 +77,25 @@ pub(crate) fn acme_scim_timeline(later: &[Value]) -> Value {
     timeline.extend_from_slice(later);
     Value::Array(timeline)
 }
+
+/// The bundled scenario files under `scenarios/` (`*.json` that are not sweeps), sorted by
+/// path.
+pub(crate) fn bundled_scenarios() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let mut paths: Vec<_> = entries.map(|e| e.expect("readable folder entry").path()).collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if name.ends_with(".json") && !name.ends_with(".sweep.json") {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"), &mut found);
+    assert!(found.len() >= 17, "expected the bundled scenarios, found {}", found.len());
+    found
+}

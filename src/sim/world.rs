@@ -10,6 +10,8 @@
 
 mod measure;
 
+pub use measure::AccessGaps;
+
 pub use super::Origin;
 use super::emails::{EmailBook, EmailId, Emails};
 use super::observe::{
@@ -185,6 +187,10 @@ pub struct Person {
     pub has: ProductSet,
     /// Number of active accounts they own.
     pub n_active_accounts: u32,
+    /// Lost-access incidents so far (`lost_access_incidents`, theirs).
+    pub lost_incidents: u32,
+    /// The cause of their last loss of access.
+    pub last_loss: Option<Cause>,
     /// Accounts they own.
     pub accounts: SmallVec<[AccountId; 2]>,
     /// Sign-ins scheduled so far (selects the uniform of the next one).
@@ -209,6 +215,8 @@ impl Person {
             remapped: false,
             has: ProductSet::EMPTY,
             n_active_accounts: 0,
+            lost_incidents: 0,
+            last_loss: None,
             accounts: SmallVec::new(),
             n_sign_ins: 0,
             touch_mark: 0,

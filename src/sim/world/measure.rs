@@ -13,7 +13,16 @@
 use super::World;
 use crate::metrics::{Cause, MetricId, N_COLUMNS, TIMELINE_METRICS};
 use crate::sim::observe::Observer;
-use crate::sim::{AccountId, Origin, PersonId, SimTime};
+use crate::sim::{AccountId, Origin, PersonId, ProductSet, SimTime};
+
+/// What a person lacks and has in excess (DESIGN §4, §9.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessGaps {
+    /// Entitled and not had (only once they have signed in).
+    pub missing: ProductSet,
+    /// Had and not entitled.
+    pub over: ProductSet,
+}
 
 impl<O: Observer> World<'_, O> {
     /// Marks `p` as touched by the current operation.
@@ -63,7 +72,16 @@ impl<O: Observer> World<'_, O> {
             let before = self.people[p.index()].has;
             let lost = before.minus(now_has).intersect(self.entitled(p));
             self.counters.lost_by_cause[cause as usize] += u64::from(lost.len());
-            self.people[p.index()].has = now_has;
+            let person = &mut self.people[p.index()];
+            person.has = now_has;
+            if !lost.is_empty() {
+                person.lost_incidents += lost.len();
+                person.last_loss = Some(cause);
+                if O::ENABLED {
+                    let ctx = self.context();
+                    self.observer.access_lost(ctx, p, lost, cause);
+                }
+            }
         }
         self.touched = touched;
         self.touched.clear();
@@ -100,6 +118,25 @@ impl<O: Observer> World<'_, O> {
         by_origin
     }
 
+    /// What an employed person is entitled to and does not have (counted once they have
+    /// signed in: `missing_access_people`) and has without being entitled to it
+    /// (`over_access_people`); each set is computed once, and neither for someone with no
+    /// access who never signed in.
+    pub fn access_gaps(&self, p: PersonId) -> AccessGaps {
+        let person = &self.people[p.index()];
+        let none = AccessGaps { missing: ProductSet::EMPTY, over: ProductSet::EMPTY };
+        if !person.employed {
+            return none;
+        }
+        let has = self.has(p);
+        if has.is_empty() && !person.signed_in {
+            return none;
+        }
+        let entitled = self.entitled(p);
+        let missing = if person.signed_in { entitled.minus(has) } else { ProductSet::EMPTY };
+        AccessGaps { missing, over: has.minus(entitled) }
+    }
+
     /// Every metric at the end of the horizon.
     pub fn final_metrics(&self, horizon: SimTime) -> [f64; N_COLUMNS] {
         let mut v = [0.0; N_COLUMNS];
@@ -121,21 +158,12 @@ impl<O: Observer> World<'_, O> {
         for cause in Cause::ALL {
             set(&mut v, cause.column(), c.lost_by_cause[cause as usize] as f64);
         }
-        // Missing and over-access in one pass: what each employed person has and is entitled
-        // to, each computed once (and not at all for someone with no access who never signed in).
+        // Missing and over-access in one pass over the people.
         let (mut missing, mut over) = (0u64, 0u64);
-        for (i, person) in self.people.iter().enumerate() {
-            if !person.employed {
-                continue;
-            }
-            let p = PersonId::from_index(i);
-            let has = self.has(p);
-            if has.is_empty() && !person.signed_in {
-                continue;
-            }
-            let entitled = self.entitled(p);
-            missing += u64::from(person.signed_in && !entitled.minus(has).is_empty());
-            over += u64::from(!has.minus(entitled).is_empty());
+        for i in 0..self.people.len() {
+            let gaps = self.access_gaps(PersonId::from_index(i));
+            missing += u64::from(!gaps.missing.is_empty());
+            over += u64::from(!gaps.over.is_empty());
         }
         set(&mut v, MetricId::MISSING_ACCESS_PEOPLE, missing as f64);
         set(&mut v, MetricId::OVER_ACCESS_PEOPLE, over as f64);
