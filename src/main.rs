@@ -2,7 +2,7 @@
 //! and picks the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use scimsim::app::{self, Error, RunOptions, SweepOptions};
+use scimsim::app::{self, Error, RunOptions, SweepOptions, TraceFormat, TraceOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,6 +65,27 @@ enum Command {
         #[arg(long)]
         no_charts: bool,
     },
+    /// Tell, person by person, what happened in one replication of one strategy, and why.
+    Trace {
+        /// Scenario file (JSON).
+        scenario: PathBuf,
+        /// The strategy to trace (its name).
+        #[arg(short, long)]
+        strategy: String,
+        /// The replication (0-based, as in replications.csv).
+        #[arg(short = 'k', long, default_value_t = 0)]
+        replication: u64,
+        /// Seed (overrides the file; use the one `run --seed` used).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Only this person (their id in the scenario); repeat for more [default: everyone,
+        /// affected people first].
+        #[arg(short, long = "person")]
+        person: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Check scenario and sweep files (`*.sweep.json`) without running them.
     Validate {
         /// Scenario or sweep files.
@@ -85,6 +106,14 @@ enum Command {
         #[arg(short = 'j', long = "jobs")]
         jobs: Option<usize>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Text, for people.
+    Text,
+    /// One JSON object per line, for tools.
+    Jsonl,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,6 +144,13 @@ fn main() -> ExitCode {
             &sweep,
             SweepOptions { output, replications, jobs, quiet, resume, no_charts, stop_after_points: None },
         ),
+        Command::Trace { scenario, strategy, replication, seed, person, format } => {
+            let format = match format {
+                Format::Text => TraceFormat::Text,
+                Format::Jsonl => TraceFormat::Jsonl,
+            };
+            app::trace(&scenario, &TraceOptions { strategy, replication, seed, people: person, format })
+        }
         Command::Validate { files } => app::validate(&files),
         Command::Schema { kind } => {
             let kind = match kind {

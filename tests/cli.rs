@@ -1617,3 +1617,132 @@ fn sweep_draws_one_chart_per_metric() {
     let charts = listing(&out).into_iter().filter(|f| f.ends_with(".svg") || f.ends_with(".png")).count();
     assert_eq!(charts, 2 * (N_COLUMNS - 1));
 }
+
+// ---------------------------------------------------------------------------------------------
+// `trace` (DESIGN §10)
+// ---------------------------------------------------------------------------------------------
+
+/// The per-person fields of a trace's final objects and the `replications.csv` column each
+/// adds up to (the metrics that count people or accounts).
+const TRACE_SUMS: [(&str, &str); 12] = [
+    ("duplicate", "duplicate_people"),
+    ("surplus_accounts", "surplus_accounts"),
+    ("split_identity", "split_identity_people"),
+    ("lost_access_incidents", "lost_access_incidents"),
+    ("missing_access", "missing_access_people"),
+    ("over_access", "over_access_people"),
+    ("orphaned_accounts", "orphaned_accounts"),
+    ("billable_accounts", "billable_accounts"),
+    ("unlinked_scim_records", "unlinked_scim_records"),
+    ("former_user", "former_users"),
+    ("blocked", "blocked_users"),
+    ("remapped", "remapped_users"),
+];
+
+fn as_number(v: &Value) -> f64 {
+    match v {
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Number(n) => n.as_f64().expect("a number"),
+        other => panic!("not a count: {other}"),
+    }
+}
+
+/// For every rule and gallery scenario and every strategy, the outcomes `trace --format jsonl`
+/// lists for replication 0 add up to that replication's row in `replications.csv`
+/// (`billable_accounts` with the accounts of nobody's, R17, which the trace lists last).
+#[test]
+fn trace_outcomes_add_up_to_the_replication_row() {
+    let tmp = temp_dir();
+    let mut files = Vec::new();
+    scenario_files(&crate_dir().join("scenarios").join("rules"), &mut files);
+    scenario_files(&crate_dir().join("scenarios").join("gallery"), &mut files);
+    assert!(files.len() >= 40, "expected the rule and gallery scenarios, found {}", files.len());
+    for (i, file) in files.iter().enumerate() {
+        let out = tmp.path().join(format!("run-{i}"));
+        run_quiet(file, &out, &["--no-charts", "-r", "1"], tmp.path());
+        let (header, rows) = read_csv(&out.join("replications.csv"));
+        let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+        for row in rows.iter().filter(|r| r[col("replication")] == "0") {
+            let strategy = &row[col("strategy")];
+            let o = scimsim(&["trace", arg(file), "--strategy", strategy, "--format", "jsonl"], tmp.path());
+            assert_eq!(o.code, 0, "{}: {o:#?}", file.display());
+            let finals: Vec<Value> = o
+                .stdout
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+                .filter(|v| v.get("outcome").is_some())
+                .collect();
+            let nobody = o
+                .stdout
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .find_map(|v| v.get("accounts_of_nobody").map(|n| as_number(&n["billable_accounts"])))
+                .expect("the accounts of nobody's are listed");
+            for (field, column) in TRACE_SUMS {
+                let mut sum: f64 = finals.iter().map(|v| as_number(&v[field])).sum();
+                if column == "billable_accounts" {
+                    sum += nobody;
+                }
+                let expected: f64 = row[col(column)].parse().expect("a number");
+                assert_eq!(sum, expected, "{}: {strategy}: {column} from the trace", file.display());
+            }
+            // Everyone affected has a reason.
+            for v in &finals {
+                let affected = v["outcome"] != "fine";
+                assert_eq!(affected, !v["reason_codes"].as_array().expect("codes").is_empty(), "{v}");
+            }
+        }
+    }
+}
+
+/// The quickstart's scim-first strategy: every duplicate person is named with the chain that
+/// made their second account, and only those five are duplicates (as `run` reports).
+#[test]
+fn trace_names_each_duplicate_person_of_the_quickstart() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("q");
+    run_quiet(&quickstart_path(), &out, &["--no-charts"], tmp.path());
+    let (header, rows) = read_csv(&out.join("replications.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let row = rows
+        .iter()
+        .find(|r| r[col("strategy")] == "scim-first" && r[col("replication")] == "0")
+        .expect("row");
+    let duplicates: f64 = row[col("duplicate_people")].parse().expect("number");
+    let o = scimsim(&["trace", arg(&quickstart_path()), "--strategy", "scim-first"], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let named: Vec<&str> = o.stdout.lines().filter(|l| l.contains(" — duplicate (")).collect();
+    assert_eq!(named.len() as f64, duplicates, "{}", o.stdout);
+    assert!(o.stdout.contains("made by the migration"), "{}", o.stdout);
+    assert!(o.stdout.contains("[migration_email_differs]"), "{}", o.stdout);
+    // Affected people come first: no duplicate after the first person who is fine.
+    let heads: Vec<&str> =
+        o.stdout.lines().filter(|l| !l.starts_with(' ') && l.contains(" — ")).skip(1).collect();
+    let first_fine = heads.iter().position(|l| l.ends_with(" — fine")).unwrap_or(heads.len());
+    assert!(heads[first_fine..].iter().all(|l| l.ends_with(" — fine")), "{heads:#?}");
+}
+
+/// Bad `trace` arguments are usage errors (exit 2) with a did-you-mean.
+#[test]
+fn trace_refuses_unknown_strategies_and_people() {
+    let tmp = temp_dir();
+    let q = quickstart_path();
+    let o = scimsim(&["trace", arg(&q), "--strategy", "scim-frist"], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("did you mean `scim-first`?"), "{}", o.stderr);
+    let o = scimsim(&["trace", arg(&q), "--strategy", "scim-first", "--person", "bne"], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("no person `bne`") && o.stderr.contains("did you mean `ben`?"), "{}", o.stderr);
+    let o = scimsim(
+        &["trace", arg(&q), "--strategy", "scim-first", "--person", "ben", "--format", "jsonl"],
+        tmp.path(),
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    let lines: Vec<Value> = o.stdout.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert!(lines.iter().all(|l| l["person"] == "ben"), "only ben: {}", o.stdout);
+    let last = lines.last().expect("a final object");
+    assert_eq!(last["reason_codes"], json!(["migration_email_differs"]));
+    for key in ["t", "day", "person", "rule", "what", "account", "email", "group", "products", "detail"] {
+        assert!(lines[0].get(key).is_some(), "entry lacks {key}: {}", lines[0]);
+    }
+}

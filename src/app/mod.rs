@@ -1,5 +1,5 @@
-//! The application layer: the use cases behind the command line (`run`, `sweep`, `check`,
-//! `validate`, `schema`) and everything that touches the outside world — files, the output
+//! The application layer: the use cases behind the command line (`run`, `sweep`, `trace`,
+//! `check`, `validate`, `schema`) and everything that touches the outside world — files, the output
 //! folder, memory limits, threads, signals, the progress bar. The layers below take values and
 //! return values.
 
@@ -12,12 +12,14 @@ pub mod parallel;
 pub mod progress;
 pub mod run;
 pub mod sweep;
+pub mod trace;
 pub mod validate;
 
 pub use check::check;
 pub use error::Error;
 pub use run::{RunOptions, run};
 pub use sweep::{SweepOptions, sweep};
+pub use trace::{TraceFormat, TraceOptions, trace};
 pub use validate::{SchemaKind, schema, validate};
 
 use crate::input::scenario::limits;

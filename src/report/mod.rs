@@ -6,6 +6,7 @@ mod csv;
 mod json;
 mod markdown;
 mod sweep;
+pub mod trace;
 
 pub use csv::{ReplicationsCsv, TimelineCsv};
 pub use json::{ReportJson, report_value};

@@ -77,7 +77,68 @@ pub struct PeopleOutcome {
     pub unowned_billable_accounts: u32,
 }
 
+/// A person's accounts and access now, in words (what `trace` ends a story with).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonView {
+    /// Employed.
+    pub employed: bool,
+    /// Their accounts, in the order they were created.
+    pub accounts: Vec<AccountView>,
+    /// Their login account (an index into `accounts`).
+    pub login: Option<usize>,
+    /// The account holding their migrated content (an index into `accounts`).
+    pub content: Option<usize>,
+    /// Products they are entitled to.
+    pub entitled: ProductSet,
+    /// Products they have (through their login account).
+    pub has: ProductSet,
+}
+
+/// One account, as a person's story shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    /// Its email now.
+    pub email: String,
+    /// How it came to be.
+    pub origin: Origin,
+    /// Active.
+    pub active: bool,
+    /// Managed by the organisation.
+    pub managed: bool,
+    /// Products it gives access to.
+    pub products: ProductSet,
+}
+
 impl<O: Observer> World<'_, O> {
+    /// Person `p`'s accounts and access now.
+    pub fn person_view(&self, p: PersonId) -> PersonView {
+        let person = self.person(p);
+        let mut ids: Vec<AccountId> = person.accounts.to_vec();
+        ids.sort_unstable();
+        let accounts = ids
+            .iter()
+            .map(|&a| {
+                let account = self.account(a);
+                AccountView {
+                    email: self.emails().text(account.email).to_string(),
+                    origin: account.origin,
+                    active: account.active,
+                    managed: account.managed,
+                    products: self.account_products(a),
+                }
+            })
+            .collect();
+        let index = |a: Option<AccountId>| a.and_then(|a| ids.iter().position(|&x| x == a));
+        PersonView {
+            employed: person.employed,
+            accounts,
+            login: index(person.login),
+            content: index(person.content_account),
+            entitled: self.entitled(p),
+            has: self.has(p),
+        }
+    }
+
     /// Every person's outcome now (at the end of a run: the replication's).
     pub fn person_outcomes(&self) -> PeopleOutcome {
         // The first record each person got: a SCIM account created for a later one came from a

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod event;
 pub mod explain;
 mod invariants;
+pub mod journal;
 mod metric_tests;
 pub mod observe;
 pub mod population;
