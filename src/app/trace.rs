@@ -6,12 +6,12 @@ use super::error::Error;
 use super::files::load_scenario;
 use crate::ids::PersonId;
 use crate::input::reader::did_you_mean;
-use crate::input::scenario::{ExoKind, Scenario};
+use crate::input::scenario::Scenario;
 use crate::report::trace::{self, Trace};
 use crate::rng::Streams;
 use crate::sim::explain::{PeopleOutcome, PersonView};
 use crate::sim::journal::Journal;
-use crate::sim::population::{Realised, realise};
+use crate::sim::population::{realise, slot_names};
 use crate::sim::simulate_observed_with_end;
 use std::io::Write;
 use std::path::Path;
@@ -39,20 +39,6 @@ pub struct TraceOptions {
     pub people: Vec<String>,
     /// Text or JSON lines.
     pub format: TraceFormat,
-}
-
-/// Everyone's scenario id by person id: the people at the start, then the joiners.
-fn person_names(realised: &Realised<'_>) -> Vec<String> {
-    let mut names: Vec<String> = realised.people.iter().map(|p| p.id.clone()).collect();
-    names.resize(realised.people.len() + realised.n_joiners, String::new());
-    for e in realised.events.iter() {
-        if let ExoKind::Join { person, spec } = &e.kind {
-            if let Some(slot) = names.get_mut(person.index()) {
-                slot.clone_from(&spec.id);
-            }
-        }
-    }
-    names
 }
 
 /// The people named on the command line, as ids; an unknown name is a usage error with a
@@ -90,7 +76,7 @@ pub fn trace_to(path: &Path, options: &TraceOptions, out: &mut dyn Write) -> Res
     let k = strategy_index(&scenario, &options.strategy)?;
     let seed = options.seed.unwrap_or(scenario.seed);
     let realised = realise(&scenario, Streams::new(seed, options.replication));
-    let names = person_names(&realised);
+    let names = slot_names(&scenario, realised.people.len() + realised.n_joiners);
     let chosen = chosen_people(&names, &options.people)?;
     let journal = if chosen.is_empty() { Journal::everyone() } else { Journal::of(chosen.clone()) };
     let (_, journal, (outcomes, views)) =

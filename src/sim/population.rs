@@ -326,6 +326,29 @@ fn sso_mismatch(
     (share > 0.0 && draws.uniform(stream, i as u64) < share).then(|| format!("{prefix}{i}.upn@{domain}"))
 }
 
+/// The scenario id of every person slot up to `n_slots`: the people at the start (a file's
+/// ids, or `p{i}` for a synthetic population), then the file's joiners, then the generated
+/// joiners (`joiner-{k}`, in the order they join), as [`realise`] names them in every
+/// replication.
+pub fn slot_names(scenario: &Scenario, n_slots: usize) -> Vec<String> {
+    let mut names: Vec<String> = match &scenario.population {
+        Population::Explicit(people) => people.iter().map(|p| p.id.clone()).collect(),
+        Population::Synthetic(spec) => (0..spec.people).map(|i| format!("p{i}")).collect(),
+    };
+    let first_generated = names.len() + scenario.n_explicit_joiners;
+    names.resize(first_generated, String::new());
+    for e in &scenario.events {
+        if let ExoKind::Join { person, spec } = &e.kind {
+            if let Some(slot) = names.get_mut(person.index()) {
+                slot.clone_from(&spec.id);
+            }
+        }
+    }
+    names.truncate(n_slots);
+    names.extend((first_generated..n_slots).map(|i| format!("joiner-{}", i - first_generated)));
+    names
+}
+
 /// Joiners: a Poisson process of `churn.joiners_per_day`, each in the IdP only, in scope,
 /// with groups drawn by their `members_share`.
 fn generate_joiners(scenario: &Scenario, streams: Streams, first_id: usize) -> Vec<ExoEvent> {
@@ -492,6 +515,40 @@ mod tests {
             "churn": {"joiners_per_day": 3, "leavers_per_day": 2},
             "strategies": [{"name": "s", "timeline": []}]
         })
+    }
+
+    /// `slot_names` names every slot as the realised replication does: the people at the
+    /// start, the file's joiners and the generated ones, in any replication.
+    #[test]
+    fn slot_names_are_the_realised_names() {
+        let realised_names = |r: &Realised<'_>| {
+            let mut names: Vec<String> = r.people.iter().map(|p| p.id.clone()).collect();
+            names.resize(r.people.len() + r.n_joiners, String::new());
+            for e in r.events.iter() {
+                if let ExoKind::Join { person, spec } = &e.kind {
+                    names[person.index()].clone_from(&spec.id);
+                }
+            }
+            names
+        };
+        let mut explicit = json!({
+            "name": "named", "seed": 2, "horizon_days": 30, "products": ["jira"],
+            "domains": [{"name": "a.com"}],
+            "groups": [{"name": "g", "grants": ["jira"], "members_share": 0.5}],
+            "population": {"people": [{"id": "ann", "idp_email": "ann@a.com"}, {"id": "bob", "idp_email": "bob@a.com"}]},
+            "events": [{"day": 3, "do": "join", "person": {"id": "cy", "idp_email": "cy@a.com"}}],
+            "churn": {"joiners_per_day": 2},
+            "strategies": [{"name": "s", "timeline": []}]
+        });
+        for v in [synthetic(50), explicit.take()] {
+            let s = scenario(v);
+            for r in 0..3 {
+                let realised = realise(&s, Streams::new(s.seed, r));
+                let names = realised_names(&realised);
+                assert_eq!(slot_names(&s, names.len()), names, "replication {r}");
+                assert!(names.iter().all(|n| !n.is_empty()));
+            }
+        }
     }
 
     /// `count` successes out of `n` is within 5 standard errors of the share `p`.

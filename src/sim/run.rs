@@ -3,6 +3,7 @@
 
 use super::SimTime;
 use super::event::Event;
+use super::explain::PeopleOutcome;
 use super::observe::{NoObserver, Observer};
 pub use super::world::ReplicationInput;
 use super::world::World;
@@ -14,6 +15,18 @@ use crate::rng::Streams;
 pub fn run_replication(scenario: &Scenario, seed: u64, replication: u64) -> Vec<Outcome> {
     let realised = super::population::realise(scenario, Streams::new(seed, replication));
     (0..scenario.strategies.len()).map(|s| simulate(scenario, s, realised.input())).collect()
+}
+
+/// [`run_replication`], with every person's outcome in each strategy (for `people.csv`).
+pub fn run_replication_explained(
+    scenario: &Scenario,
+    seed: u64,
+    replication: u64,
+) -> (Vec<Outcome>, Vec<PeopleOutcome>) {
+    let realised = super::population::realise(scenario, Streams::new(seed, replication));
+    (0..scenario.strategies.len())
+        .map(|s| simulate_with_end(scenario, s, realised.input(), |w| w.person_outcomes()))
+        .unzip()
 }
 
 /// Runs strategy `strategy` of `scenario` through one replication.
