@@ -7,6 +7,7 @@
 //! read these types and never recompute a metric.
 
 pub mod expect;
+pub mod recommend;
 pub mod sweep;
 
 use crate::input::scenario::Scenario;
