@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(value_label(0.0152), "0.0152");
         assert_eq!(value_label(2.5), "2.5");
         assert_eq!(value_label(999.0), "999");
-        assert_eq!(value_label(-3.14159), "-3.14");
+        assert_eq!(value_label(-3.14259), "-3.14");
         assert_eq!(value_label(12.345), "12.3");
         assert_eq!(mean_with_interval(1534.0333, [1522.1503, 1545.9164]), "1,534 [1,522, 1,546]");
         assert_eq!(mean_with_interval(4.0, [4.0, 4.0]), "4");

@@ -545,6 +545,10 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
         assert_ne!(d.strategy.as_deref(), Some(rec.recommended.as_str()), "{d:?}");
         assert!(columns().contains(d.metric.as_deref().unwrap_or_default()), "{d:?}");
         assert!(!d.verdict.is_empty() && (d.clear || !d.verdict.starts_with("always")), "{d:?}");
+        assert!(d.ci95[0] <= d.mean + 1e-9 && d.mean <= d.ci95[1] + 1e-9, "{d:?}");
+        if d.verdict.starts_with("always") {
+            assert!(d.ci95[0] == d.mean && d.ci95[1] == d.mean, "every replication agrees: {d:?}");
+        }
     }
 
     // replications.csv: header, one row per strategy × replication, values agree with the report.

@@ -99,6 +99,12 @@ fn recommendation(out: &mut String, scenario: &Scenario, result: &RunResult, rec
                     "it ties with {} (the same cost in every replication) and is listed first in the scenario",
                     name(runner_up.strategy)
                 )
+            } else if lead.agreement == Agreement::Single {
+                format!(
+                    "its lead over {} ({} in the one replication) cannot be judged: run more replications",
+                    name(runner_up.strategy),
+                    value_label(-lead.difference.mean)
+                )
             } else {
                 format!(
                     "its lead over {} is {}: {}",

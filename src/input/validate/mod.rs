@@ -375,6 +375,14 @@ mod tests {
         }
     }
 
+    /// `found` is exactly the `expected` problems (each given by how it starts), in any order.
+    fn assert_problems(found: &[String], expected: &[&str]) {
+        for e in expected {
+            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
     #[test]
     fn a_valid_file_resolves_names_to_indices() {
         let s = scenario_from_value(&base()).expect("valid");
@@ -422,10 +430,7 @@ mod tests {
             "$.strategies[0].timeline[5]: a strategy has at most one cutover",
             "$.expect[0].metric: unknown metric `duplicates` (hint: did you mean `duplicate_people`?)",
         ];
-        for e in expected {
-            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
-        }
-        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        assert_problems(&found, &expected);
     }
 
     #[test]
@@ -442,10 +447,7 @@ mod tests {
             "$.population.synthetic: idp_only_share + server_only_share + inactive_server_share is 1.2, more than 1",
             "$.events[0].person: events that name people need an explicit population",
         ];
-        for e in expected {
-            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
-        }
-        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        assert_problems(&found, &expected);
     }
 
     #[test]
@@ -477,10 +479,7 @@ mod tests {
             "$.costs.surplus_accounts_by_origin.migration: `surplus_accounts_by_origin.migration` and `surplus_accounts` count the same things: they would weigh twice (hint: weight either the metric or its parts)",
             "$.costs.scim_errors: expected a number",
         ];
-        for e in expected {
-            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
-        }
-        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        assert_problems(&found, &expected);
     }
 
     #[test]
