@@ -26,12 +26,13 @@ pub fn show_number(x: f64) -> String {
     if x.abs() >= 1e15 || !x.is_finite() { format!("{x:e}") } else { x.to_string() }
 }
 
-/// `mean [lo, hi]`, or just the mean when the interval is a point.
+/// `mean [lo, hi]` in readable numbers ([`value_label`]), or just the mean when the interval
+/// is a point (every replication agrees, or there is one).
 pub fn mean_with_interval(mean: f64, ci95: [f64; 2]) -> String {
     if ci95[0] == ci95[1] {
-        format_number(mean)
+        value_label(mean)
     } else {
-        format!("{} [{}, {}]", format_number(mean), format_number(ci95[0]), format_number(ci95[1]))
+        format!("{} [{}, {}]", value_label(mean), value_label(ci95[0]), value_label(ci95[1]))
     }
 }
 
@@ -77,8 +78,10 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     }
 }
 
-/// A value for a label: about three significant figures, no trailing zeros (`2,843`, `27.3`,
-/// `0.55`).
+/// A readable number, the one format of results people read (chart labels, summary.md, the
+/// terminal table): three significant digits but never fewer than the integer digits, so whole
+/// numbers from 100 up (a count of people stays a count), thousands separators, no trailing
+/// zeros (`2,843`, `27.3`, `0.55`, `0.0152`). CSV and JSON keep full precision.
 pub fn value_label(v: f64) -> String {
     let a = v.abs();
     let decimals = if a >= 100.0 || a == 0.0 {
@@ -126,5 +129,13 @@ mod tests {
         assert_eq!(value_label(5.0), "5");
         assert_eq!(value_label(0.0), "0");
         assert_eq!(value_label(0.0123), "0.0123");
+        assert_eq!(value_label(1534.0333), "1,534");
+        assert_eq!(value_label(0.0152), "0.0152");
+        assert_eq!(value_label(2.5), "2.5");
+        assert_eq!(value_label(999.0), "999");
+        assert_eq!(value_label(-3.14259), "-3.14");
+        assert_eq!(value_label(12.345), "12.3");
+        assert_eq!(mean_with_interval(1534.0333, [1522.1503, 1545.9164]), "1,534 [1,522, 1,546]");
+        assert_eq!(mean_with_interval(4.0, [4.0, 4.0]), "4");
     }
 }

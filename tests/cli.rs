@@ -82,6 +82,46 @@ struct Report {
     horizon_days: u64,
     strategies: Vec<StrategyReport>,
     paired_differences: Vec<PairedDifference>,
+    recommendation: RecommendationReport,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecommendationReport {
+    costs: BTreeMap<String, f64>,
+    costs_from: String,
+    recommended: String,
+    ranking: Vec<RankedReport>,
+    paired_differences: Vec<ComparisonReport>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RankedReport {
+    rank: usize,
+    strategy: String,
+    cost: MeanInterval,
+    versus_recommended: Option<ComparisonReport>,
+    main_causes: Vec<MainCause>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComparisonReport {
+    baseline: Option<String>,
+    strategy: Option<String>,
+    metric: Option<String>,
+    mean: f64,
+    ci95: [f64; 2],
+    verdict: String,
+    clear: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MainCause {
+    metric: String,
+    mean: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -482,6 +522,35 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
         assert!(seen.insert((d.strategy.clone(), d.metric.clone())), "duplicate paired difference {d:?}");
     }
 
+    // The recommendation: every strategy ranked by mean cost, the first recommended, every other
+    // one compared with it on every column.
+    let rec = &report.recommendation;
+    assert_eq!(rec.costs_from, "defaults");
+    assert_eq!(rec.costs.get("duplicate_people"), Some(&5.0), "{:?}", rec.costs);
+    assert_eq!(rec.ranking.len(), names.len());
+    assert_eq!(rec.ranking[0].strategy, rec.recommended);
+    for (i, r) in rec.ranking.iter().enumerate() {
+        assert_eq!(r.rank, i + 1);
+        assert!(r.cost.ci95[0] <= r.cost.mean + 1e-9 && r.cost.mean <= r.cost.ci95[1] + 1e-9, "{r:?}");
+        assert_eq!(r.versus_recommended.is_none(), i == 0, "{r:?}");
+        if i > 0 {
+            assert!(rec.ranking[i - 1].cost.mean <= r.cost.mean, "ranked by mean cost: {r:?}");
+        }
+        assert!(r.main_causes.len() <= 3 && r.main_causes.iter().all(|c| c.mean > 0.0), "{r:?}");
+        assert!(r.main_causes.iter().all(|c| columns().contains(&c.metric)), "{r:?}");
+    }
+    assert_eq!(rec.paired_differences.len(), (names.len() - 1) * N_COLUMNS);
+    for d in &rec.paired_differences {
+        assert_eq!(d.baseline.as_deref(), Some(rec.recommended.as_str()), "{d:?}");
+        assert_ne!(d.strategy.as_deref(), Some(rec.recommended.as_str()), "{d:?}");
+        assert!(columns().contains(d.metric.as_deref().unwrap_or_default()), "{d:?}");
+        assert!(!d.verdict.is_empty() && (d.clear || !d.verdict.starts_with("always")), "{d:?}");
+        assert!(d.ci95[0] <= d.mean + 1e-9 && d.mean <= d.ci95[1] + 1e-9, "{d:?}");
+        if d.verdict.starts_with("always") {
+            assert!(d.ci95[0] == d.mean && d.ci95[1] == d.mean, "every replication agrees: {d:?}");
+        }
+    }
+
     // replications.csv: header, one row per strategy × replication, values agree with the report.
     let (header, rows) = read_csv(&out.join("replications.csv"));
     assert_eq!(&header[..2], ["strategy", "replication"], "header: {header:?}");
@@ -544,6 +613,70 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
     let (header, rows) = read_csv(&out.join("timeline.csv"));
     assert_eq!(&header[..2], ["strategy", "day"], "timeline header: {header:?}");
     assert_eq!(rows.len(), names.len() * (horizon as usize + 1));
+}
+
+/// Runs the quickstart with `costs` (none: the defaults) and returns (report, summary.md,
+/// stdout).
+fn run_quickstart_with_costs(costs: Option<Value>) -> (Report, String, String) {
+    let tmp = temp_dir();
+    let mut scenario = quickstart_json();
+    if let Some(costs) = costs {
+        scenario["costs"] = costs;
+    }
+    let file = write_scenario(tmp.path(), &scenario);
+    let out = tmp.path().join("out");
+    let o = scimsim(&["run", arg(&file), "-o", arg(&out), "-r", "4", "--no-charts"], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let summary = fs::read_to_string(out.join("summary.md")).expect("summary.md");
+    (parse_report(&out), summary, o.stdout)
+}
+
+#[test]
+fn summary_opens_with_the_recommendation_the_costs_choose() {
+    // One weight at a time: the recommended strategy is the one with the lowest mean of that
+    // metric (ties go to the first listed), taken from report.json.
+    for metric in ["duplicate_people", "lost_access_incidents", "orphaned_account_days"] {
+        let (report, summary, stdout) = run_quickstart_with_costs(Some(json!({ metric: 1 })));
+        let mean = |s: &StrategyReport| s.metrics[metric].mean;
+        let lowest = report.strategies.iter().map(mean).fold(f64::INFINITY, f64::min);
+        let best = report.strategies.iter().find(|s| mean(s) == lowest).expect("a strategy");
+        assert_eq!(report.recommendation.recommended, best.name, "{metric}");
+        assert_eq!(report.recommendation.costs_from, "scenario");
+        assert_eq!(report.recommendation.costs, BTreeMap::from([(metric.to_string(), 1.0)]));
+
+        // summary.md: title, description, the run line, strategy notes, then the recommendation
+        // before any other section.
+        let sections: Vec<&str> = summary.lines().filter(|l| l.starts_with("## ")).collect();
+        assert_eq!(sections.first(), Some(&"## Recommendation"), "{summary}");
+        assert!(summary.starts_with(&format!("# {} — scimsim summary\n", report.scenario)), "{summary}");
+        let rec = summary.split("## Recommendation\n").nth(1).expect("section");
+        let rec = rec.split("\n## ").next().unwrap_or_default();
+        assert!(rec.contains(&format!("| 1 | **{}** |", best.name)), "{metric}: {rec}");
+        assert!(rec.contains(&format!("**{}** has the lowest expected cost", best.name)), "{metric}: {rec}");
+        assert!(rec.contains(&format!("the scenario's weights: {metric} 1.")), "{metric}: {rec}");
+        assert!(rec.contains("Main causes:"), "{rec}");
+        // Every other strategy is compared with the recommended one, none with the first.
+        for s in report.strategies.iter().filter(|s| s.name != best.name) {
+            assert!(summary.contains(&format!("## {} compared with {}\n", s.name, best.name)), "{summary}");
+        }
+        // The terminal table is ranked and marks the recommended strategy.
+        let marked: Vec<&str> = stdout.lines().filter(|l| l.starts_with("* ")).collect();
+        assert_eq!(marked.len(), 2, "{stdout}");
+        assert!(marked[0].starts_with(&format!("* {} ", best.name)), "{stdout}");
+    }
+}
+
+#[test]
+fn summary_numbers_are_readable() {
+    let (_, summary, stdout) = run_quickstart_with_costs(None);
+    // Three significant digits at most after the point: no `1534.0333`.
+    for text in [&summary, &stdout] {
+        let long_decimals = text
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .any(|w| w.split_once('.').is_some_and(|(_, frac)| frac.len() > 4));
+        assert!(!long_decimals, "{text}");
+    }
+    assert!(!summary.contains("significant"), "verdicts read the replications: {summary}");
 }
 
 #[test]
@@ -1461,6 +1594,14 @@ fn messages_for_every_kind_of_bad_scenario() {
         })),
     );
     snapshot("unknown_metric", 2, run(&scenario_bytes(|s| s["expect"][0]["metric"] = json!("duplicates"))));
+    snapshot(
+        "bad_costs",
+        2,
+        run(&scenario_bytes(|s| {
+            s["costs"] = json!({"duplicate_peple": 5, "scim_errors": -1, "events_processed": 1,
+                                "lost_access_incidents": 3, "lost_access_by_cause.other": 1});
+        })),
+    );
     snapshot("too_many_replications", 2, run(&scenario_bytes(|s| s["replications"] = json!(1_000_000))));
     snapshot(
         "synthetic_with_named_people",

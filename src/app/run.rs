@@ -8,10 +8,8 @@ use super::parallel::{self, threads, with_threads};
 use super::progress::Progress;
 use super::{check_flags, summarise_files};
 use crate::charts;
-use crate::format::format_number;
 use crate::input::scenario::Scenario;
-use crate::metrics::MetricId;
-use crate::report::{RunReport, render_all, run_exporters};
+use crate::report::{RunReport, render_all, run_exporters, terminal_table};
 use crate::results::{RunConfig, RunResult};
 use std::path::{Path, PathBuf};
 
@@ -68,25 +66,5 @@ fn print_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &
         result.seed
     );
     println!("wrote {}/ ({})\n", dir.display(), summarise_files(written));
-    let metrics = [
-        ("duplicates", MetricId::DUPLICATE_PEOPLE),
-        ("lost access", MetricId::LOST_ACCESS_INCIDENTS),
-        ("missing access", MetricId::MISSING_ACCESS_PEOPLE),
-        ("orphaned", MetricId::ORPHANED_ACCOUNTS),
-        ("scim errors", MetricId::SCIM_ERRORS),
-    ];
-    let width = result.strategies.iter().map(|s| s.name.len()).max().unwrap_or(8).max(8);
-    let mut header = format!("{:width$}", "strategy");
-    for (label, _) in metrics {
-        header.push_str(&format!("  {label:>14}"));
-    }
-    println!("{header}");
-    for s in &result.strategies {
-        let mut line = format!("{:width$}", s.name);
-        for (_, m) in metrics {
-            line.push_str(&format!("  {:>14}", format_number(s.summary(m).mean)));
-        }
-        println!("{line}");
-    }
-    println!("\nmeans over replications; see summary.md for intervals and paired comparisons");
+    print!("{}", terminal_table(scenario, result));
 }

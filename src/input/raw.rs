@@ -44,6 +44,8 @@ json_object! {
         req strategies: Items<StrategyFile>,
         /// Expectations checked by `scimsim check`.
         opt expect: Items<ExpectationFile>,
+        /// Weight of each metric in a strategy's expected cost (replaces the defaults; unlisted metrics weigh 0).
+        opt costs: CostsFile,
     }
 }
 
@@ -842,6 +844,24 @@ impl FromJson for MetricName {
     }
     fn schema() -> Value {
         json!({"type": "string", "enum": crate::metrics::COLUMNS})
+    }
+}
+
+/// `costs`: metric name → weight, in file order. Read as any names (validation reports an
+/// unknown one with a did-you-mean and its path); its schema lists every metric.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CostsFile(pub Vec<(String, f64)>);
+
+impl FromJson for CostsFile {
+    fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
+        Entries::<f64>::from_json(value, at, problems).map(|e| CostsFile(e.0))
+    }
+    fn schema() -> Value {
+        json!({
+            "type": "object",
+            "propertyNames": MetricName::schema(),
+            "additionalProperties": {"type": "number", "minimum": 0},
+        })
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Scenario {
     pub strategies: Vec<Strategy>,
     /// Expectations for `scimsim check`.
     pub expectations: Vec<Expectation>,
+    /// Weights of the expected cost that ranks the strategies.
+    pub costs: Costs,
 }
 
 impl Scenario {
@@ -497,6 +499,47 @@ pub enum ActionKind {
         /// The people, in the file's order, each once; `None`: everyone.
         people: Option<Vec<PersonId>>,
     },
+}
+
+/// The weights of a strategy's cost: per replication, Σ weight × metric value. Lower is better,
+/// like every metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    /// Metric and its weight (finite, ≥ 0), no metric twice, no diagnostic, never a part of a
+    /// breakdown together with its parent.
+    pub weights: Vec<(MetricId, f64)>,
+    /// True when the scenario gave `costs` (which replace the defaults entirely).
+    pub from_scenario: bool,
+}
+
+/// The default weights, in column order (README "Costs" says why). Only headline metrics, so
+/// that no part counts again what its parent counts; `surplus_accounts` is left to
+/// `duplicate_people`, and counts that describe a choice rather than a harm (`former_users`,
+/// `remapped_users`, `blocked_users`, `billable_accounts`) weigh nothing.
+pub const DEFAULT_COSTS: [(MetricId, f64); 10] = [
+    (MetricId::DUPLICATE_PEOPLE, 5.0),
+    (MetricId::SPLIT_IDENTITY_PEOPLE, 2.0),
+    (MetricId::LOST_ACCESS_INCIDENTS, 3.0),
+    (MetricId::MISSING_ACCESS_PEOPLE, 3.0),
+    (MetricId::OVER_ACCESS_PEOPLE, 1.0),
+    (MetricId::ORPHANED_ACCOUNTS, 2.0),
+    (MetricId::ORPHANED_ACCOUNT_DAYS, 0.2),
+    (MetricId::GROUP_CONFLICTS, 0.5),
+    (MetricId::SCIM_ERRORS, 0.1),
+    (MetricId::ADMIN_FIX_FAILURES, 0.5),
+];
+
+impl Default for Costs {
+    fn default() -> Costs {
+        Costs { weights: DEFAULT_COSTS.to_vec(), from_scenario: false }
+    }
+}
+
+impl Costs {
+    /// The cost of one replication's outcome: Σ weight × value, summed in `weights` order.
+    pub fn of(&self, outcome: &crate::metrics::Outcome) -> f64 {
+        self.weights.iter().map(|&(m, w)| w * outcome.get(m)).sum()
+    }
 }
 
 /// An expectation checked by `scimsim check`.

@@ -1,9 +1,11 @@
-//! `report.json` (DESIGN §7): every statistic of every strategy, the daily series, and the
-//! paired differences against the first strategy.
+//! `report.json` (DESIGN §7): every statistic of every strategy, the daily series, the
+//! paired differences against the first strategy, and the recommendation (ranking by expected
+//! cost, paired differences against the recommended strategy).
 
 use super::{Exporter, RunReport};
 use crate::input::scenario::Scenario;
 use crate::metrics::{Breakdown, MetricId, TIMELINE_METRICS};
+use crate::results::recommend::{Comparison, recommend};
 use crate::results::{PairedDifference, RunResult};
 use crate::stats::{MeanInterval, Summary};
 use serde_json::{Map, Value, json};
@@ -67,6 +69,53 @@ pub fn paired_value(strategy_names: &[&str], d: &PairedDifference) -> Value {
     })
 }
 
+/// A comparison with the recommended strategy as `{mean, ci95, verdict, clear}`.
+pub fn comparison_value(c: &Comparison) -> Value {
+    json!({"mean": c.difference.mean, "ci95": c.difference.ci95, "verdict": c.verdict(), "clear": c.is_clear()})
+}
+
+/// `recommendation`: the weights and where they come from, the strategies ranked by expected
+/// cost, and every other strategy's paired differences against the recommended one.
+pub fn recommendation_value(scenario: &Scenario, result: &RunResult) -> Value {
+    let rec = recommend(scenario, result);
+    let name = |i: usize| result.strategies[i].name.as_str();
+    let weights: Map<String, Value> =
+        scenario.costs.weights.iter().map(|(m, w)| (m.name().to_string(), json!(w))).collect();
+    let ranking: Vec<Value> = rec
+        .ranking
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            json!({
+                "rank": i + 1,
+                "strategy": name(r.strategy),
+                "cost": interval_value(&r.cost),
+                "versus_recommended": r.versus_best.as_ref().map(comparison_value),
+                "main_causes": r.main_causes.iter().map(|(m, v)| json!({"metric": m.name(), "mean": v})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let best = rec.best().map(name);
+    let paired: Vec<Value> = rec
+        .paired
+        .iter()
+        .map(|p| {
+            let mut v = json!({"baseline": best, "strategy": name(p.strategy), "metric": p.metric.name()});
+            if let (Value::Object(m), Value::Object(c)) = (&mut v, comparison_value(&p.comparison)) {
+                m.extend(c);
+            }
+            v
+        })
+        .collect();
+    json!({
+        "costs": weights,
+        "costs_from": if scenario.costs.from_scenario { "scenario" } else { "defaults" },
+        "recommended": best,
+        "ranking": ranking,
+        "paired_differences": paired,
+    })
+}
+
 /// The report as a JSON value.
 pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
     let strategies: Vec<Value> = result
@@ -102,6 +151,7 @@ pub fn report_value(scenario: &Scenario, result: &RunResult) -> Value {
         "horizon_days": scenario.horizon_days,
         "strategies": strategies,
         "paired_differences": paired,
+        "recommendation": recommendation_value(scenario, result),
     })
 }
 

@@ -1,10 +1,13 @@
-//! `summary.md`: the numbers a consultant pastes into a report, and the verdicts of the paired
-//! comparisons against the first strategy.
+//! `summary.md`: the numbers a consultant pastes into a report. It opens with the
+//! recommendation (strategies ranked by expected cost), then the tables, then the paired
+//! comparisons of every other strategy with the recommended one.
 
 use super::{Exporter, RunReport};
-use crate::format::mean_with_interval;
-use crate::metrics::{Breakdown, MetricId};
-use crate::stats::MeanInterval;
+use crate::format::{mean_with_interval, show_number, value_label};
+use crate::input::scenario::{Costs, Scenario};
+use crate::metrics::{Breakdown, MetricId, Part};
+use crate::results::RunResult;
+use crate::results::recommend::{Agreement, PersonAtRisk, Recommendation, compare, recommend};
 use std::fmt::Write;
 
 /// `summary.md`.
@@ -23,17 +26,114 @@ fn breakdown_title(b: Breakdown) -> &'static str {
     }
 }
 
-/// What a paired difference (strategy − baseline, lower is better) says.
-pub fn verdict(d: &MeanInterval) -> &'static str {
-    if d.wholly_below_zero() {
-        "better (significant)"
-    } else if d.wholly_above_zero() {
-        "worse (significant)"
-    } else if d.mean == 0.0 && d.ci95 == [0.0, 0.0] {
-        "same"
-    } else {
-        "no significant difference"
+/// A main cause for a sentence: `surplus accounts from `migration` (508)`,
+/// `lost access by `conflict_accepted` (75)`.
+pub fn cause_text(metric: MetricId, mean: f64) -> String {
+    let what = match metric.part() {
+        Some(Part::Origin(o)) => format!("surplus accounts from `{}`", o.name()),
+        Some(Part::Cause(c)) => format!("lost access by `{}`", c.name()),
+        None => format!("`{}`", metric.name()),
+    };
+    format!("{what} ({})", value_label(mean))
+}
+
+/// The weights, `duplicate_people 5, lost_access_incidents 3, …`, in their order.
+pub fn weights_text(costs: &Costs) -> String {
+    if costs.weights.is_empty() {
+        return "none (every strategy costs 0)".to_string();
     }
+    costs
+        .weights
+        .iter()
+        .map(|(m, w)| format!("{} {}", m.name(), show_number(*w)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "People most at risk under the recommended one": nothing until per-person results exist.
+fn people_at_risk(out: &mut String, recommended: &str, people: Option<&[PersonAtRisk]>) {
+    let Some(people) = people.filter(|p| !p.is_empty()) else { return };
+    let _ = writeln!(out, "People most at risk under **{recommended}**:\n");
+    let _ = writeln!(out, "| person | replications | what |");
+    let _ = writeln!(out, "|---|---:|---|");
+    for p in people {
+        let _ =
+            writeln!(out, "| {} | {}% | {} |", cell(&p.person), value_label(p.share * 100.0), cell(&p.what));
+    }
+    out.push('\n');
+}
+
+/// `## Recommendation`: the ranking by expected cost, the best and whether its lead is clear,
+/// the weights, each strategy's main causes and the people most at risk.
+fn recommendation(out: &mut String, scenario: &Scenario, result: &RunResult, rec: &Recommendation) {
+    let name = |i: usize| cell(&result.strategies[i].name);
+    let Some(best) = rec.ranking.first() else { return };
+    let _ = writeln!(out, "## Recommendation\n");
+    let _ = writeln!(out, "| rank | strategy | expected cost | compared with {} |", name(best.strategy));
+    let _ = writeln!(out, "|---:|---|---:|---|");
+    for (i, r) in rec.ranking.iter().enumerate() {
+        let strategy = if i == 0 { format!("**{}**", name(r.strategy)) } else { name(r.strategy) };
+        let versus = r.versus_best.map_or_else(|| "recommended".to_string(), |c| c.describe());
+        let _ = writeln!(
+            out,
+            "| {} | {strategy} | {} | {versus} |",
+            i + 1,
+            mean_with_interval(r.cost.mean, r.cost.ci95)
+        );
+    }
+    out.push('\n');
+    let cost = value_label(best.cost.mean);
+    match rec.ranking.get(1) {
+        None => {
+            let _ = writeln!(
+                out,
+                "**{}** is the only strategy; its expected cost is {cost}.\n",
+                name(best.strategy)
+            );
+        }
+        Some(runner_up) => {
+            // The lead from the best one's side: best − runner-up, per replication.
+            let lead = compare(&runner_up.costs, &best.costs);
+            let reading = if lead.agreement == Agreement::Same {
+                format!(
+                    "it ties with {} (the same cost in every replication) and is listed first in the scenario",
+                    name(runner_up.strategy)
+                )
+            } else if lead.agreement == Agreement::Single {
+                format!(
+                    "its lead over {} ({} in the one replication) cannot be judged: run more replications",
+                    name(runner_up.strategy),
+                    value_label(-lead.difference.mean)
+                )
+            } else {
+                format!(
+                    "its lead over {} is {}: {}",
+                    name(runner_up.strategy),
+                    if lead.is_clear() { "clear" } else { "not clear" },
+                    lead.describe()
+                )
+            };
+            let _ = writeln!(
+                out,
+                "**{}** has the lowest expected cost ({cost}); {reading}.\n",
+                name(best.strategy)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Expected cost: the mean over the replications of Σ weight × metric, with {} weights: {}.\n",
+        if scenario.costs.from_scenario { "the scenario's" } else { "the default" },
+        weights_text(&scenario.costs)
+    );
+    let _ = writeln!(out, "Main causes:\n");
+    for r in &rec.ranking {
+        let causes: Vec<String> = r.main_causes.iter().map(|&(m, v)| cause_text(m, v)).collect();
+        let causes = if causes.is_empty() { "none".to_string() } else { causes.join(", ") };
+        let _ = writeln!(out, "- **{}**: {causes}", name(r.strategy));
+    }
+    out.push('\n');
+    people_at_risk(out, &name(best.strategy), rec.people_at_risk.as_deref());
 }
 
 impl Exporter<RunReport<'_>> for SummaryMarkdown {
@@ -68,6 +168,8 @@ impl Exporter<RunReport<'_>> for SummaryMarkdown {
         if scenario.strategies.iter().any(|s| !s.description.is_empty()) {
             out.push('\n');
         }
+        let rec = recommend(scenario, result);
+        recommendation(&mut out, scenario, result, &rec);
 
         let table = |out: &mut String, title: &str, metrics: &mut dyn Iterator<Item = (String, MetricId)>| {
             let _ = writeln!(out, "## {title}\n");
@@ -96,24 +198,26 @@ impl Exporter<RunReport<'_>> for SummaryMarkdown {
             table(&mut out, breakdown_title(b), &mut parts);
         }
 
-        if let Some(baseline) = result.strategies.first() {
-            for (s, other) in result.strategies.iter().enumerate().skip(1) {
-                let _ = writeln!(out, "## {} compared with {}\n", other.name, baseline.name);
+        if let Some(best) = rec.best() {
+            let best_name = &result.strategies[best].name;
+            for r in rec.ranking.iter().skip(1) {
+                let other = &result.strategies[r.strategy].name;
+                let _ = writeln!(out, "## {other} compared with {best_name}\n");
                 let _ = writeln!(
                     out,
-                    "Paired difference per replication ({} − {}), mean and 95% interval; \
-                     negative means {} is lower.\n",
-                    other.name, baseline.name, other.name
+                    "Paired difference per replication ({other} − {best_name}), mean and 95% interval; \
+                     negative means {other} is lower.\n"
                 );
-                let _ = writeln!(out, "| metric | difference | {} is |", cell(&other.name));
+                let _ = writeln!(out, "| metric | difference | {} is |", cell(other));
                 let _ = writeln!(out, "|---|---:|---|");
-                for p in result.paired.iter().filter(|p| p.strategy == s && !p.metric.is_diagnostic()) {
+                for p in rec.paired.iter().filter(|p| p.strategy == r.strategy && !p.metric.is_diagnostic()) {
+                    let d = &p.comparison.difference;
                     let _ = writeln!(
                         out,
                         "| {} | {} | {} |",
                         p.metric.name(),
-                        mean_with_interval(p.difference.mean, p.difference.ci95),
-                        verdict(&p.difference)
+                        mean_with_interval(d.mean, d.ci95),
+                        p.comparison.verdict()
                     );
                 }
                 out.push('\n');
@@ -128,13 +232,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn verdicts_read_the_interval() {
-        let d = |mean, lo, hi| MeanInterval { mean, ci95: [lo, hi] };
-        assert_eq!(verdict(&d(-2.0, -3.0, -1.0)), "better (significant)");
-        assert_eq!(verdict(&d(2.0, 1.0, 3.0)), "worse (significant)");
-        assert_eq!(verdict(&d(0.0, 0.0, 0.0)), "same");
-        assert_eq!(verdict(&d(-0.5, -1.0, 0.2)), "no significant difference");
-        assert_eq!(mean_with_interval(2.0, [2.0, 2.0]), "2");
-        assert_eq!(mean_with_interval(2.0, [1.5, 2.5]), "2 [1.5, 2.5]");
+    fn causes_and_weights_read_plainly() {
+        let migration = MetricId::surplus_of(crate::ids::Origin::Migration);
+        assert_eq!(cause_text(migration, 508.0), "surplus accounts from `migration` (508)");
+        let conflict = crate::metrics::Cause::ConflictAccepted.column();
+        assert_eq!(cause_text(conflict, 75.26), "lost access by `conflict_accepted` (75.3)");
+        let costs = Costs {
+            weights: vec![(MetricId::DUPLICATE_PEOPLE, 5.0), (MetricId::SCIM_ERRORS, 0.1)],
+            from_scenario: true,
+        };
+        assert_eq!(weights_text(&costs), "duplicate_people 5, scim_errors 0.1");
+    }
+
+    #[test]
+    fn people_at_risk_render_only_when_known() {
+        let mut out = String::new();
+        people_at_risk(&mut out, "s", None);
+        people_at_risk(&mut out, "s", Some(&[]));
+        assert_eq!(out, "");
+        let p = PersonAtRisk { person: "ann".into(), share: 0.45, what: "duplicate account".into() };
+        people_at_risk(&mut out, "s", Some(&[p]));
+        assert!(out.contains("| ann | 45% | duplicate account |"), "{out}");
     }
 }

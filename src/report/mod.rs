@@ -6,12 +6,14 @@ mod csv;
 mod json;
 mod markdown;
 mod sweep;
+mod table;
 pub mod trace;
 
 pub use csv::{ReplicationsCsv, TimelineCsv};
 pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
 pub use sweep::{SweepCsv, SweepJson, sweep_exporters, sweep_value};
+pub use table::terminal_table;
 
 use crate::input::scenario::Scenario;
 use crate::results::RunResult;

@@ -8,6 +8,7 @@
 
 pub mod expect;
 pub mod people;
+pub mod recommend;
 pub mod sweep;
 
 use crate::input::scenario::Scenario;

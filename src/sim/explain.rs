@@ -296,7 +296,7 @@ mod tests {
     use crate::sim::population::realise;
     use crate::sim::testing::{bundled_scenarios, scenario};
     use crate::sim::world::World;
-    use crate::sim::{run, simulate};
+    use crate::sim::{simulate, simulate_with_end};
     use std::collections::BTreeSet;
 
     /// The metrics that count people or accounts, from the people's outcomes.
@@ -334,7 +334,7 @@ mod tests {
             let realised = realise(&s, Streams::new(s.seed, 0));
             for k in 0..s.strategies.len() {
                 let (outcome, people) =
-                    run::simulate_with_end(&s, k, realised.input(), |w: &World<'_>| w.person_outcomes());
+                    simulate_with_end(&s, k, realised.input(), |w: &World<'_>| w.person_outcomes());
                 assert_eq!(outcome, simulate(&s, k, realised.input()), "explaining changes nothing");
                 let values: [f64; N_COLUMNS] = outcome.values;
                 for (metric, total) in counted(&people) {

@@ -1,8 +1,9 @@
-//! Checks of the expectations: metric names (with a did-you-mean) and the strategies each
-//! bound or comparison names.
+//! Checks of the expectations and the costs: metric names (with a did-you-mean), the
+//! strategies each bound or comparison names, and the weights.
 
 use super::Checker;
-use crate::input::raw::ExpectationFile;
+use crate::format::show_number;
+use crate::input::raw::{CostsFile, ExpectationFile};
 use crate::input::reader::{Items, JsonPath};
 use crate::input::scenario::*;
 use crate::metrics::{COLUMNS, MetricId};
@@ -70,5 +71,46 @@ impl Checker<'_> {
             }
         }
         out
+    }
+
+    /// `costs`: known, non-diagnostic metrics, each once, weights finite and ≥ 0, and never a
+    /// breakdown's part together with its parent (its count would weigh twice).
+    pub(super) fn check_costs(&mut self, costs: &CostsFile) -> Costs {
+        let at = JsonPath::root().key("costs");
+        let mut weights: Vec<(MetricId, f64)> = Vec::new();
+        for (name, weight) in &costs.0 {
+            let here = at.key(name);
+            let Some(metric) = self.metric(name, &here) else { continue };
+            if metric.is_diagnostic() {
+                self.problems.push_hint(
+                    &here,
+                    format!("`{name}` is a diagnostic of the run, not a cost of the migration"),
+                    "leave it out of `costs`",
+                );
+                continue;
+            }
+            if !weight.is_finite() || *weight < 0.0 {
+                self.problems.push_hint(
+                    &here,
+                    format!("a weight must be a number of at least 0, found {}", show_number(*weight)),
+                    "0 leaves the metric out; 5 makes one of it cost as much as five of a metric weighted 1",
+                );
+                continue;
+            }
+            let parent = metric.breakdown().map(|b| b.parent());
+            let clash = weights
+                .iter()
+                .find(|(m, _)| Some(*m) == parent || m.breakdown().map(|b| b.parent()) == Some(metric));
+            if let Some((other, _)) = clash {
+                self.problems.push_hint(
+                    &here,
+                    format!("`{name}` and `{}` count the same things: they would weigh twice", other.name()),
+                    "weight either the metric or its parts",
+                );
+                continue;
+            }
+            weights.push((metric, *weight));
+        }
+        Costs { weights, from_scenario: true }
     }
 }

@@ -255,6 +255,7 @@ impl<'p> Checker<'p> {
         let n_explicit_joiners = events.iter().filter(|e| matches!(e.kind, ExoKind::Join { .. })).count();
         let strategies = self.check_strategies(&file.strategies, &population);
         let expectations = self.check_expectations(file.expect.as_ref().unwrap_or(&Items::default()));
+        let costs = file.costs.as_ref().map_or_else(Costs::default, |c| self.check_costs(c));
 
         Scenario {
             name: file.name.clone(),
@@ -275,6 +276,7 @@ impl<'p> Checker<'p> {
             events,
             strategies,
             expectations,
+            costs,
         }
     }
 
@@ -373,6 +375,14 @@ mod tests {
         }
     }
 
+    /// `found` is exactly the `expected` problems (each given by how it starts), in any order.
+    fn assert_problems(found: &[String], expected: &[&str]) {
+        for e in expected {
+            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
     #[test]
     fn a_valid_file_resolves_names_to_indices() {
         let s = scenario_from_value(&base()).expect("valid");
@@ -420,10 +430,7 @@ mod tests {
             "$.strategies[0].timeline[5]: a strategy has at most one cutover",
             "$.expect[0].metric: unknown metric `duplicates` (hint: did you mean `duplicate_people`?)",
         ];
-        for e in expected {
-            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
-        }
-        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        assert_problems(&found, &expected);
     }
 
     #[test]
@@ -440,10 +447,39 @@ mod tests {
             "$.population.synthetic: idp_only_share + server_only_share + inactive_server_share is 1.2, more than 1",
             "$.events[0].person: events that name people need an explicit population",
         ];
-        for e in expected {
-            assert!(found.iter().any(|f| f.starts_with(e)), "missing {e:?} in {found:#?}");
-        }
-        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        assert_problems(&found, &expected);
+    }
+
+    #[test]
+    fn costs_replace_the_defaults_and_are_checked_with_their_paths() {
+        let s = scenario_from_value(&base()).expect("valid");
+        assert_eq!(s.costs, Costs::default());
+        let mut v = base();
+        v["costs"] = json!({"duplicate_people": 4, "lost_access_by_cause.group_deleted": 1.5});
+        let s = scenario_from_value(&v).expect("valid");
+        let named: Vec<(&str, f64)> = s.costs.weights.iter().map(|(m, w)| (m.name(), *w)).collect();
+        assert_eq!(named, vec![("duplicate_people", 4.0), ("lost_access_by_cause.group_deleted", 1.5)]);
+        assert!(s.costs.from_scenario);
+
+        v["costs"] = json!({
+            "duplicate_peple": 5,
+            "lost_access_incidents": -1,
+            "events_processed": 1,
+            "xyzzy_unrelated_thing": 1,
+            "surplus_accounts": 1,
+            "surplus_accounts_by_origin.migration": 2,
+            "scim_errors": "lots"
+        });
+        let found = problems(&v);
+        let expected = [
+            "$.costs.duplicate_peple: unknown metric `duplicate_peple` (hint: did you mean `duplicate_people`?)",
+            "$.costs.lost_access_incidents: a weight must be a number of at least 0, found -1 (hint:",
+            "$.costs.events_processed: `events_processed` is a diagnostic of the run, not a cost of the migration",
+            "$.costs.xyzzy_unrelated_thing: unknown metric `xyzzy_unrelated_thing` (hint: metrics are `duplicate_people`",
+            "$.costs.surplus_accounts_by_origin.migration: `surplus_accounts_by_origin.migration` and `surplus_accounts` count the same things: they would weigh twice (hint: weight either the metric or its parts)",
+            "$.costs.scim_errors: expected a number",
+        ];
+        assert_problems(&found, &expected);
     }
 
     #[test]
