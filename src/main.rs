@@ -41,6 +41,9 @@ enum Command {
         /// Do not draw the charts.
         #[arg(long)]
         no_charts: bool,
+        /// Also write people.csv for a synthetic population (an explicit one always has it).
+        #[arg(long)]
+        people: bool,
     },
     /// Run a scenario over a grid of parameter values and write the sweep report.
     Sweep {
@@ -137,8 +140,8 @@ fn main() -> ExitCode {
         eprintln!("Error: internal error ({info}); please report it with the input that caused it");
     }));
     let result = match Cli::parse().command {
-        Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts } => {
-            app::run(&scenario, RunOptions { output, replications, seed, jobs, quiet, no_charts })
+        Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts, people } => {
+            app::run(&scenario, RunOptions { output, replications, seed, jobs, quiet, no_charts, people })
         }
         Command::Sweep { sweep, output, replications, jobs, quiet, resume, no_charts } => app::sweep(
             &sweep,

@@ -54,6 +54,9 @@ const CAUSES: [&str; 7] = [
 /// The four report files every `run` writes.
 const REPORT_FILES: [&str; 4] = ["report.json", "summary.md", "replications.csv", "timeline.csv"];
 
+/// The report `run` adds for an explicit population (and for a synthetic one with `--people`).
+const PEOPLE_FILE: &str = "people.csv";
+
 /// Every column: the metrics, `surplus_accounts_by_origin.<origin>` and
 /// `lost_access_by_cause.<cause>` (30 of them).
 fn columns() -> BTreeSet<String> {
@@ -772,7 +775,8 @@ fn thread_count_does_not_change_the_bytes() {
     run_quiet(&quickstart_path(), &two, &["-r", "5", "-j", "2"], tmp.path());
     // Every file, the charts included.
     let files = listing(&one);
-    assert_eq!(files.len(), REPORT_FILES.len() + 4, "{files:?}");
+    assert_eq!(files.len(), REPORT_FILES.len() + 1 + 4, "{files:?}");
+    assert!(files.iter().any(|f| f == PEOPLE_FILE), "{files:?}");
     assert_eq!(files, listing(&two));
     for name in files {
         let a = fs::read(one.join(&name)).expect("written");
@@ -1734,7 +1738,7 @@ fn run_draws_both_charts_unless_told_not_to() {
     run_quiet(&quickstart_path(), &without, &["-r", "3", "--no-charts"], tmp.path());
     let files = listing(&without);
     assert!(files.iter().all(|f| !f.ends_with(".svg") && !f.ends_with(".png")), "{files:?}");
-    assert_eq!(files.len(), REPORT_FILES.len(), "{files:?}");
+    assert_eq!(files.len(), REPORT_FILES.len() + 1, "{files:?}");
 }
 
 #[test]
@@ -1886,4 +1890,112 @@ fn trace_refuses_unknown_strategies_and_people() {
     for key in ["t", "day", "person", "rule", "what", "account", "email", "group", "products", "detail"] {
         assert!(lines[0].get(key).is_some(), "entry lacks {key}: {}", lines[0]);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `people.csv` (DESIGN §10)
+// ---------------------------------------------------------------------------------------------
+
+/// `people.csv` of an explicit population: one row per person × strategy, shares between 0
+/// and 1, each share's count adding up to the strategy's mean metric (a share of replications
+/// summed over the people is the mean number of people), and a documented reason code for
+/// everyone ever affected.
+#[test]
+fn people_csv_explains_every_person_and_adds_up_to_the_means() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("q");
+    run_quiet(&quickstart_path(), &out, &["--no-charts", "-r", "6"], tmp.path());
+    let (header, rows) = read_csv(&out.join(PEOPLE_FILE));
+    assert_eq!(
+        header,
+        [
+            "person",
+            "strategy",
+            "duplicate",
+            "split_identity",
+            "lost_access",
+            "missing_access",
+            "orphaned",
+            "over_access",
+            "mean_surplus_accounts",
+            "main_cause"
+        ]
+    );
+    let report = read_json(&out.join("report.json"));
+    let strategies: Vec<String> = report["strategies"]
+        .as_array()
+        .expect("strategies")
+        .iter()
+        .map(|s| s["name"].as_str().expect("name").to_string())
+        .collect();
+    let people: Vec<String> = quickstart_json()["population"]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id").to_string())
+        .collect();
+    assert!(rows.len() >= people.len() * strategies.len(), "{} rows", rows.len());
+    let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+    for (field, metric) in [
+        ("duplicate", "duplicate_people"),
+        ("split_identity", "split_identity_people"),
+        ("missing_access", "missing_access_people"),
+        ("over_access", "over_access_people"),
+        ("mean_surplus_accounts", "surplus_accounts"),
+    ] {
+        for (k, name) in strategies.iter().enumerate() {
+            let sum: f64 = rows
+                .iter()
+                .filter(|r| &r[col("strategy")] == name)
+                .map(|r| r[col(field)].parse::<f64>().expect("a number"))
+                .sum();
+            let mean = report["strategies"][k]["metrics"][metric]["mean"].as_f64().expect("a mean");
+            assert!(close(sum, mean), "{name}: {field} sums to {sum}, {metric} mean is {mean}");
+        }
+    }
+    for r in &rows {
+        for f in ["duplicate", "split_identity", "lost_access", "missing_access", "orphaned", "over_access"] {
+            let v: f64 = r[col(f)].parse().expect("a share");
+            assert!((0.0..=1.0).contains(&v), "{r:?}");
+        }
+        let affected =
+            ["duplicate", "lost_access", "missing_access", "orphaned", "over_access", "split_identity"]
+                .iter()
+                .any(|f| r[col(f)] != "0");
+        assert_eq!(affected, !r[col("main_cause")].is_empty(), "{r:?}");
+    }
+    // Every start person has a row per strategy, in person order.
+    let named: Vec<&String> = rows.iter().map(|r| &r[col("person")]).step_by(strategies.len()).collect();
+    assert_eq!(&named[..people.len()], people.iter().collect::<Vec<_>>().as_slice());
+    let ben =
+        rows.iter().find(|r| r[col("person")] == "ben" && r[col("strategy")] == "scim-first").expect("ben");
+    assert_eq!(
+        (ben[col("duplicate")].as_str(), ben[col("main_cause")].as_str()),
+        ("1", "migration_email_differs")
+    );
+    // summary.md names the people most at risk under the recommended strategy.
+    let summary = fs::read_to_string(out.join("summary.md")).expect("summary");
+    assert!(summary.contains("People most at risk under"), "{summary}");
+}
+
+/// A synthetic population gets `people.csv` only with `--people`.
+#[test]
+fn people_csv_of_a_synthetic_population_needs_the_flag() {
+    let tmp = temp_dir();
+    let file = crate_dir().join("scenarios").join("synthetic").join("emails-agree.json");
+    let (without, with) = (tmp.path().join("a"), tmp.path().join("b"));
+    run_quiet(&file, &without, &["--no-charts", "-r", "2"], tmp.path());
+    assert!(!listing(&without).iter().any(|f| f == PEOPLE_FILE));
+    run_quiet(&file, &with, &["--no-charts", "-r", "2", "--people"], tmp.path());
+    let (_, rows) = read_csv(&with.join(PEOPLE_FILE));
+    assert!(rows.iter().any(|r| r[0] == "p0"), "synthetic people are named p<i>");
+    // The data files are the same bytes with or without the flag (summary.md gains the people
+    // most at risk).
+    for name in ["replications.csv", "timeline.csv"] {
+        let same =
+            fs::read(without.join(name)).expect("written") == fs::read(with.join(name)).expect("written");
+        assert!(same, "{name} differs with --people");
+    }
+    let summary = fs::read_to_string(with.join("summary.md")).expect("summary");
+    assert!(summary.contains("People most at risk under"), "the flag names the people at risk");
 }

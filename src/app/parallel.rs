@@ -16,12 +16,14 @@ use super::error::Error;
 use crate::input::scenario::Scenario;
 use crate::input::sweep_plan::SweepPlan;
 use crate::metrics::Outcome;
+use crate::results::people::PeopleTally;
 use crate::results::sweep::{PointResult, SweepResult, assemble};
 use crate::results::{RunConfig, RunResult, aggregate};
-use crate::sim::run_replication;
+use crate::sim::{run_replication, run_replication_explained};
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// The number of worker threads a run will use.
 pub fn threads(jobs: Option<usize>) -> usize {
@@ -49,6 +51,26 @@ pub fn run(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync))
         })
         .collect();
     aggregate(scenario, config, per_replication)
+}
+
+/// [`run`], also counting each person's outcomes over the replications (`people.csv`). Each
+/// replication's people are folded into one tally as soon as it ends and then dropped, so
+/// memory follows the people, not the replications; the counts are sums, so the tally is the
+/// same whatever order the threads finish in.
+pub fn run_explained(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync)) -> RunResult {
+    let tally = Mutex::new(PeopleTally::new(scenario.strategies.len()));
+    let per_replication: Vec<Vec<Outcome>> = (0..config.replications)
+        .into_par_iter()
+        .map(|r| {
+            let (outcomes, people) = run_replication_explained(scenario, config.seed, r);
+            tally.lock().unwrap_or_else(PoisonError::into_inner).add(&people);
+            progress();
+            outcomes
+        })
+        .collect();
+    let mut result = aggregate(scenario, config, per_replication);
+    result.people = Some(tally.into_inner().unwrap_or_else(PoisonError::into_inner));
+    result
 }
 
 /// Most replications run together in one chunk.

@@ -8,7 +8,7 @@ use super::parallel::{self, threads, with_threads};
 use super::progress::Progress;
 use super::{check_flags, summarise_files};
 use crate::charts;
-use crate::input::scenario::Scenario;
+use crate::input::scenario::{Population, Scenario};
 use crate::report::{RunReport, render_all, run_exporters, terminal_table};
 use crate::results::{RunConfig, RunResult};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Skip the charts.
     pub no_charts: bool,
+    /// Write `people.csv` for a synthetic population too (an explicit one always has it).
+    pub people: bool,
 }
 
 /// Runs the scenario at `path` and writes its report.
@@ -41,11 +43,19 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     prepare_output_dir(&dir)?;
     let progress = Progress::new(config.replications, options.quiet, "replications");
-    let result = with_threads(options.jobs, || parallel::run(&scenario, config, &|| progress.advance()))?;
+    let people = options.people || matches!(scenario.population, Population::Explicit(_));
+    let result = with_threads(options.jobs, || {
+        let advance = || progress.advance();
+        if people {
+            parallel::run_explained(&scenario, config, &advance)
+        } else {
+            parallel::run(&scenario, config, &advance)
+        }
+    })?;
     progress.finish();
     let mut written = Vec::new();
     let report = RunReport { scenario: &scenario, result: &result };
-    write_files(&dir, render_all(&run_exporters(), &report), &mut written)?;
+    write_files(&dir, render_all(&run_exporters(people), &report), &mut written)?;
     // The reports are on disk before any chart is drawn: a chart failure loses no data.
     let charts = if options.no_charts { Ok(Vec::new()) } else { charts::run_charts(&scenario, &result) };
     let chart_error = write_charts(&dir, charts, &mut written)?;

@@ -146,6 +146,55 @@ impl Reason {
         }
     }
 
+    /// What a reason code says, in a phrase (README's table of codes says the same).
+    pub fn gloss(self) -> &'static str {
+        match self {
+            Reason::MigrationEmailDiffers => {
+                "the migration made an account for a server email other than the one they already had"
+            }
+            Reason::SelfSignupAtCutover => {
+                "a sign-in with an email no account held made a self-signup account"
+            }
+            Reason::SsoEmailDiffers => {
+                "the SSO assertion carries an address SCIM does not send, and signing in with it made a self-signup account"
+            }
+            Reason::ScimCreatedNewAccount => "SCIM made an account for an IdP email no account held",
+            Reason::RekeyNewRecord => "a new IdP object got a new SCIM record, which made a second account",
+            Reason::PlaceholderAccount => {
+                "the migration made a placeholder account for an invalid or shared email"
+            }
+            Reason::PreExistingOtherEmail => "their account from before the migration has another email",
+            Reason::AdminInvitedAccount => "an admin invited an account for them",
+            Reason::GroupDeleted => "an IdP group deletion deleted the cloud group",
+            Reason::ConflictAccepted => "accepting a group conflict replaced the local group's members",
+            Reason::EmailUpdateUnlinked => {
+                "an email update unlinked their account and took it out of the SCIM groups"
+            }
+            Reason::ScimGroupOverwritten => {
+                "a push of the IdP group removed the members the migration had added"
+            }
+            Reason::SignedIntoNewAccount => "they signed in to another account, which lacks the access",
+            Reason::DeprovisionedInUse => "a deprovisioning deactivated the account they use",
+            Reason::LostAccessOther => "a change took the access away",
+            Reason::NotProvisioned => "SCIM has no record of them (no directory, or the push failed)",
+            Reason::UnlinkedScimRecord => "their SCIM record is linked to no account",
+            Reason::SignedIntoOtherAccount => "they sign in to an account their SCIM record is not linked to",
+            Reason::LoginAccountDeactivated => "the account they sign in to is deactivated",
+            Reason::NotInProvisionedGroup => "their account is not in the provisioned group that grants it",
+            Reason::NoGrantingGroup => "no cloud group their account is in grants what the server grants",
+            Reason::DeprovisionNotSent => "the IdP sent no deprovisioning for their record",
+            Reason::AccountNotProvisioned => {
+                "the account is linked to no SCIM record, so no deprovisioning reaches it"
+            }
+            Reason::StaleMembership => "a SCIM group still holds them though the IdP no longer does",
+            Reason::MigrationAddedToScimGroup => "the migration added them to a SCIM group",
+            Reason::CloudGrantsDiffer => "a cloud group grants more than its name's grants",
+            Reason::ContentOnOtherAccount => {
+                "their content is on another account than the one they sign in to"
+            }
+        }
+    }
+
     /// The reason of a loss of this cause.
     pub fn of_loss(cause: Cause) -> Reason {
         match cause {

@@ -1,14 +1,20 @@
-//! `replications.csv` (one row per strategy × replication, every column) and
-//! `timeline.csv` (one row per strategy × day, the daily series with intervals).
+//! `replications.csv` (one row per strategy × replication, every column),
+//! `timeline.csv` (one row per strategy × day, the daily series with intervals) and
+//! `people.csv` (one row per person × strategy: how often each outcome happened to them, and
+//! why; DESIGN §10).
 
 use super::{Exporter, RunReport};
 use crate::metrics::{COLUMNS, TIMELINE_METRICS};
+use crate::sim::population::slot_names;
 
 /// `replications.csv`.
 pub struct ReplicationsCsv;
 
 /// `timeline.csv`.
 pub struct TimelineCsv;
+
+/// `people.csv` (written when the run counted each person's outcomes).
+pub struct PeopleCsv;
 
 /// Writes rows of strings as CSV (quoting where needed).
 pub fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
@@ -61,6 +67,52 @@ impl Exporter<RunReport<'_>> for TimelineCsv {
                     row.extend([p.mean.to_string(), p.ci95[0].to_string(), p.ci95[1].to_string()]);
                 }
                 row
+            })
+        });
+        csv_bytes(header, rows)
+    }
+}
+
+impl Exporter<RunReport<'_>> for PeopleCsv {
+    fn file_name(&self) -> &'static str {
+        "people.csv"
+    }
+
+    fn render(&self, report: &RunReport<'_>) -> Vec<u8> {
+        let header = [
+            "person",
+            "strategy",
+            "duplicate",
+            "split_identity",
+            "lost_access",
+            "missing_access",
+            "orphaned",
+            "over_access",
+            "mean_surplus_accounts",
+            "main_cause",
+        ]
+        .map(String::from)
+        .to_vec();
+        let Some(people) = &report.result.people else { return csv_bytes(header, std::iter::empty()) };
+        let names = slot_names(report.scenario, people.n_people());
+        let n = people.replications.max(1) as f64;
+        let share = |k: u32| (f64::from(k) / n).to_string();
+        let strategies = &report.result.strategies;
+        let rows = names.iter().enumerate().flat_map(move |(p, name)| {
+            strategies.iter().enumerate().map(move |(s, strategy)| {
+                let t = people.get(s, p);
+                vec![
+                    name.clone(),
+                    strategy.name.clone(),
+                    share(t.duplicate),
+                    share(t.split_identity),
+                    share(t.lost_access),
+                    share(t.missing_access),
+                    share(t.orphaned),
+                    share(t.over_access),
+                    (t.surplus_accounts as f64 / n).to_string(),
+                    t.main_cause().map_or_else(String::new, |r| r.code().to_string()),
+                ]
             })
         });
         csv_bytes(header, rows)

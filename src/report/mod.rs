@@ -9,7 +9,7 @@ mod sweep;
 mod table;
 pub mod trace;
 
-pub use csv::{ReplicationsCsv, TimelineCsv};
+pub use csv::{PeopleCsv, ReplicationsCsv, TimelineCsv};
 pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
 pub use sweep::{SweepCsv, SweepJson, sweep_exporters, sweep_value};
@@ -39,9 +39,19 @@ pub struct RunReport<'a> {
 /// A run's report format, for any lifetime of the report.
 pub type RunExporter = dyn for<'a> Exporter<RunReport<'a>>;
 
-/// Every report `run` writes (charts aside).
-pub fn run_exporters() -> Vec<Box<RunExporter>> {
-    vec![Box::new(ReportJson), Box::new(SummaryMarkdown), Box::new(ReplicationsCsv), Box::new(TimelineCsv)]
+/// Every report `run` writes (charts aside); `people.csv` when the run counted each person's
+/// outcomes.
+pub fn run_exporters(people: bool) -> Vec<Box<RunExporter>> {
+    let mut all: Vec<Box<RunExporter>> = vec![
+        Box::new(ReportJson),
+        Box::new(SummaryMarkdown),
+        Box::new(ReplicationsCsv),
+        Box::new(TimelineCsv),
+    ];
+    if people {
+        all.push(Box::new(PeopleCsv));
+    }
+    all
 }
 
 /// Renders every exporter: `(file name, bytes)`, in the exporters' order.

@@ -44,6 +44,8 @@ pub struct RunResult {
     pub strategies: Vec<StrategyResult>,
     /// Paired differences of every strategy after the first against the first.
     pub paired: Vec<PairedDifference>,
+    /// Each person's outcomes over the replications, when they were collected (`people.csv`).
+    pub people: Option<people::PeopleTally>,
 }
 
 /// One strategy's results.
@@ -122,5 +124,5 @@ pub fn aggregate(scenario: &Scenario, config: RunConfig, per_replication: Vec<Ve
             }
         }
     }
-    RunResult { seed: config.seed, replications: config.replications, strategies, paired }
+    RunResult { seed: config.seed, replications: config.replications, strategies, paired, people: None }
 }

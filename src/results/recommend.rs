@@ -6,10 +6,12 @@
 //! same organisation and events, so differences are taken per replication. [`compare`] is the
 //! one place that reads such differences into words.
 
+use super::people::PeopleTally;
 use super::{RunResult, StrategyResult};
 use crate::format::value_label;
 use crate::input::scenario::{Costs, Scenario};
 use crate::metrics::{Breakdown, MetricId};
+use crate::sim::population::slot_names;
 use crate::stats::{MeanInterval, mean_interval, paired_difference};
 
 /// How many main causes a strategy lists at most.
@@ -42,8 +44,8 @@ pub struct MetricComparison {
     pub comparison: Comparison,
 }
 
-/// Someone the recommended strategy leaves at risk. Per-person results are not collected
-/// yet: [`recommend`] leaves [`Recommendation::people_at_risk`] empty until they are.
+/// Someone the recommended strategy leaves at risk (known when the run counted each person's
+/// outcomes, `people.csv`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonAtRisk {
     /// Person id.
@@ -117,7 +119,29 @@ pub fn recommend(scenario: &Scenario, result: &RunResult) -> Recommendation {
             }
         }
     }
-    Recommendation { ranking, paired, people_at_risk: None }
+    let people_at_risk = match (&result.people, ranking.first()) {
+        (Some(people), Some(best)) => Some(people_at_risk(scenario, people, best.strategy)),
+        _ => None,
+    };
+    Recommendation { ranking, paired, people_at_risk }
+}
+
+/// How many people summary.md names as most at risk.
+pub const PEOPLE_AT_RISK: usize = 10;
+
+/// The people most often affected under strategy `s`, with their most frequent reason.
+fn people_at_risk(scenario: &Scenario, people: &PeopleTally, s: usize) -> Vec<PersonAtRisk> {
+    let names = slot_names(scenario, people.n_people());
+    let replications = people.replications.max(1) as f64;
+    people
+        .most_at_risk(s, PEOPLE_AT_RISK)
+        .into_iter()
+        .map(|(p, t)| PersonAtRisk {
+            person: names[p].clone(),
+            share: f64::from(t.affected()) / replications,
+            what: t.main_cause().map_or_else(String::new, |r| format!("{} (`{}`)", r.gloss(), r.code())),
+        })
+        .collect()
 }
 
 /// What the per-replication differences agree on.
@@ -367,7 +391,7 @@ mod tests {
     }
 
     fn result(strategies: Vec<StrategyResult>) -> RunResult {
-        RunResult { seed: 0, replications: 2, strategies, paired: Vec::new() }
+        RunResult { seed: 0, replications: 2, strategies, paired: Vec::new(), people: None }
     }
 
     #[test]
