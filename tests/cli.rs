@@ -96,6 +96,22 @@ struct RecommendationReport {
     recommended: String,
     ranking: Vec<RankedReport>,
     paired_differences: Vec<ComparisonReport>,
+    people_at_risk: Option<Vec<PersonAtRiskReport>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonAtRiskReport {
+    person: String,
+    share: f64,
+    main_cause: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MainReason {
+    code: String,
+    people: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +122,7 @@ struct RankedReport {
     cost: MeanInterval,
     versus_recommended: Option<ComparisonReport>,
     main_causes: Vec<MainCause>,
+    main_reasons: Vec<MainReason>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -541,7 +558,19 @@ fn run_quickstart_writes_reports_in_the_contracted_format() {
         }
         assert!(r.main_causes.len() <= 3 && r.main_causes.iter().all(|c| c.mean > 0.0), "{r:?}");
         assert!(r.main_causes.iter().all(|c| columns().contains(&c.metric)), "{r:?}");
+        assert!(
+            r.main_reasons.len() <= 3 && r.main_reasons.iter().all(|c| c.people > 0.0 && !c.code.is_empty()),
+            "{r:?}"
+        );
     }
+    // The quickstart is an explicit population: its people were counted.
+    let at_risk = rec.people_at_risk.as_ref().expect("people at risk");
+    assert!(
+        at_risk.len() <= 10
+            && at_risk.iter().all(|p| p.share > 0.0 && p.share <= 1.0 && p.main_cause.is_some()),
+        "{at_risk:?}"
+    );
+    assert!(at_risk.iter().all(|p| !p.person.is_empty()));
     assert_eq!(rec.paired_differences.len(), (names.len() - 1) * N_COLUMNS);
     for d in &rec.paired_differences {
         assert_eq!(d.baseline.as_deref(), Some(rec.recommended.as_str()), "{d:?}");
@@ -1998,4 +2027,23 @@ fn people_csv_of_a_synthetic_population_needs_the_flag() {
     }
     let summary = fs::read_to_string(with.join("summary.md")).expect("summary");
     assert!(summary.contains("People most at risk under"), "the flag names the people at risk");
+}
+
+/// README shows `trace` on the quickstart as it is: a change in the model or the quickstart
+/// that moves the story fails here until README is updated.
+#[test]
+fn readme_shows_the_quickstart_trace_as_it_is() {
+    let tmp = temp_dir();
+    let q = quickstart_path();
+    let o = scimsim(
+        &["trace", arg(&q), "--strategy", "scim-first", "--person", "ben", "--person", "kim"],
+        tmp.path(),
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    let readme = fs::read_to_string(crate_dir().join("README.md")).expect("README");
+    assert!(
+        readme.contains(o.stdout.trim_end()),
+        "README's trace of the quickstart is out of date:\n{}",
+        o.stdout
+    );
 }

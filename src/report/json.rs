@@ -92,6 +92,7 @@ pub fn recommendation_value(scenario: &Scenario, result: &RunResult) -> Value {
                 "cost": interval_value(&r.cost),
                 "versus_recommended": r.versus_best.as_ref().map(comparison_value),
                 "main_causes": r.main_causes.iter().map(|(m, v)| json!({"metric": m.name(), "mean": v})).collect::<Vec<_>>(),
+                "main_reasons": r.main_reasons.iter().map(|(c, v)| json!({"code": c.code(), "people": v})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -113,6 +114,12 @@ pub fn recommendation_value(scenario: &Scenario, result: &RunResult) -> Value {
         "recommended": best,
         "ranking": ranking,
         "paired_differences": paired,
+        "people_at_risk": rec.people_at_risk.as_ref().map(|people| {
+            people
+                .iter()
+                .map(|p| json!({"person": p.person, "share": p.share, "main_cause": p.cause.map(|c| c.code())}))
+                .collect::<Vec<_>>()
+        }),
     })
 }
 

@@ -130,7 +130,20 @@ fn recommendation(out: &mut String, scenario: &Scenario, result: &RunResult, rec
     for r in &rec.ranking {
         let causes: Vec<String> = r.main_causes.iter().map(|&(m, v)| cause_text(m, v)).collect();
         let causes = if causes.is_empty() { "none".to_string() } else { causes.join(", ") };
-        let _ = writeln!(out, "- **{}**: {causes}", name(r.strategy));
+        let reasons: Vec<String> = r
+            .main_reasons
+            .iter()
+            .map(|&(reason, people)| {
+                let unit = if people == 1.0 { "person" } else { "people" };
+                format!("`{}` ({} {unit})", reason.code(), value_label(people))
+            })
+            .collect();
+        let reasons = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!("; people's main reasons: {}", reasons.join(", "))
+        };
+        let _ = writeln!(out, "- **{}**: {causes}{reasons}", name(r.strategy));
     }
     out.push('\n');
     people_at_risk(out, &name(best.strategy), rec.people_at_risk.as_deref());
@@ -250,7 +263,8 @@ mod tests {
         people_at_risk(&mut out, "s", None);
         people_at_risk(&mut out, "s", Some(&[]));
         assert_eq!(out, "");
-        let p = PersonAtRisk { person: "ann".into(), share: 0.45, what: "duplicate account".into() };
+        let p =
+            PersonAtRisk { person: "ann".into(), share: 0.45, what: "duplicate account".into(), cause: None };
         people_at_risk(&mut out, "s", Some(&[p]));
         assert!(out.contains("| ann | 45% | duplicate account |"), "{out}");
     }

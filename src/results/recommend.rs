@@ -10,7 +10,7 @@ use super::people::PeopleTally;
 use super::{RunResult, StrategyResult};
 use crate::format::value_label;
 use crate::input::scenario::{Costs, Scenario};
-use crate::metrics::{Breakdown, MetricId};
+use crate::metrics::{Breakdown, MetricId, Reason};
 use crate::sim::population::slot_names;
 use crate::stats::{MeanInterval, mean_interval, paired_difference};
 
@@ -31,6 +31,9 @@ pub struct Ranked {
     pub versus_best: Option<Comparison>,
     /// The largest non-zero parts of the breakdowns, by mean, at most [`MAIN_CAUSES`].
     pub main_causes: Vec<(MetricId, f64)>,
+    /// When each person's outcomes were counted: the most frequent main reasons, with the mean
+    /// number of people per replication whose main reason it was, at most [`MAIN_CAUSES`].
+    pub main_reasons: Vec<(Reason, f64)>,
 }
 
 /// A paired comparison of one metric: `strategy − recommended`.
@@ -54,6 +57,8 @@ pub struct PersonAtRisk {
     pub share: f64,
     /// What happened (e.g. `duplicate account`, `lost jira`).
     pub what: String,
+    /// Their most frequent main reason.
+    pub cause: Option<Reason>,
 }
 
 /// The ranking and everything summary.md's recommendation says.
@@ -93,6 +98,27 @@ pub fn main_causes(strategy: &StrategyResult, n: usize) -> Vec<(MetricId, f64)> 
     parts
 }
 
+/// The `n` reasons that were people's main reason most often in strategy `s` (ties in
+/// [`Reason::ALL`] order), each with the mean number of people per replication.
+pub fn main_reasons(people: &PeopleTally, s: usize, n: usize) -> Vec<(Reason, f64)> {
+    let mut counts = vec![0u64; Reason::ALL.len()];
+    for t in people.strategies.get(s).into_iter().flatten() {
+        for &(r, k) in &t.main_reasons {
+            counts[r.index()] += u64::from(k);
+        }
+    }
+    let replications = people.replications.max(1) as f64;
+    let mut top: Vec<(Reason, f64)> = Reason::ALL
+        .into_iter()
+        .zip(counts)
+        .filter(|&(_, k)| k > 0)
+        .map(|(r, k)| (r, k as f64 / replications))
+        .collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1));
+    top.truncate(n);
+    top
+}
+
 /// Ranks the strategies of `result` by the scenario's costs and compares each with the best.
 pub fn recommend(scenario: &Scenario, result: &RunResult) -> Recommendation {
     let mut ranking: Vec<Ranked> = result
@@ -102,7 +128,16 @@ pub fn recommend(scenario: &Scenario, result: &RunResult) -> Recommendation {
         .map(|(i, s)| {
             let costs = costs_of(&scenario.costs, s);
             let cost = mean_interval(&costs);
-            Ranked { strategy: i, costs, cost, versus_best: None, main_causes: main_causes(s, MAIN_CAUSES) }
+            let main_reasons =
+                result.people.as_ref().map_or_else(Vec::new, |p| main_reasons(p, i, MAIN_CAUSES));
+            Ranked {
+                strategy: i,
+                costs,
+                cost,
+                versus_best: None,
+                main_causes: main_causes(s, MAIN_CAUSES),
+                main_reasons,
+            }
         })
         .collect();
     // Stable: equal means keep scenario order.
@@ -140,6 +175,7 @@ fn people_at_risk(scenario: &Scenario, people: &PeopleTally, s: usize) -> Vec<Pe
             person: names[p].clone(),
             share: f64::from(t.affected()) / replications,
             what: t.main_cause().map_or_else(String::new, |r| format!("{} (`{}`)", r.gloss(), r.code())),
+            cause: t.main_cause(),
         })
         .collect()
 }
