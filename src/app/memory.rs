@@ -22,12 +22,24 @@ pub struct MemoryUse {
     pub in_flight: u64,
     /// Replications whose outcomes are kept together.
     pub kept: u64,
+    /// Each person's outcomes are counted (`people.csv`): a tally per person and strategy, and
+    /// each replication in flight holds its people's outcomes until they are folded in.
+    pub people: bool,
 }
+
+/// Bytes of one person's outcome in one strategy (`PersonOutcome`) and of their tally
+/// (`PersonTally`), rounded up.
+const PERSON_OUTCOME_BYTES: u64 = 48;
+const PERSON_TALLY_BYTES: u64 = 64;
 
 impl MemoryUse {
     /// A run of `replications` on `threads` threads: all outcomes are kept.
     pub fn run(replications: u64, threads: usize) -> MemoryUse {
-        MemoryUse { in_flight: replications.min(threads.max(1) as u64).max(1), kept: replications }
+        MemoryUse {
+            in_flight: replications.min(threads.max(1) as u64).max(1),
+            kept: replications,
+            people: false,
+        }
     }
 
     /// A sweep of `total` replications in chunks of `chunk` (or one point's `per_point`).
@@ -35,6 +47,7 @@ impl MemoryUse {
         MemoryUse {
             in_flight: total.min(threads.max(1) as u64).max(1),
             kept: chunk.max(per_point).min(total),
+            people: false,
         }
     }
 }
@@ -48,9 +61,14 @@ pub fn check_memory(scenario: &Scenario, usage: MemoryUse) -> Result<(), Error> 
 /// [`check_memory`] against a given amount of available memory.
 pub fn memory_verdict(scenario: &Scenario, usage: MemoryUse, available: Option<u64>) -> Result<(), Error> {
     let per = scenario.estimated_bytes_per_replication();
-    let need = per
+    let mut need = per
         .saturating_mul(usage.in_flight)
         .saturating_add(scenario.outcome_bytes().saturating_mul(usage.kept));
+    if usage.people {
+        let slots = scenario.estimated_people_slots().saturating_mul(scenario.strategies.len() as u64);
+        let per_slot = PERSON_TALLY_BYTES + PERSON_OUTCOME_BYTES.saturating_mul(usage.in_flight);
+        need = need.saturating_add(slots.saturating_mul(per_slot));
+    }
     match available {
         Some(have) if need > have => Err(Error::Usage(format!(
             "{} needs about {} ({} per replication, {} at once, and the results of {} replications) \
@@ -95,6 +113,10 @@ mod tests {
             memory_verdict(&scenario, MemoryUse::run(1, 8), Some(2 << 30)).is_ok(),
             "one replication is one in flight"
         );
+        // Counting each person (`people.csv`) adds a tally per person and strategy.
+        let counted = MemoryUse { people: true, ..MemoryUse::run(10, 2) };
+        assert!(memory_verdict(&scenario, counted, Some(2_050 << 20)).is_err());
+        assert!(memory_verdict(&scenario, MemoryUse::run(10, 2), Some(2_050 << 20)).is_ok());
         // Kept results count too: 100,000 replications of a 10-year daily series.
         let long = scenario_from_value(&serde_json::json!({
             "name": "long", "horizon_days": 3650, "products": ["jira"],

@@ -39,11 +39,12 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let mut config = RunConfig::of(&scenario);
     config.replications = options.replications.unwrap_or(config.replications);
     config.seed = options.seed.unwrap_or(config.seed);
-    check_memory(&scenario, MemoryUse::run(config.replications, threads(options.jobs)))?;
+    let people = options.people || matches!(scenario.population, Population::Explicit(_));
+    let usage = MemoryUse { people, ..MemoryUse::run(config.replications, threads(options.jobs)) };
+    check_memory(&scenario, usage)?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     prepare_output_dir(&dir)?;
     let progress = Progress::new(config.replications, options.quiet, "replications");
-    let people = options.people || matches!(scenario.population, Population::Explicit(_));
     let result = with_threads(options.jobs, || {
         let advance = || progress.advance();
         if people {

@@ -95,10 +95,16 @@ impl Scenario {
     /// 885 MiB for 1,000,000 people by `cargo bench --bench engine`), plus the joiners churn may
     /// add and the daily series.
     pub fn estimated_bytes_per_replication(&self) -> u64 {
-        let joiners = self.churn.joiners_per_day * f64::from(self.horizon_days) * 1.2;
-        let people = self.n_initial_people() as f64 + self.n_explicit_joiners as f64 + joiners;
+        let people = self.estimated_people_slots() as f64;
         let series = (self.strategies.len() as f64) * f64::from(self.horizon_days + 1) * 24.0;
         (people * BYTES_PER_PERSON + series + 1.0e6) as u64
+    }
+
+    /// The person slots a replication has, generously: the people at the start, the file's
+    /// joiners and 1.2 times the expected generated joiners.
+    pub fn estimated_people_slots(&self) -> u64 {
+        let joiners = self.churn.joiners_per_day * f64::from(self.horizon_days) * 1.2;
+        (self.n_initial_people() as f64 + self.n_explicit_joiners as f64 + joiners).ceil() as u64
     }
 
     /// Bytes one replication's outcomes take until aggregated: every metric and the daily
