@@ -1,0 +1,1 @@
+//! Reader of one export kind (DESIGN §11); see [`super`].
