@@ -155,3 +155,31 @@ fn former_users_count_with_or_without_content() {
     assert_eq!(block.get(MetricId::FORMER_USERS), 0.0);
     assert_eq!(block.get(MetricId::BLOCKED_USERS), 2.0);
 }
+
+/// A server user whose email is blank (`"server_email": ""`, as an export gives it) is data:
+/// the migration treats the email as invalid (R3) — a Former user, blocked, or a placeholder,
+/// as `invalid_emails` says — and two blank emails are not duplicates of each other.
+#[test]
+fn a_blank_server_email_migrates_as_an_invalid_one() {
+    let file = |invalid: &str| {
+        json!({
+            "name": "blank", "horizon_days": 3, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"]}],
+            "population": {"people": [
+                {"id": "ann", "server_email": "", "server_groups": ["jira-users"]},
+                {"id": "bob", "server_email": "", "server_groups": ["jira-users"]},
+                {"id": "cy", "server_email": "cy@acme.com", "server_groups": ["jira-users"]}
+            ]},
+            "strategies": [{"name": "s", "timeline": [
+                {"day": 1, "do": "migrate", "invalid_emails": invalid}
+            ]}]
+        })
+    };
+    let former = outcome(&file("former_user"));
+    assert_eq!(former.get(MetricId::FORMER_USERS), 2.0);
+    assert_eq!(former.get(MetricId::BLOCKED_USERS), 0.0);
+    let blocked = outcome(&file("block"));
+    assert_eq!((blocked.get(MetricId::BLOCKED_USERS), blocked.get(MetricId::FORMER_USERS)), (2.0, 0.0));
+    assert_eq!(outcome(&file("new_email")).get(MetricId::BILLABLE_ACCOUNTS), 3.0, "two placeholders and cy");
+}

@@ -212,7 +212,8 @@ pub fn read_csv(file: &str, bytes: &[u8], delimiter: Option<u8>) -> Result<CsvFi
     };
     // The line a record starts on. The csv crate's own line count does not see blank lines,
     // and its byte offset may point at the line ends before the record: skip those.
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect();
+    let newlines: Vec<usize> =
+        text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect();
     let bytes_of_text = text.as_bytes();
     let line_of = |byte: u64| {
         let mut start = byte as usize;

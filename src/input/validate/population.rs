@@ -165,12 +165,11 @@ impl Checker<'_> {
 
     pub(super) fn check_person(&mut self, p: &PersonFile, at: &JsonPath) -> PersonSpec {
         self.people.add(&p.id, &at.key("id"), self.problems);
-        for (field, value) in [
-            ("idp_email", &p.idp_email),
-            ("server_email", &p.server_email),
-            ("cloud_email", &p.cloud_email),
-            ("sso_email", &p.sso_email),
-        ] {
+        // A blank server email is data (a server user whose email field is empty, as an export
+        // gives it): the migration treats it as invalid (R3). The other emails must be real.
+        for (field, value) in
+            [("idp_email", &p.idp_email), ("cloud_email", &p.cloud_email), ("sso_email", &p.sso_email)]
+        {
             if value.as_deref() == Some("") {
                 self.problems.push_hint(
                     &at.key(field),
@@ -181,8 +180,10 @@ impl Checker<'_> {
         }
         if let Some(email) = p.server_email.as_deref() {
             self.server_users.insert(p.id.clone());
-            let key = crate::input::email::email_key(email, self.email_match).into_owned();
-            self.server_emails.entry(key).or_insert_with(|| p.id.clone());
+            if !email.is_empty() {
+                let key = crate::input::email::email_key(email, self.email_match).into_owned();
+                self.server_emails.entry(key).or_insert_with(|| p.id.clone());
+            }
         }
         if p.idp_email.is_some() {
             self.idp_users.insert(p.id.clone());
