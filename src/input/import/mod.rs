@@ -10,6 +10,8 @@
 pub mod cloud;
 pub mod idp;
 pub mod jcma;
+pub mod join;
+pub mod organisation;
 pub mod server;
 
 use std::fmt;
