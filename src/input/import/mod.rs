@@ -12,6 +12,7 @@ pub mod idp;
 pub mod jcma;
 pub mod join;
 pub mod organisation;
+pub mod preflight;
 pub mod server;
 
 use std::fmt;
