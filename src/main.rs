@@ -2,7 +2,7 @@
 //! and picks the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use scimsim::app::{self, Error, RunOptions, SweepOptions, TraceFormat, TraceOptions};
+use scimsim::app::{self, Error, ImportOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -89,6 +89,36 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build a scenario from a real organisation's exports, with preflight.md beside it.
+    Import {
+        /// IdP users: a SCIM ListResponse JSON (repeat for each page) or an IdP CSV.
+        #[arg(long)]
+        idp: Vec<PathBuf>,
+        /// IdP groups: a SCIM ListResponse of Groups (repeat for each page).
+        #[arg(long)]
+        idp_groups: Vec<PathBuf>,
+        /// The server (Data Center) user export CSV.
+        #[arg(long)]
+        server: Option<PathBuf>,
+        /// Atlassian admin's "Export users" CSV.
+        #[arg(long)]
+        cloud: Option<PathBuf>,
+        /// The migration assistant's users CSV (advanced experience).
+        #[arg(long)]
+        jcma: Option<PathBuf>,
+        /// CSV of `server_username,idp_id` pairs that override the join.
+        #[arg(long)]
+        join: Option<PathBuf>,
+        /// Replace every local part and id by a stable keyed hash of it and SALT.
+        #[arg(long, value_name = "SALT")]
+        pseudonymise: Option<String>,
+        /// The scenario file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Check scenario and sweep files (`*.sweep.json`) without running them.
     Validate {
         /// Scenario or sweep files.
@@ -153,6 +183,19 @@ fn main() -> ExitCode {
                 Format::Jsonl => TraceFormat::Jsonl,
             };
             app::trace(&scenario, &TraceOptions { strategy, replication, seed, people: person, format })
+        }
+        Command::Import { idp, idp_groups, server, cloud, jcma, join, pseudonymise, output, quiet } => {
+            app::import(&ImportOptions {
+                idp,
+                idp_groups,
+                server,
+                cloud,
+                jcma,
+                join,
+                pseudonymise,
+                output,
+                quiet,
+            })
         }
         Command::Validate { files } => app::validate(&files),
         Command::Schema { kind } => {

@@ -2047,3 +2047,173 @@ fn readme_shows_the_quickstart_trace_as_it_is() {
         o.stdout
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `import` (DESIGN §11)
+// ---------------------------------------------------------------------------------------------
+
+fn import_example() -> PathBuf {
+    crate_dir().join("scenarios").join("import-example")
+}
+
+/// The `import` arguments of the bundled example's exports, writing to `out`.
+fn import_args(out: &Path) -> Vec<String> {
+    let e = import_example().join("exports");
+    let f = |n: &str| e.join(n).to_str().expect("utf-8").to_string();
+    vec![
+        "import".into(),
+        "--idp".into(),
+        f("idp-users.csv"),
+        "--server".into(),
+        f("server-users.csv"),
+        "--cloud".into(),
+        f("cloud-users.csv"),
+        "--jcma".into(),
+        f("jcma-users.csv"),
+        "--join".into(),
+        f("join.csv"),
+        "-o".into(),
+        out.to_str().expect("utf-8").to_string(),
+        "--quiet".into(),
+    ]
+}
+
+/// The bundled example is what `import` writes from its exports (scenario and pre-flight,
+/// byte for byte, apart from the files' paths), and it passes `validate` and `run`, whose
+/// people.csv names the people at risk.
+#[test]
+fn import_writes_the_bundled_example_which_validates_and_runs() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("acme-import.json");
+    let args = import_args(&out);
+    let o = scimsim(&args.iter().map(String::as_str).collect::<Vec<_>>(), tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let written = fs::read_to_string(&out).expect("scenario written");
+    assert_eq!(written, fs::read_to_string(import_example().join("acme-import.json")).expect("bundled"));
+    let preflight = fs::read_to_string(tmp.path().join("preflight.md")).expect("preflight written");
+    let bundled = fs::read_to_string(import_example().join("preflight.md")).expect("bundled preflight");
+    let exports = import_example().join("exports");
+    assert_eq!(preflight.replace(arg(&exports), "scenarios/import-example/exports"), bundled);
+    assert!(
+        preflight.contains("| server email is blank (migrated as an invalid email, R3) | 1 | eli |"),
+        "{preflight}"
+    );
+    let o = scimsim(&["validate", arg(&out)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let run = tmp.path().join("run");
+    run_quiet(&out, &run, &["--no-charts", "-r", "3"], tmp.path());
+    let (_, rows) = read_csv(&run.join(PEOPLE_FILE));
+    assert!(rows.iter().any(|r| r[0] == "ben" && r[9] == "migration_email_differs"), "{rows:?}");
+}
+
+/// `--pseudonymise`: no local part, id or name of the input appears in what is written, the
+/// domains stay, and the same salt gives the same file.
+#[test]
+fn import_pseudonymises_every_local_part_id_and_name() {
+    let tmp = temp_dir();
+    let written = |dir: &str| {
+        let out = tmp.path().join(dir).join("p.json");
+        let mut args = import_args(&out);
+        args.extend(["--pseudonymise".to_string(), "s3cret".to_string()]);
+        let o = scimsim(&args.iter().map(String::as_str).collect::<Vec<_>>(), tmp.path());
+        assert_eq!(o.code, 0, "{o:#?}");
+        let scenario = fs::read_to_string(&out).expect("written");
+        let preflight = fs::read_to_string(out.with_file_name("preflight.md")).expect("preflight");
+        (scenario, preflight)
+    };
+    let (a, pa) = written("a");
+    let (b, _) = written("b");
+    assert_eq!(a, b, "stable");
+    let exports = import_example().join("exports");
+    let mut secrets = BTreeSet::new();
+    for file in ["idp-users.csv", "server-users.csv", "cloud-users.csv", "jcma-users.csv"] {
+        let (header, rows) = read_csv(&exports.join(file));
+        let delimiter_fix = |s: &str| s.split('|').map(|x| x.trim().to_string()).collect::<Vec<_>>();
+        let cells: Vec<String> = if header.len() == 1 {
+            rows.iter().flat_map(|r| delimiter_fix(&r[0])).collect()
+        } else {
+            rows.into_iter().flatten().collect()
+        };
+        for cell in cells {
+            for part in cell.split([';', ' ', ',']) {
+                let local = part.split('@').next().unwrap_or_default().to_lowercase();
+                if local.len() >= 3
+                    && !local.contains("true")
+                    && !local.contains("false")
+                    && part.contains('@')
+                {
+                    secrets.insert(local);
+                }
+            }
+        }
+        for name in ["Ada Example", "Old Admin"] {
+            secrets.insert(name.to_lowercase());
+        }
+    }
+    assert!(secrets.contains("ben") && secrets.contains("shared"), "{secrets:?}");
+    for text in [&a, &pa] {
+        let lower = text.to_lowercase();
+        for s in &secrets {
+            // As a value, a key, a list item or a table cell (the template's own
+            // `scimsim-admin@` account is not the input's).
+            for shape in [format!("\"{s}"), format!(" {s}@"), format!("| {s}"), format!(", {s}")] {
+                assert!(!lower.contains(&shape), "`{s}` appears:\n{text}");
+            }
+        }
+        assert!(lower.contains("acme-legacy.com"), "domains are kept");
+    }
+    assert!(a.contains("@acme.com\"") && a.contains("@acme-legacy.com\""), "emails keep their domains");
+}
+
+/// Bad exports: every problem of every file at once, with file, line and column, exit 2, and
+/// nothing written.
+#[test]
+fn import_reports_bad_exports_and_writes_nothing() {
+    let tmp = temp_dir();
+    let server = write_bytes(tmp.path(), "server.csv", b"Username,Email,Full Name,Status,User Directory\nann,ann@acme.com,Ann,Sometimes,Jira Internal Directory\n");
+    let cloud_as_server =
+        write_bytes(tmp.path(), "cloud.csv", b"User id,User name,email,User status\n1,A,a@acme.com,Active\n");
+    let short = write_bytes(tmp.path(), "join.csv", b"server_username,idp_id\nann\n");
+    let jcma = write_bytes(tmp.path(), "jcma.csv", b"UserKey|UserName|ErrorType|OldEmail|NewEmail|Tombstone|AccountType\nK1|ann|XYZ|a@b.com||FALSE|USER\n");
+    let idp = write_bytes(tmp.path(), "idp.json", br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":3,"Resources":[{"id":"1","userName":"a"}]}"#);
+    let empty = write_bytes(tmp.path(), "empty.csv", b"");
+    let out = tmp.path().join("out").join("s.json");
+    let o = scimsim(
+        &[
+            "import",
+            "--idp",
+            arg(&idp),
+            "--server",
+            arg(&server),
+            "--cloud",
+            arg(&empty),
+            "--jcma",
+            arg(&jcma),
+            "--join",
+            arg(&short),
+            "-o",
+            arg(&out),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.code, 2, "{o:#?}");
+    for needle in [
+        "server.csv:2:4: ",
+        "join.csv:2: 1 fields where the header has 2",
+        "jcma.csv:2:3: unknown ErrorType `XYZ`",
+        "totalResults says 3 but the file holds 1",
+        "empty.csv: the file is empty",
+    ] {
+        assert!(o.stderr.contains(needle), "missing `{needle}` in:\n{}", o.stderr);
+    }
+    assert!(!out.exists() && !out.with_file_name("preflight.md").exists(), "nothing written");
+    let o = scimsim(&["import", "--server", arg(&cloud_as_server), "-o", arg(&out)], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(
+        o.stderr.contains("this looks like an Atlassian export, not a server user export"),
+        "{}",
+        o.stderr
+    );
+    let o = scimsim(&["import", "-o", arg(&out)], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+}

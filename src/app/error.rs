@@ -36,6 +36,8 @@ pub enum Error {
     },
     /// A command-line value is wrong.
     Usage(String),
+    /// Exports given to `import` have problems — all of them, each `file:line:column: …`.
+    Import(Vec<String>),
     /// An output file or folder could not be written.
     Write {
         /// The path.
@@ -55,7 +57,11 @@ impl Error {
     /// Process exit code.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid { .. } | Error::Syntax { .. } | Error::Read { .. } | Error::Usage(_) => 2,
+            Error::Invalid { .. }
+            | Error::Syntax { .. }
+            | Error::Read { .. }
+            | Error::Usage(_)
+            | Error::Import(_) => 2,
             Error::Write { .. } | Error::ExpectationsFailed(_) | Error::Interrupted(_) | Error::Chart(_) => 1,
         }
     }
@@ -77,6 +83,18 @@ impl fmt::Display for Error {
             }
             Error::Read { path, source } => write!(f, "cannot read {}: {}", path.display(), lower(source)),
             Error::Usage(message) => f.write_str(message),
+            Error::Import(problems) => {
+                let n = problems.len();
+                write!(
+                    f,
+                    "{n} problem{} in the exports; nothing was written",
+                    if n == 1 { "" } else { "s" }
+                )?;
+                for p in problems {
+                    write!(f, "\n  {p}")?;
+                }
+                Ok(())
+            }
             Error::Write { path, source } => write!(f, "cannot write {}: {}", path.display(), lower(source)),
             Error::ExpectationsFailed(n) => {
                 write!(f, "{n} expectation{} failed", if *n == 1 { "" } else { "s" })

@@ -1,5 +1,5 @@
 //! The application layer: the use cases behind the command line (`run`, `sweep`, `trace`,
-//! `check`, `validate`, `schema`) and everything that touches the outside world — files, the output
+//! `import`, `check`, `validate`, `schema`) and everything that touches the outside world — files, the output
 //! folder, memory limits, threads, signals, the progress bar. The layers below take values and
 //! return values.
 
@@ -7,6 +7,7 @@ pub mod check;
 pub mod checkpoint;
 pub mod error;
 pub mod files;
+pub mod import;
 pub mod memory;
 pub mod parallel;
 pub mod progress;
@@ -17,6 +18,7 @@ pub mod validate;
 
 pub use check::check;
 pub use error::Error;
+pub use import::{ImportOptions, import};
 pub use run::{RunOptions, run};
 pub use sweep::{SweepOptions, sweep};
 pub use trace::{TraceFormat, TraceOptions, trace};

@@ -252,8 +252,8 @@ mod tests {
             [(at(2), "dora".to_string(), "i4".to_string()), (at(3), "nobody".to_string(), "i9".to_string())];
         let (joined, unused) =
             join(&idp_users, &server_users, &cloud_accounts, &overrides, EmailMatch::CaseInsensitive);
-        let rows: Vec<(Option<usize>, Option<usize>, Option<usize>, Option<JoinKey>)> =
-            joined.people.iter().map(|p| (p.idp, p.server, p.cloud, p.server_key)).collect();
+        type Row = (Option<usize>, Option<usize>, Option<usize>, Option<JoinKey>);
+        let rows: Vec<Row> = joined.people.iter().map(|p| (p.idp, p.server, p.cloud, p.server_key)).collect();
         assert_eq!(
             rows,
             [

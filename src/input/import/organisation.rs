@@ -128,15 +128,14 @@ pub fn scenario(org: &Organisation<'_>, name: &str, pseudonyms: Option<&Pseudony
     let mask = Mask(pseudonyms);
     let ids = person_ids(org);
     let idp_groups = idp_groups_by_user(org.idp);
-    let mut products: Vec<String> = org
-        .cloud
-        .iter()
-        .flat_map(|c| c.products.iter().map(|p| p.to_lowercase().replace(' ', "-")))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if products.is_empty() {
-        products = vec!["jira".to_string(), "confluence".to_string()];
+    // Jira and Confluence (what the migration assistants move), and any other product the
+    // cloud export shows access to.
+    let mut products: Vec<String> = vec!["jira".to_string(), "confluence".to_string()];
+    for p in org.cloud.iter().flat_map(|c| &c.products) {
+        let p = p.to_lowercase().replace(' ', "-");
+        if !products.contains(&p) {
+            products.push(p);
+        }
     }
     // Groups: synced from the IdP, on the server, in the cloud.
     let synced: BTreeSet<String> = idp_groups.iter().flatten().cloned().collect();

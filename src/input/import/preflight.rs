@@ -32,7 +32,11 @@ const DEFAULT_ACCESS: [&str; 5] = [
 ];
 
 /// The deterministic findings, in a fixed order; a finding with no person is left out.
-pub fn findings(org: &Organisation<'_>, display_ids: &[String]) -> Vec<Finding> {
+pub fn findings(
+    org: &Organisation<'_>,
+    display_ids: &[String],
+    mask: &dyn Fn(&str) -> String,
+) -> Vec<Finding> {
     let key = |e: &str| email_key(e, EmailMatch::CaseInsensitive).into_owned();
     let people = &org.joined.people;
     let mut out: Vec<Finding> = Vec::new();
@@ -54,7 +58,12 @@ pub fn findings(org: &Organisation<'_>, display_ids: &[String]) -> Vec<Finding> 
         }
     }
     for ((from, to), ids) in pairs {
-        push(format!("server email differs from the IdP email ({from} on the server, {to} in the IdP)"), ids);
+        let what = if from == to {
+            format!("server email differs from the IdP email (another address on {to})")
+        } else {
+            format!("server email differs from the IdP email ({from} on the server, {to} in the IdP)")
+        };
+        push(what, ids);
     }
     let server_ids = |pred: &dyn Fn(usize) -> bool| -> Vec<String> {
         people
@@ -194,9 +203,24 @@ pub fn findings(org: &Organisation<'_>, display_ids: &[String]) -> Vec<Finding> 
             .collect(),
     );
     // The users CSV.
+    // A row's person as the scenario names them (its server user's person), else the row's
+    // username, pseudonymised like every id.
+    let by_username: HashMap<String, &String> = people
+        .iter()
+        .zip(display_ids)
+        .filter_map(|(p, id)| p.server.map(|s| (org.server[s].username.to_lowercase(), id)))
+        .collect();
     let usernames: Vec<String> = org.server.iter().map(|s| s.username.to_lowercase()).collect();
     let jcma = |f: &dyn Fn(&super::JcmaRow) -> bool| -> Vec<String> {
-        org.jcma.iter().filter(|r| f(r)).map(|r| r.user_name.clone()).collect()
+        org.jcma
+            .iter()
+            .filter(|r| f(r))
+            .map(|r| {
+                by_username
+                    .get(&r.user_name.to_lowercase())
+                    .map_or_else(|| mask(&r.user_name), |id| id.to_string())
+            })
+            .collect()
     };
     push("users CSV: invalid email (INV)".into(), jcma(&|r| r.error == Some(JcmaError::Invalid)));
     push("users CSV: duplicate email (DUP)".into(), jcma(&|r| r.error == Some(JcmaError::Duplicate)));
@@ -209,7 +233,12 @@ pub fn findings(org: &Organisation<'_>, display_ids: &[String]) -> Vec<Finding> 
 }
 
 /// `preflight.md`.
-pub fn render(org: &Organisation<'_>, pseudonymised_ids: &[String], files: &[String]) -> String {
+pub fn render(
+    org: &Organisation<'_>,
+    pseudonymised_ids: &[String],
+    files: &[String],
+    mask: &dyn Fn(&str) -> String,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Pre-flight\n");
     let _ = writeln!(out, "What the exports show before any simulation. Read from: {}.\n", files.join(", "));
@@ -224,7 +253,7 @@ pub fn render(org: &Organisation<'_>, pseudonymised_ids: &[String], files: &[Str
         n(org.jcma.len())
     );
     let _ = writeln!(out, "## Findings\n");
-    let found = findings(org, pseudonymised_ids);
+    let found = findings(org, pseudonymised_ids, mask);
     if found.is_empty() {
         let _ = writeln!(out, "Nothing to report.\n");
     } else {
@@ -280,6 +309,6 @@ pub fn render(org: &Organisation<'_>, pseudonymised_ids: &[String], files: &[Str
 }
 
 /// The display ids of the people (pseudonymised when asked), as the scenario has them.
-pub fn display_ids(org: &Organisation<'_>, mask: impl Fn(&str) -> String) -> Vec<String> {
+pub fn display_ids(org: &Organisation<'_>, mask: &dyn Fn(&str) -> String) -> Vec<String> {
     person_ids(org).iter().map(|id| mask(id)).collect()
 }

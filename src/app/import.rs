@@ -1,0 +1,193 @@
+//! `scimsim import` (DESIGN §11): reads the exports a consultant has, joins them into people,
+//! and writes an explicit-population scenario with `preflight.md` beside it. Every problem of
+//! every file is reported at once (file, line, column, what to change) and nothing is written
+//! then; what is written passes `validate` (checked before writing).
+
+use super::error::Error;
+use super::files::{prepare_output_dir, write_atomic};
+use crate::input::import::cloud::read_cloud_users;
+use crate::input::import::idp::{check_pages, read_idp_page};
+use crate::input::import::jcma::read_jcma;
+use crate::input::import::join::join;
+use crate::input::import::organisation::{Organisation, Pseudonyms, scenario};
+use crate::input::import::preflight::{display_ids, render};
+use crate::input::import::server::read_server_users;
+use crate::input::import::{IdpExport, ImportProblem, Position, read_csv};
+use crate::input::scenario::EmailMatch;
+use crate::input::validate::scenario_from_value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Options of `import`.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// IdP users (and groups): SCIM `ListResponse` JSON pages or an IdP CSV, several allowed.
+    pub idp: Vec<PathBuf>,
+    /// IdP groups (SCIM `ListResponse` of Groups), several allowed.
+    pub idp_groups: Vec<PathBuf>,
+    /// The server user export.
+    pub server: Option<PathBuf>,
+    /// Atlassian admin's "Export users" CSV.
+    pub cloud: Option<PathBuf>,
+    /// The migration assistant's users CSV.
+    pub jcma: Option<PathBuf>,
+    /// `server_username,idp_id` pairs that override the join.
+    pub join: Option<PathBuf>,
+    /// Salt of the pseudonyms (`--pseudonymise`).
+    pub pseudonymise: Option<String>,
+    /// The scenario file to write (`preflight.md` goes beside it).
+    pub output: PathBuf,
+    /// Print nothing but errors.
+    pub quiet: bool,
+}
+
+/// An export's bytes (at most the input limit), or a read error.
+fn bytes_of(path: &Path) -> Result<Vec<u8>, Error> {
+    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    let meta = fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Error::Usage(format!("{} is a folder; give an export file", path.display())));
+    }
+    if meta.len() > super::files::MAX_INPUT_BYTES {
+        return Err(Error::Usage(format!(
+            "{} is over the {} MB input limit",
+            path.display(),
+            super::files::MAX_INPUT_BYTES >> 20
+        )));
+    }
+    fs::read(path).map_err(read_err)
+}
+
+fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Collects a reader's rows or its problems.
+fn collect<T>(result: Result<T, Vec<ImportProblem>>, problems: &mut Vec<ImportProblem>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(p) => {
+            problems.extend(p);
+            None
+        }
+    }
+}
+
+/// The `--join` pairs: a CSV with header `server_username,idp_id`.
+fn read_join(file: &str, bytes: &[u8]) -> Result<Vec<(Position, String, String)>, Vec<ImportProblem>> {
+    let csv = read_csv(file, bytes, None)?;
+    let (Some(u), Some(i)) = (csv.column("server_username"), csv.column("idp_id")) else {
+        return Err(vec![
+            ImportProblem::at(file, 1, 0, "not a join file: the header lacks server_username or idp_id")
+                .hint("write `server_username,idp_id` as the first line"),
+        ]);
+    };
+    Ok(csv
+        .rows
+        .into_iter()
+        .map(|(line, r)| (Position { file: file.to_string(), line }, r[u].clone(), r[i].clone()))
+        .collect())
+}
+
+/// Runs `import`.
+pub fn import(options: &ImportOptions) -> Result<(), Error> {
+    if options.idp.is_empty() && options.server.is_none() && options.cloud.is_none() {
+        return Err(Error::Usage("import needs at least one of --idp, --server, --cloud".to_string()));
+    }
+    let mut problems = Vec::new();
+    let mut idp = IdpExport::default();
+    let mut pages = Vec::new();
+    for path in options.idp.iter().chain(&options.idp_groups) {
+        if let Some((export, page)) = collect(read_idp_page(&name(path), &bytes_of(path)?), &mut problems) {
+            idp.users.extend(export.users);
+            idp.groups.extend(export.groups);
+            if let Some(p) = page.filter(|p| p.start_index.is_some()) {
+                pages.push((name(path), p));
+            }
+        }
+    }
+    // Users and groups come in separate paged lists: check each kind's pages together.
+    let (user_pages, group_pages): (Vec<_>, Vec<_>) =
+        pages.into_iter().partition(|(f, _)| options.idp.iter().any(|p| &name(p) == f));
+    for set in [user_pages, group_pages] {
+        if set.len() > 1 {
+            collect(check_pages(&set), &mut problems);
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for u in &idp.users {
+        if let Some(first) = seen.insert(u.id.clone(), u.at.clone()) {
+            problems.push(
+                ImportProblem::at(
+                    &u.at.file,
+                    u.at.line,
+                    0,
+                    format!("IdP user `{}` again (first at {}:{})", u.id, first.file, first.line),
+                )
+                .hint("give each page once"),
+            );
+        }
+    }
+    let read_opt =
+        |path: &Option<PathBuf>| path.as_ref().map(|p| bytes_of(p).map(|b| (name(p), b))).transpose();
+    let server = match read_opt(&options.server)? {
+        Some((f, b)) => collect(read_server_users(&f, &b), &mut problems).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let cloud = match read_opt(&options.cloud)? {
+        Some((f, b)) => collect(read_cloud_users(&f, &b), &mut problems).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let jcma = match read_opt(&options.jcma)? {
+        Some((f, b)) => collect(read_jcma(&f, &b), &mut problems).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let overrides = match read_opt(&options.join)? {
+        Some((f, b)) => collect(read_join(&f, &b), &mut problems).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    if !problems.is_empty() {
+        return Err(Error::Import(problems.iter().map(ToString::to_string).collect()));
+    }
+    let (joined, unused) = join(&idp.users, &server, &cloud, &overrides, EmailMatch::CaseInsensitive);
+    if !unused.is_empty() {
+        let lines = unused.iter().map(|(at, m)| format!("{}:{}: {m}", at.file, at.line)).collect();
+        return Err(Error::Import(lines));
+    }
+    let org = Organisation { idp: &idp, server: &server, cloud: &cloud, jcma: &jcma, joined: &joined };
+    let stem = options.output.file_stem().and_then(|s| s.to_str()).unwrap_or("imported");
+    let pseudonyms = options.pseudonymise.as_deref().map(Pseudonyms::new);
+    let value = scenario(&org, stem, pseudonyms.as_ref());
+    // What is written must load as written.
+    if let Err(p) = scenario_from_value(&value) {
+        let lines = p.iter().map(|x| format!("the imported scenario would not load: {x}")).collect();
+        return Err(Error::Import(lines));
+    }
+    let mask = |id: &str| pseudonyms.as_ref().map_or_else(|| id.to_string(), |p| p.of(id));
+    let ids = display_ids(&org, &mask);
+    let files: Vec<String> = options
+        .idp
+        .iter()
+        .chain(&options.idp_groups)
+        .chain(options.server.iter())
+        .chain(options.cloud.iter())
+        .chain(options.jcma.iter())
+        .chain(options.join.iter())
+        .map(|p| p.file_name().map_or_else(|| name(p), |n| n.to_string_lossy().into_owned()))
+        .collect();
+    let preflight = render(&org, &ids, &files, &mask);
+    let dir = options.output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    prepare_output_dir(dir)?;
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+    write_atomic(&options.output, text.as_bytes())?;
+    write_atomic(&dir.join("preflight.md"), preflight.as_bytes())?;
+    if !options.quiet {
+        println!(
+            "wrote {} ({} people) and {}",
+            options.output.display(),
+            joined.people.len(),
+            dir.join("preflight.md").display()
+        );
+    }
+    Ok(())
+}
