@@ -73,6 +73,17 @@ fn collect<T>(result: Result<T, Vec<ImportProblem>>, problems: &mut Vec<ImportPr
     }
 }
 
+/// The rows `reader` reads from the file at `path`, if one is given (none when it has
+/// problems, which join `problems`).
+fn read_optional<T>(
+    path: Option<&Path>,
+    reader: fn(&str, &[u8]) -> Result<Vec<T>, Vec<ImportProblem>>,
+    problems: &mut Vec<ImportProblem>,
+) -> Result<Vec<T>, Error> {
+    let Some(path) = path else { return Ok(Vec::new()) };
+    Ok(collect(reader(&name(path), &bytes_of(path)?), problems).unwrap_or_default())
+}
+
 /// The `--join` pairs: a CSV with header `server_username,idp_id`.
 fn read_join(file: &str, bytes: &[u8]) -> Result<Vec<(Position, String, String)>, Vec<ImportProblem>> {
     let csv = read_csv(file, bytes, None)?;
@@ -128,24 +139,10 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
             );
         }
     }
-    let read_opt =
-        |path: &Option<PathBuf>| path.as_ref().map(|p| bytes_of(p).map(|b| (name(p), b))).transpose();
-    let server = match read_opt(&options.server)? {
-        Some((f, b)) => collect(read_server_users(&f, &b), &mut problems).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let cloud = match read_opt(&options.cloud)? {
-        Some((f, b)) => collect(read_cloud_users(&f, &b), &mut problems).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let jcma = match read_opt(&options.jcma)? {
-        Some((f, b)) => collect(read_jcma(&f, &b), &mut problems).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let overrides = match read_opt(&options.join)? {
-        Some((f, b)) => collect(read_join(&f, &b), &mut problems).unwrap_or_default(),
-        None => Vec::new(),
-    };
+    let server = read_optional(options.server.as_deref(), read_server_users, &mut problems)?;
+    let cloud = read_optional(options.cloud.as_deref(), read_cloud_users, &mut problems)?;
+    let jcma = read_optional(options.jcma.as_deref(), read_jcma, &mut problems)?;
+    let overrides = read_optional(options.join.as_deref(), read_join, &mut problems)?;
     if !problems.is_empty() {
         return Err(Error::Import(problems.iter().map(ToString::to_string).collect()));
     }
