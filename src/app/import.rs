@@ -73,11 +73,14 @@ fn collect<T>(result: Result<T, Vec<ImportProblem>>, problems: &mut Vec<ImportPr
     }
 }
 
+/// A reader of one export kind: a file's name and bytes to its rows, or every problem.
+type Reader<T> = fn(&str, &[u8]) -> Result<Vec<T>, Vec<ImportProblem>>;
+
 /// The rows `reader` reads from the file at `path`, if one is given (none when it has
 /// problems, which join `problems`).
 fn read_optional<T>(
     path: Option<&Path>,
-    reader: fn(&str, &[u8]) -> Result<Vec<T>, Vec<ImportProblem>>,
+    reader: Reader<T>,
     problems: &mut Vec<ImportProblem>,
 ) -> Result<Vec<T>, Error> {
     let Some(path) = path else { return Ok(Vec::new()) };
