@@ -12,6 +12,9 @@ use std::fmt::Write;
 /// How many first ids a finding names.
 const FIRST: usize = 5;
 
+/// How many weak joins the pre-flight lists one by one.
+const WEAK_LISTED: usize = 100;
+
 /// One finding: what, how many, and the first ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -291,10 +294,14 @@ pub fn render(
     } else {
         let _ = writeln!(
             out,
-            "Weak joins (check them; `--join FILE` with `server_username,idp_id` rows overrides):\n"
+            "{} weak joins (check them; `--join FILE` with `server_username,idp_id` rows overrides):\n",
+            weak.len()
         );
-        for w in weak {
+        for w in weak.iter().take(WEAK_LISTED) {
             let _ = writeln!(out, "{w}");
+        }
+        if weak.len() > WEAK_LISTED {
+            let _ = writeln!(out, "- … and {} more", weak.len() - WEAK_LISTED);
         }
         out.push('\n');
     }
