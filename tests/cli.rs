@@ -2217,3 +2217,63 @@ fn import_reports_bad_exports_and_writes_nothing() {
     let o = scimsim(&["import", "-o", arg(&out)], tmp.path());
     assert_eq!(o.code, 2, "{o:#?}");
 }
+
+/// SCIM JSON in: a users list in two pages (checked together) and a groups list whose members
+/// name the users; the groups become the people's synced IdP groups, `userName` that differs
+/// from the primary email becomes `sso_email`, and a page missing from the set is refused.
+#[test]
+fn import_reads_paged_scim_users_and_groups() {
+    let tmp = temp_dir();
+    let page = |start: u64, users: Value| {
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+               "totalResults": 3, "itemsPerPage": 2, "startIndex": start, "Resources": users})
+    };
+    let user = |id: &str, name: &str, email: &str| {
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "id": id, "userName": name,
+               "emails": [{"value": email, "type": "work", "primary": true}], "active": true})
+    };
+    let p1 = write_json(
+        tmp.path(),
+        "users-1.json",
+        &page(
+            1,
+            json!([user("1", "ann@acme.com", "ann@acme.com"), user("2", "bo.upn@acme.com", "bo@acme.com")]),
+        ),
+    );
+    let p2 =
+        write_json(tmp.path(), "users-2.json", &page(3, json!([user("3", "cy@acme.com", "cy@acme.com")])));
+    let groups = write_json(
+        tmp.path(),
+        "groups.json",
+        &json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 1,
+                "Resources": [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "g1",
+                               "displayName": "jira-software", "members": [{"value": "1"}, {"value": "3"}]}]}),
+    );
+    let out = tmp.path().join("s.json");
+    let o = scimsim(
+        &[
+            "import",
+            "--idp",
+            arg(&p1),
+            "--idp",
+            arg(&p2),
+            "--idp-groups",
+            arg(&groups),
+            "-o",
+            arg(&out),
+            "--quiet",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.code, 0, "{o:#?}");
+    let s = read_json(&out);
+    let people = s["population"]["people"].as_array().expect("people");
+    assert_eq!(people.len(), 3);
+    assert_eq!(people[0]["idp_groups"], json!(["jira-software"]));
+    assert_eq!(people[1]["sso_email"], json!("bo.upn@acme.com"));
+    assert!(people[1].get("idp_groups").is_none());
+    assert_eq!(s["groups"][0], json!({"name": "jira-software", "grants": ["jira"], "synced_from_idp": true}));
+    let o =
+        scimsim(&["import", "--idp", arg(&p2), "--idp", arg(&p2), "-o", arg(&out), "--quiet"], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+}

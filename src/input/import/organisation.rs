@@ -1,6 +1,7 @@
 //! From joined exports to a scenario (DESIGN §11): an explicit population (people, groups,
 //! domains) and strategies from a documented template the consultant then edits — SCIM first,
-//! SCIM last with an email fix, SCIM first with the migration's email remap — with the
+//! SCIM last with an email fix, SCIM first with the migration's email remap (when there are
+//! server users to remap) — with the
 //! migration assistant's users CSV as every `migrate`'s `email_remap.people`.
 //!
 //! Person ids are the server username, else the IdP `userName`'s local part, else the cloud
@@ -281,7 +282,7 @@ fn strategies(org: &Organisation<'_>, ids: &[String], idp_domains: &[String], ma
         steps.extend(more);
         Value::Array(steps)
     };
-    json!([
+    let mut all = json!([
         {"name": "scim-first", "description": "Verify and claim the IdP domains, switch SCIM on, migrate by the server emails, cut over.",
          "group_conflicts": "accept",
          "timeline": with(setup.clone(), vec![json!({"day": 1, "do": "enable_scim"}), migrate(None), json!({"day": 15, "do": "cutover"})])},
@@ -291,7 +292,14 @@ fn strategies(org: &Organisation<'_>, ids: &[String], idp_domains: &[String], ma
         {"name": "scim-first-remap", "description": "As scim-first, with the migration's users CSV remapped to the IdP emails.",
          "group_conflicts": "accept",
          "timeline": with(setup, vec![json!({"day": 1, "do": "enable_scim"}), migrate(Some(json!({"to": "idp_email"}))), json!({"day": 15, "do": "cutover"})])}
-    ])
+    ]);
+    // Without server users there is nothing to remap: the third strategy would be the first.
+    if org.server.is_empty() {
+        if let Some(list) = all.as_array_mut() {
+            list.truncate(2);
+        }
+    }
+    all
 }
 
 /// The users CSV's rows as `email_remap.people`: a new email, or `former_user` for a
