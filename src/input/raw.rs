@@ -145,6 +145,8 @@ json_object! {
         opt server_email: String,
         /// Email of an Atlassian account that exists before the migration.
         opt cloud_email: String,
+        /// The pre-existing account is active (default true); false: deactivated before the migration.
+        opt cloud_active: bool,
         /// Server directory: internal (default) or external.
         opt directory: Directory,
         /// Active on the server (default true).

@@ -215,6 +215,8 @@ pub struct PersonSpec {
     pub server_email: Option<String>,
     /// Pre-existing cloud account email.
     pub cloud_email: Option<String>,
+    /// The pre-existing account is active (false: deactivated before the migration).
+    pub cloud_active: bool,
     /// Server directory kind.
     pub directory: Directory,
     /// Active on the server.

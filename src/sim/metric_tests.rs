@@ -183,3 +183,34 @@ fn a_blank_server_email_migrates_as_an_invalid_one() {
     assert_eq!((blocked.get(MetricId::BLOCKED_USERS), blocked.get(MetricId::FORMER_USERS)), (2.0, 0.0));
     assert_eq!(outcome(&file("new_email")).get(MetricId::BILLABLE_ACCOUNTS), 3.0, "two placeholders and cy");
 }
+
+/// A pre-existing account deactivated before the migration (`cloud_active: false`, an export's
+/// inactive account) holds its email: SCIM cannot link it (the record did not deactivate it,
+/// R6: `scim_errors`), and the person's sign-in lands on it without access. Active, it links.
+#[test]
+fn a_deactivated_pre_existing_account_blocks_its_email() {
+    let file = |active: bool| {
+        json!({
+            "name": "deactivated", "horizon_days": 4, "products": ["jira"],
+            "domains": [{"name": "acme.com"}],
+            "groups": [{"name": "jira-users", "grants": ["jira"], "synced_from_idp": true}],
+            "population": {"people": [
+                {"id": "ann", "idp_email": "ann@acme.com", "cloud_email": "ann@acme.com", "cloud_active": active,
+                 "idp_groups": ["jira-users"]},
+                {"id": "bob", "idp_email": "bob@acme.com", "cloud_email": "bob@acme.com", "idp_groups": ["jira-users"]}
+            ]},
+            "strategies": [{"name": "s", "timeline": [
+                {"day": 0, "do": "verify_domain", "domain": "acme.com"},
+                {"day": 0, "do": "claim_accounts", "auto": true},
+                {"day": 1, "do": "enable_scim"},
+                {"day": 2, "do": "cutover", "login_spread_days": 0}
+            ]}]
+        })
+    };
+    let off = outcome(&file(false));
+    assert_eq!(off.get(MetricId::SCIM_ERRORS), 1.0);
+    assert_eq!(off.get(MetricId::MISSING_ACCESS_PEOPLE), 1.0);
+    assert_eq!(off.get(MetricId::BILLABLE_ACCOUNTS), 1.0, "bob's");
+    let on = outcome(&file(true));
+    assert_eq!((on.get(MetricId::SCIM_ERRORS), on.get(MetricId::MISSING_ACCESS_PEOPLE)), (0.0, 0.0));
+}

@@ -502,7 +502,7 @@ impl<'s, O: Observer> World<'s, O> {
         person.server = server;
         if let Some(email) = emails.cloud {
             if self.account_by_email(email).is_none() {
-                let a = self.create_account(email, true, Origin::PreExisting, p);
+                let a = self.create_account(email, spec.cloud_active, Origin::PreExisting, p);
                 // It existed before any claim: a claim of its domain covers it (R2).
                 if self.verified_claimed(email) {
                     self.manage(a);

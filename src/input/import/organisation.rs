@@ -221,7 +221,12 @@ pub fn scenario(org: &Organisation<'_>, name: &str, pseudonyms: Option<&Pseudony
             if let Some(c) = p.cloud {
                 let u = &org.cloud[c];
                 v.insert("cloud_email".into(), json!(mask.email(&u.email)));
-                if !u.groups.is_empty() {
+                // A deactivated account is imported deactivated; a suspended one (its product
+                // access removed, the account kept) as an active account in no group.
+                if u.status == CloudStatus::Inactive {
+                    v.insert("cloud_active".into(), json!(false));
+                }
+                if !u.groups.is_empty() && u.status != CloudStatus::Suspended {
                     v.insert("cloud_groups".into(), json!(u.groups));
                 }
                 if p.idp.is_none() && p.server.is_none() {

@@ -113,11 +113,11 @@ pub fn findings(
             .collect()
     };
     push(
-        "cloud account is suspended (imported as an active account with its groups)".into(),
+        "cloud account is suspended (imported as an active account in no group)".into(),
         cloud_status(CloudStatus::Suspended),
     );
     push(
-        "cloud account is deactivated (imported as an active account with its groups)".into(),
+        "cloud account is deactivated (imported with `cloud_active: false`)".into(),
         cloud_status(CloudStatus::Inactive),
     );
     // Domains: every domain that is not an IdP email domain is one the template does not verify.

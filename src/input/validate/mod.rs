@@ -368,6 +368,26 @@ mod tests {
         })
     }
 
+    /// `cloud_active` describes a pre-existing account, so it needs `cloud_email`; a blank
+    /// server email is data.
+    #[test]
+    fn cloud_active_needs_a_cloud_account_and_a_blank_server_email_is_data() {
+        let mut v = base();
+        v["population"]["people"][1]["cloud_active"] = json!(false);
+        v["population"]["people"][0]["server_email"] = json!("");
+        assert_problems(
+            &problems(&v),
+            &[
+                "$.population.people[1].cloud_active: a person without `cloud_email` has no pre-existing account",
+            ],
+        );
+        v["population"]["people"][1]["cloud_email"] = json!("bob@acme.com");
+        let s = scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:#?}"));
+        let Population::Explicit(people) = &s.population else { panic!("explicit") };
+        assert!(!people[1].cloud_active && people[0].cloud_active);
+        assert_eq!(people[0].server_email.as_deref(), Some(""));
+    }
+
     pub(super) fn problems(v: &Value) -> Vec<String> {
         match scenario_from_value(v) {
             Ok(_) => Vec::new(),

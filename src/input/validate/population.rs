@@ -213,6 +213,13 @@ impl Checker<'_> {
                 "add `server_email` or remove `server_groups`",
             );
         }
+        if consistent && p.cloud_active.is_some() && p.cloud_email.is_none() {
+            self.problems.push_hint(
+                &at.key("cloud_active"),
+                "a person without `cloud_email` has no pre-existing account",
+                "add `cloud_email`, or remove `cloud_active`",
+            );
+        }
         if consistent && !cloud_groups.is_empty() && p.cloud_email.is_none() {
             self.problems.push_hint(
                 &at.key("cloud_groups"),
@@ -235,6 +242,7 @@ impl Checker<'_> {
             idp_email: p.idp_email.clone(),
             server_email: p.server_email.clone(),
             cloud_email: p.cloud_email.clone(),
+            cloud_active: p.cloud_active.unwrap_or(true),
             directory: p.directory.unwrap_or_default(),
             server_active: p.server_active.unwrap_or(true),
             idp_groups,
