@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::server::{Record, add_unique, all_or_problems, columns, split_list};
+use super::rows::{Record, add_unique, all_or_problems, columns, split_list};
 use super::{CloudStatus, CloudUser, CsvFile, ExportKind, ImportProblem, read_csv, recognise, wrong_kind};
 
 /// The cloud accounts of `file`'s `bytes`, in the order of their first row, or every problem.

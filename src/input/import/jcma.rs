@@ -3,7 +3,7 @@
 //! older "simple" per-problem files (`Type` for `ErrorType`, no `AccountType`); comma- or
 //! pipe-separated, fields trimmed.
 
-use super::server::{Record, all_or_problems, columns};
+use super::rows::{Record, all_or_problems, columns};
 use super::{ExportKind, ImportProblem, JcmaError, JcmaRow, read_csv, recognise};
 
 /// The rows of `file`'s `bytes`, in file order, or every problem at once.

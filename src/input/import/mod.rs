@@ -13,6 +13,7 @@ pub mod jcma;
 pub mod join;
 pub mod organisation;
 pub mod preflight;
+mod rows;
 pub mod server;
 
 use std::fmt;
