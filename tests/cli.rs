@@ -2216,6 +2216,19 @@ fn import_reports_bad_exports_and_writes_nothing() {
     );
     let o = scimsim(&["import", "-o", arg(&out)], tmp.path());
     assert_eq!(o.code, 2, "{o:#?}");
+    // A list of groups given as users, and an output over an input, are refused.
+    let groups = write_bytes(tmp.path(), "groups.json", br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"Resources":[{"id":"g","displayName":"jira-users","members":[]}]}"#);
+    let o = scimsim(&["import", "--idp", arg(&groups), "-o", arg(&out)], tmp.path());
+    assert!(
+        o.code == 2
+            && o.stderr.contains("this file holds IdP groups, not users (hint: pass it with --idp-groups)"),
+        "{o:#?}"
+    );
+    let ok_server = write_bytes(tmp.path(), "ok.csv", b"Username,Email,Full Name,Status,User Directory\nann,ann@acme.com,Ann,Active,Jira Internal Directory\n");
+    let before = fs::read(&ok_server).expect("written");
+    let o = scimsim(&["import", "--server", arg(&ok_server), "-o", arg(&ok_server)], tmp.path());
+    assert!(o.code == 2 && o.stderr.contains("is an input of this import"), "{o:#?}");
+    assert_eq!(fs::read(&ok_server).expect("still there"), before, "the export is untouched");
 }
 
 /// SCIM JSON in: a users list in two pages (checked together) and a groups list whose members

@@ -137,6 +137,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(write_err)
 }
 
+/// Writes every file of `files` or none: each goes to a temporary name first, and only when
+/// all are written are they renamed over their targets (a write error leaves nothing).
+pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
+    let tmp_of = |path: &Path| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+        path.with_file_name(format!(".{name}{TMP_MARK}{}", std::process::id()))
+    };
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (path, bytes) in files {
+        let tmp = tmp_of(path);
+        let result = (|| {
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(source) = result {
+            let _ = fs::remove_file(&tmp);
+            for t in &written {
+                let _ = fs::remove_file(t);
+            }
+            return Err(Error::Write { path: path.clone(), source });
+        }
+        written.push(tmp);
+    }
+    for ((path, _), tmp) in files.iter().zip(&written) {
+        fs::rename(tmp, path).map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    Ok(())
+}
+
 /// Writes output files into `dir`, each atomically, in order, noting their names in
 /// `written`. The one write loop of reports and charts.
 pub fn write_files(

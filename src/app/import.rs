@@ -4,7 +4,7 @@
 //! then; what is written passes `validate` (checked before writing).
 
 use super::error::Error;
-use super::files::{prepare_output_dir, write_atomic};
+use super::files::{prepare_output_dir, write_all_or_none};
 use crate::input::import::cloud::read_cloud_users;
 use crate::input::import::idp::{check_pages, read_idp_page};
 use crate::input::import::jcma::read_jcma;
@@ -39,6 +39,20 @@ pub struct ImportOptions {
     pub output: PathBuf,
     /// Print nothing but errors.
     pub quiet: bool,
+}
+
+impl ImportOptions {
+    /// Every export given, in option order.
+    fn inputs(&self) -> Vec<&PathBuf> {
+        self.idp
+            .iter()
+            .chain(&self.idp_groups)
+            .chain(self.server.iter())
+            .chain(self.cloud.iter())
+            .chain(self.jcma.iter())
+            .chain(self.join.iter())
+            .collect()
+    }
 }
 
 /// An export's bytes (at most the input limit), or a read error.
@@ -113,6 +127,21 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
     let mut pages = Vec::new();
     for path in options.idp.iter().chain(&options.idp_groups) {
         if let Some((export, page)) = collect(read_idp_page(&name(path), &bytes_of(path)?), &mut problems) {
+            // A list of the other kind was given to the wrong option.
+            let as_groups = options.idp_groups.contains(path);
+            if !as_groups && export.users.is_empty() && !export.groups.is_empty() {
+                problems.push(
+                    ImportProblem::at(&name(path), 0, 0, "this file holds IdP groups, not users")
+                        .hint("pass it with --idp-groups"),
+                );
+            }
+            if as_groups && !export.users.is_empty() {
+                problems.push(
+                    ImportProblem::at(&name(path), 0, 0, "this file holds IdP users, not groups")
+                        .hint("pass it with --idp"),
+                );
+                continue;
+            }
             idp.users.extend(export.users);
             idp.groups.extend(export.groups);
             if let Some(p) = page.filter(|p| p.start_index.is_some()) {
@@ -149,6 +178,11 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
     if !problems.is_empty() {
         return Err(Error::Import(problems.iter().map(ToString::to_string).collect()));
     }
+    if idp.users.is_empty() && server.is_empty() && cloud.is_empty() {
+        return Err(Error::Usage(
+            "the exports hold nobody: no IdP user, server user or cloud account".to_string(),
+        ));
+    }
     let (joined, unused) = join(&idp.users, &server, &cloud, &overrides, EmailMatch::CaseInsensitive);
     if !unused.is_empty() {
         let lines = unused.iter().map(|(at, m)| format!("{}:{}: {m}", at.file, at.line)).collect();
@@ -165,22 +199,33 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
     }
     let mask = |id: &str| pseudonyms.as_ref().map_or_else(|| id.to_string(), |p| p.of(id));
     let ids = display_ids(&org, &mask);
-    let files: Vec<String> = options
-        .idp
+    let inputs = options.inputs();
+    let files: Vec<String> = inputs
         .iter()
-        .chain(&options.idp_groups)
-        .chain(options.server.iter())
-        .chain(options.cloud.iter())
-        .chain(options.jcma.iter())
-        .chain(options.join.iter())
         .map(|p| p.file_name().map_or_else(|| name(p), |n| n.to_string_lossy().into_owned()))
         .collect();
     let preflight = render(&org, &ids, &files, &mask);
     let dir = options.output.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     prepare_output_dir(dir)?;
+    let preflight_path = dir.join("preflight.md");
+    // Never over an export: `-o` (or the pre-flight beside it) naming an input is refused.
+    let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    for target in [&options.output, &preflight_path] {
+        if let Some(input) = inputs.iter().find(|i| same(target, i)) {
+            return Err(Error::Usage(format!(
+                "{} is an input of this import; write the scenario elsewhere",
+                input.display()
+            )));
+        }
+    }
     let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-    write_atomic(&options.output, text.as_bytes())?;
-    write_atomic(&dir.join("preflight.md"), preflight.as_bytes())?;
+    write_all_or_none(&[
+        (options.output.clone(), text.into_bytes()),
+        (preflight_path, preflight.into_bytes()),
+    ])?;
     if !options.quiet {
         println!(
             "wrote {} ({} people) and {}",

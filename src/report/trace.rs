@@ -168,6 +168,15 @@ fn origin_words(origin: Origin) -> &'static str {
     }
 }
 
+/// How an account came to be, as a reason line says it: `made by SCIM`, `from before the
+/// migration`.
+fn made(origin: Origin) -> String {
+    match origin {
+        Origin::PreExisting => origin_words(origin).to_string(),
+        other => format!("made {}", origin_words(other)),
+    }
+}
+
 fn push_failure_words(reason: PushFailure) -> &'static str {
     match reason {
         PushFailure::EmailTaken => "the new email is held by another account",
@@ -369,8 +378,7 @@ pub fn reason_line(scenario: &Scenario, o: &PersonOutcome, v: &PersonView) -> St
     let code = reason.code();
     if o.duplicate {
         let active: Vec<_> = v.accounts.iter().filter(|a| a.active).collect();
-        let story: Vec<String> =
-            active.iter().map(|a| format!("{} (made {})", a.email, origin_words(a.origin))).collect();
+        let story: Vec<String> = active.iter().map(|a| format!("{} ({})", a.email, made(a.origin))).collect();
         let count = match active.len() {
             2 => "two".to_string(),
             n => n.to_string(),

@@ -9,7 +9,7 @@
 use super::observe::Observer;
 use super::world::{GroupSource, World};
 use super::{AccountId, Origin, PersonId, ProductSet};
-use crate::metrics::Reason;
+use crate::metrics::{Cause, Reason};
 use smallvec::SmallVec;
 
 /// One person's outcome in one replication.
@@ -189,15 +189,29 @@ impl<O: Observer> World<'_, O> {
         if o.duplicate {
             let active = || person.accounts.iter().copied().filter(|&a| self.account(a).active);
             let first = active().min();
+            let first_origin = first.map(|f| self.account(f).origin);
             for a in active().filter(|&a| Some(a) != first) {
-                // An account from before the migration under another email is why any later
-                // account is a second one.
-                let pre_existing = first.is_some_and(|f| self.account(f).origin == Origin::PreExisting);
-                o.add_reason(if pre_existing {
-                    Reason::PreExistingOtherEmail
-                } else {
-                    self.surplus_reason(p, a, first_record)
-                });
+                // A plain new account — a self-signup, or SCIM's for an email no account held —
+                // is explained by what came before it: an email update that unlinked the person
+                // (they signed up again), or a first account under another email (from before the
+                // migration, or a placeholder the migration made).
+                let reason = match (self.surplus_reason(p, a, first_record), first_origin) {
+                    (Reason::SelfSignupAtCutover, _)
+                        if person.last_loss == Some(Cause::EmailUpdateUnlinked) =>
+                    {
+                        Reason::EmailUpdateUnlinked
+                    }
+                    (
+                        Reason::SelfSignupAtCutover | Reason::ScimCreatedNewAccount,
+                        Some(Origin::PreExisting),
+                    ) => Reason::PreExistingOtherEmail,
+                    (
+                        Reason::SelfSignupAtCutover | Reason::ScimCreatedNewAccount,
+                        Some(Origin::Placeholder),
+                    ) => Reason::PlaceholderAccount,
+                    (reason, _) => reason,
+                };
+                o.add_reason(reason);
             }
         }
         if o.lost_access > 0 {

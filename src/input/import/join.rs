@@ -118,7 +118,21 @@ pub fn join(
         idp.iter().enumerate().filter_map(|(i, u)| u.external_id.as_deref().map(|x| (x, i))).rev().collect();
     let mut unused = Vec::new();
     let mut forced: HashMap<String, usize> = HashMap::new();
+    let mut first_of_user: HashMap<String, &Position> = HashMap::new();
+    let mut first_of_idp: HashMap<&str, &Position> = HashMap::new();
     for (at, username, idp_id) in overrides {
+        // A pair must not contradict an earlier one: one IdP user per server user and back.
+        if let Some(first) = first_of_user.insert(username.to_lowercase(), at) {
+            unused.push((at.clone(), format!("`{username}` is joined again (first at line {})", first.line)));
+            continue;
+        }
+        if let Some(first) = first_of_idp.insert(idp_id.as_str(), at) {
+            unused.push((
+                at.clone(),
+                format!("IdP user `{idp_id}` is joined again (first at line {})", first.line),
+            ));
+            continue;
+        }
         match by_id.get(idp_id.as_str()) {
             Some(&i) => {
                 forced.insert(username.to_lowercase(), i);
@@ -126,6 +140,8 @@ pub fn join(
             None => unused.push((at.clone(), format!("no IdP user has id `{idp_id}`"))),
         }
     }
+    // An IdP user a pair names is reserved for that server user: no other key takes it.
+    let reserved: HashSet<usize> = forced.values().copied().collect();
     let known: HashSet<String> = server.iter().map(|s| s.username.to_lowercase()).collect();
     for (at, username, _) in overrides {
         if !known.contains(&username.to_lowercase()) {
@@ -134,16 +150,24 @@ pub fn join(
     }
     for (s, user) in server.iter().enumerate() {
         let name = user.username.to_lowercase();
+        if let Some(&i) = forced.get(&name) {
+            people[i].server = Some(s);
+            people[i].server_key = Some(JoinKey::Override);
+            continue;
+        }
         let candidates = [
-            forced.get(&name).map(|&i| (i, JoinKey::Override)),
             (!user.email.is_empty())
                 .then(|| by_email.get(&key(&user.email)).map(|&i| (i, JoinKey::Email)))
                 .flatten(),
             by_local.get(&name).map(|&i| (i, JoinKey::UserNameLocalPart)),
             by_external.get(user.username.as_str()).map(|&i| (i, JoinKey::ExternalId)),
         ];
-        // The first key that finds an IdP user not yet joined by a server user.
-        let found = candidates.into_iter().flatten().find(|&(i, _)| people[i].server.is_none());
+        // The first key that finds an IdP user not yet joined by a server user, nor reserved
+        // by a pair.
+        let found = candidates
+            .into_iter()
+            .flatten()
+            .find(|&(i, _)| people[i].server.is_none() && !reserved.contains(&i));
         match found {
             Some((i, k)) => {
                 people[i].server = Some(s);
@@ -248,8 +272,12 @@ mod tests {
             server("ann2", "ann@acme.com"),    // ann's email, but i1 is taken: own person
         ];
         let cloud_accounts = [cloud("BEN@legacy.com"), cloud("zed@gmail.com"), cloud("dee@acme.com")];
-        let overrides =
-            [(at(2), "dora".to_string(), "i4".to_string()), (at(3), "nobody".to_string(), "i9".to_string())];
+        let overrides = [
+            (at(2), "dora".to_string(), "i4".to_string()),
+            (at(3), "nobody".to_string(), "i9".to_string()),
+            (at(4), "dora".to_string(), "i1".to_string()),
+            (at(5), "eve".to_string(), "i4".to_string()),
+        ];
         let (joined, unused) =
             join(&idp_users, &server_users, &cloud_accounts, &overrides, EmailMatch::CaseInsensitive);
         type Row = (Option<usize>, Option<usize>, Option<usize>, Option<JoinKey>);
@@ -268,7 +296,12 @@ mod tests {
         );
         assert_eq!(
             unused.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>(),
-            ["no IdP user has id `i9`", "no server user is `nobody`"]
+            [
+                "no IdP user has id `i9`",
+                "`dora` is joined again (first at line 2)",
+                "IdP user `i4` is joined again (first at line 2)",
+                "no server user is `nobody`"
+            ]
         );
         let (server_stats, cloud_stats) = joined.statistics();
         assert_eq!(server_stats.get(&JoinKey::Own), Some(&2));
@@ -277,5 +310,45 @@ mod tests {
         let mut servers: Vec<usize> = joined.people.iter().filter_map(|p| p.server).collect();
         servers.sort_unstable();
         assert_eq!(servers, (0..server_users.len()).collect::<Vec<_>>());
+    }
+}
+
+#[cfg(test)]
+mod reserve_tests {
+    use super::super::{IdpUser, ServerDirectory, ServerUser};
+    use super::*;
+
+    /// A pair reserves its IdP user: an earlier server user whose username would join it
+    /// weakly does not take it.
+    #[test]
+    fn a_join_pair_wins_over_an_earlier_weak_join() {
+        let at = Position { file: "f".into(), line: 2 };
+        let idp = [IdpUser {
+            at: at.clone(),
+            id: "e8".into(),
+            external_id: None,
+            user_name: Some("hal@acme.com".into()),
+            email: Some("hal@acme.com".into()),
+            active: true,
+            groups: Vec::new(),
+        }];
+        let server = |u: &str, e: &str| ServerUser {
+            at: at.clone(),
+            username: u.into(),
+            email: e.into(),
+            full_name: None,
+            active: true,
+            directory: ServerDirectory::Internal,
+            groups: Vec::new(),
+        };
+        let users = [server("hal", "shared@acme.com"), server("ivy", "shared@acme.com")];
+        let pairs = [(at.clone(), "ivy".to_string(), "e8".to_string())];
+        let (joined, unused) = join(&idp, &users, &[], &pairs, EmailMatch::CaseInsensitive);
+        assert!(unused.is_empty());
+        assert_eq!(
+            (joined.people[0].server, joined.people[0].server_key),
+            (Some(1), Some(JoinKey::Override))
+        );
+        assert_eq!((joined.people[1].server, joined.people[1].server_key), (Some(0), Some(JoinKey::Own)));
     }
 }
