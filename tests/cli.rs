@@ -2216,6 +2216,17 @@ fn import_reports_bad_exports_and_writes_nothing() {
     );
     let o = scimsim(&["import", "-o", arg(&out)], tmp.path());
     assert_eq!(o.code, 2, "{o:#?}");
+    // Two IdP users with one primary email: the second row is the problem.
+    let twice = write_bytes(
+        tmp.path(),
+        "twice.csv",
+        b"id,email,upn,active,groups\n1,a@acme.com,,true,\n2,A@acme.com,,true,\n",
+    );
+    let o = scimsim(&["import", "--idp", arg(&twice), "-o", arg(&out)], tmp.path());
+    assert!(
+        o.code == 2 && o.stderr.contains("twice.csv:3: IdP primary email `A@acme.com` again (first at "),
+        "{o:#?}"
+    );
     // A list of groups given as users, and an output over an input, are refused.
     let groups = write_bytes(tmp.path(), "groups.json", br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"Resources":[{"id":"g","displayName":"jira-users","members":[]}]}"#);
     let o = scimsim(&["import", "--idp", arg(&groups), "-o", arg(&out)], tmp.path());

@@ -5,6 +5,7 @@
 
 use super::error::Error;
 use super::files::{prepare_output_dir, write_all_or_none};
+use crate::input::email::email_key;
 use crate::input::import::cloud::read_cloud_users;
 use crate::input::import::idp::{check_pages, read_idp_page};
 use crate::input::import::jcma::read_jcma;
@@ -175,6 +176,28 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
     let cloud = read_optional(options.cloud.as_deref(), read_cloud_users, &mut problems)?;
     let jcma = read_optional(options.jcma.as_deref(), read_jcma, &mut problems)?;
     let overrides = read_optional(options.join.as_deref(), read_join, &mut problems)?;
+    // One primary email per IdP user and one email per cloud account (R1): a second is a
+    // problem at its own row.
+    let mut emails: std::collections::HashMap<String, &Position> = std::collections::HashMap::new();
+    for (email, at, what) in idp
+        .users
+        .iter()
+        .filter_map(|u| u.email.as_deref().map(|e| (e, &u.at, "IdP primary email")))
+        .chain(cloud.iter().map(|c| (c.email.as_str(), &c.at, "cloud account email")))
+    {
+        let key = format!("{what}\u{0}{}", email_key(email, EmailMatch::CaseInsensitive));
+        if let Some(first) = emails.insert(key, at) {
+            problems.push(
+                ImportProblem::at(
+                    &at.file,
+                    at.line,
+                    0,
+                    format!("{what} `{email}` again (first at {}:{})", first.file, first.line),
+                )
+                .hint("one email belongs to one user: fix the export or remove one of the rows"),
+            );
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Import(problems.iter().map(ToString::to_string).collect()));
     }

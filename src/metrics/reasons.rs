@@ -64,7 +64,8 @@ pub enum Reason {
     /// grants the product.
     NoGrantingGroup,
     /// Orphaned: the leaver's account is still linked to an active record — the IdP sent no
-    /// deprovisioning (R20 `none`, or the directory stopped or deleted).
+    /// deprovisioning (R20 `none`, or a directory stopped in the IdP; a deleted directory leaves
+    /// no record: `account_not_provisioned`).
     DeprovisionNotSent,
     /// Orphaned: the leaver's account is linked to no SCIM record, so no deprovisioning could
     /// reach it.

@@ -175,6 +175,16 @@ pub fn findings(
             );
         }
     }
+    // Group members the users' export does not have.
+    let known: std::collections::HashSet<&str> = org.idp.users.iter().map(|u| u.id.as_str()).collect();
+    for g in &org.idp.groups {
+        let strangers: Vec<String> =
+            g.members.iter().filter(|m| !known.contains(m.as_str())).map(|m| mask(m)).collect();
+        push(
+            format!("IdP group {} lists members the users' export does not have (left out)", g.name),
+            strangers,
+        );
+    }
     // Who is where.
     let only = |idp: bool, server: bool| -> Vec<String> {
         people
