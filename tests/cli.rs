@@ -2301,3 +2301,41 @@ fn import_reads_paged_scim_users_and_groups() {
         scimsim(&["import", "--idp", arg(&p2), "--idp", arg(&p2), "-o", arg(&out), "--quiet"], tmp.path());
     assert_eq!(o.code, 2, "{o:#?}");
 }
+
+/// `check` on files with no `expect` says so and exits 1: a CI job checking the wrong folder
+/// cannot pass vacuously.
+#[test]
+fn check_without_expectations_exits_1() {
+    let tmp = temp_dir();
+    let file = write_scenario(tmp.path(), &{
+        let mut v = minimal_scenario();
+        v.as_object_mut().expect("object").remove("expect");
+        v
+    });
+    let o = scimsim(&["check", arg(&file)], tmp.path());
+    assert_eq!(o.code, 1, "{o:#?}");
+    assert!(o.stderr.contains("no expectations found in"), "{}", o.stderr);
+    assert!(o.stdout.contains("0 passed, 0 failed"), "{}", o.stdout);
+}
+
+/// A `$schema` key at the top of a scenario (for editors) is accepted and ignored; it must be
+/// a string, and only the top level may have it. The scenario schema lists it.
+#[test]
+fn a_schema_key_at_the_top_is_accepted() {
+    let tmp = temp_dir();
+    let mut v = minimal_scenario();
+    v["$schema"] = json!("./scenario.schema.json");
+    let file = write_scenario(tmp.path(), &v);
+    let o = scimsim(&["validate", arg(&file)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    v["$schema"] = json!(5);
+    v["population"]["people"][0]["$schema"] = json!("x");
+    let file = write_scenario(tmp.path(), &v);
+    let o = scimsim(&["validate", arg(&file)], tmp.path());
+    assert_eq!(o.code, 2, "{o:#?}");
+    assert!(o.stderr.contains("$.$schema: expected a JSON Schema URI or path (a string)"), "{}", o.stderr);
+    assert!(o.stderr.contains("$.population.people[0].$schema: unknown field"), "{}", o.stderr);
+    let o = scimsim(&["schema", "scenario"], tmp.path());
+    let schema: Value = serde_json::from_str(&o.stdout).expect("schema");
+    assert_eq!(schema["properties"]["$schema"]["type"], "string");
+}

@@ -52,5 +52,10 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
     if failed > 0 {
         return Err(Error::ExpectationsFailed(failed));
     }
+    if passed == 0 {
+        // A CI job that checks the wrong folder must not pass vacuously.
+        let places: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::NoExpectations(places.join(", ")));
+    }
     Ok(())
 }

@@ -47,6 +47,8 @@ pub enum Error {
     },
     /// Expectations failed (`check`).
     ExpectationsFailed(usize),
+    /// `check` found no expectation to judge under these paths.
+    NoExpectations(String),
     /// Stopped by Ctrl-C; what is finished is kept.
     Interrupted(String),
     /// A chart could not be drawn (the data files are written).
@@ -62,7 +64,11 @@ impl Error {
             | Error::Read { .. }
             | Error::Usage(_)
             | Error::Import(_) => 2,
-            Error::Write { .. } | Error::ExpectationsFailed(_) | Error::Interrupted(_) | Error::Chart(_) => 1,
+            Error::Write { .. }
+            | Error::ExpectationsFailed(_)
+            | Error::NoExpectations(_)
+            | Error::Interrupted(_)
+            | Error::Chart(_) => 1,
         }
     }
 }
@@ -99,6 +105,10 @@ impl fmt::Display for Error {
             Error::ExpectationsFailed(n) => {
                 write!(f, "{n} expectation{} failed", if *n == 1 { "" } else { "s" })
             }
+            Error::NoExpectations(places) => write!(
+                f,
+                "no expectations found in {places} (add an `expect` block, or check the folder that has them)"
+            ),
             Error::Interrupted(message) | Error::Chart(message) => f.write_str(message),
         }
     }

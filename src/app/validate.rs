@@ -4,6 +4,7 @@ use super::error::Error;
 use super::files::{load_scenario, load_sweep};
 use crate::input::raw::ScenarioFile;
 use crate::input::reader::FromJson;
+use crate::input::reader::SCHEMA_KEY;
 use crate::input::sweep_plan::SweepFile;
 use std::path::PathBuf;
 
@@ -67,6 +68,13 @@ pub fn schema(kind: SchemaKind) -> String {
     if let serde_json::Value::Object(m) = &mut value {
         m.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
         m.insert("title".into(), title.into());
+        // A file may name this schema in its own `$schema` key.
+        if let Some(serde_json::Value::Object(p)) = m.get_mut("properties") {
+            p.insert(
+                SCHEMA_KEY.into(),
+                serde_json::json!({"type": "string", "description": "The JSON Schema this file follows (for editors); ignored by scimsim."}),
+            );
+        }
     }
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }

@@ -146,6 +146,9 @@ impl Problems {
     }
 }
 
+/// The key a file's top level may use to name its JSON Schema.
+pub const SCHEMA_KEY: &str = "$schema";
+
 /// A JSON path from the document root, e.g. `$.strategies[1].name`: a list of object keys and
 /// array indices, compared segment by segment (never as text).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -431,7 +434,15 @@ impl<'v> ObjectReader<'v> {
             expected(at, problems, &format!("{what} (an object)"), value);
             return None;
         };
-        for key in map.keys() {
+        for (key, v) in map {
+            // A file may name its JSON Schema (editors use it for completion): `$schema` at the
+            // top, a string, read by nobody.
+            if key == SCHEMA_KEY && at.segments.is_empty() {
+                if !v.is_string() {
+                    expected(&at.key(key), problems, "a JSON Schema URI or path (a string)", v);
+                }
+                continue;
+            }
             if !known.contains(&key.as_str()) {
                 problems.push_unknown(&at.key(key), "field", key, known);
             }

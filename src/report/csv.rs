@@ -16,13 +16,21 @@ pub struct TimelineCsv;
 /// `people.csv` (written when the run counted each person's outcomes).
 pub struct PeopleCsv;
 
-/// Writes rows of strings as CSV (quoting where needed).
+/// A cell a spreadsheet would not run as a formula: text that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'` (OWASP's advice for CSV injection); numbers,
+/// negative ones included, are left as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Writes rows of strings as CSV (quoting where needed, every cell spreadsheet-safe).
 pub fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
-    let _ = writer.write_record(&header);
+    let _ = writer.write_record(header.iter().map(|c| spreadsheet_safe(c).into_owned()));
     for row in rows {
-        let _ = writer.write_record(&row);
+        let _ = writer.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()));
     }
     writer.into_inner().unwrap_or_default()
 }
@@ -116,5 +124,27 @@ impl Exporter<RunReport<'_>> for PeopleCsv {
             })
         });
         csv_bytes(header, rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
+        assert_eq!(spreadsheet_safe("+cmd"), "'+cmd");
+        assert_eq!(spreadsheet_safe("-x"), "'-x");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("-1.5"), "-1.5");
+        assert_eq!(spreadsheet_safe("-0"), "-0");
+        assert_eq!(spreadsheet_safe("scim-first"), "scim-first");
+        let bytes = csv_bytes(
+            vec!["strategy".into(), "v".into()],
+            [vec!["=HYPERLINK(\"x\")".into(), "-2".into()]].into_iter(),
+        );
+        assert_eq!(String::from_utf8(bytes).expect("utf-8"), "strategy,v\n\"'=HYPERLINK(\"\"x\"\")\",-2\n");
     }
 }
