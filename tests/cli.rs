@@ -1768,6 +1768,10 @@ fn run_draws_both_charts_unless_told_not_to() {
     let files = listing(&without);
     assert!(files.iter().all(|f| !f.ends_with(".svg") && !f.ends_with(".png")), "{files:?}");
     assert_eq!(files.len(), REPORT_FILES.len() + 1, "{files:?}");
+    // Into the folder that has charts, --no-charts leaves no stale chart beside the new data.
+    run_quiet(&quickstart_path(), &with, &["-r", "3", "--no-charts"], tmp.path());
+    let files = listing(&with);
+    assert!(files.iter().all(|f| !f.ends_with(".svg") && !f.ends_with(".png")), "{files:?}");
 }
 
 #[test]

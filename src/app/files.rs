@@ -137,6 +137,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(write_err)
 }
 
+/// Removes the files `names` from `dir` where they exist (charts an earlier run drew, when this
+/// one draws none).
+pub fn remove_stale(dir: &Path, names: &[String]) -> Result<(), Error> {
+    for name in names {
+        let path = dir.join(name);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Write { path, source }),
+        }
+    }
+    Ok(())
+}
+
 /// Writes every file of `files` or none: each goes to a temporary name first, and only when
 /// all are written are they renamed over their targets (a write error leaves nothing).
 pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {

@@ -2,7 +2,7 @@
 //! charts.
 
 use super::error::Error;
-use super::files::{load_scenario, prepare_output_dir, write_charts, write_files};
+use super::files::{load_scenario, prepare_output_dir, remove_stale, write_charts, write_files};
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{self, threads, with_threads};
 use super::progress::Progress;
@@ -58,6 +58,10 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let report = RunReport { scenario: &scenario, result: &result };
     write_files(&dir, render_all(&run_exporters(people), &report), &mut written)?;
     // The reports are on disk before any chart is drawn: a chart failure loses no data.
+    if options.no_charts {
+        // No chart of an earlier run stays beside this run's data.
+        remove_stale(&dir, &charts::run_chart_files())?;
+    }
     let charts = if options.no_charts { Ok(Vec::new()) } else { charts::run_charts(&scenario, &result) };
     let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {

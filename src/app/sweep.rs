@@ -3,7 +3,7 @@
 
 use super::checkpoint::{Checkpointed, SweepOutcome, lines, remove_checkpoint, run_checkpointed};
 use super::error::Error;
-use super::files::{load_sweep, prepare_output_dir, write_charts, write_files};
+use super::files::{load_sweep, prepare_output_dir, remove_stale, write_charts, write_files};
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
 use super::progress::Progress;
@@ -78,6 +78,10 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     let mut written = Vec::new();
     write_files(&dir, render_all(&sweep_exporters(), &result), &mut written)?;
     remove_checkpoint(&dir)?;
+    if options.no_charts {
+        // No chart of an earlier run stays beside this run's data.
+        remove_stale(&dir, &charts::sweep_chart_files())?;
+    }
     let charts = if options.no_charts { Ok(Vec::new()) } else { charts::sweep_charts(&result) };
     let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {

@@ -61,6 +61,21 @@ impl std::error::Error for ChartError {}
 /// Pixel size (width, height) of every PNG file: a 16:10 slide.
 pub const PNG_SIZE: (u32, u32) = (1600, 1000);
 
+/// The chart files a run writes (`--no-charts` removes earlier ones, so no stale chart sits
+/// beside new data).
+pub fn run_chart_files() -> Vec<String> {
+    chart_files(["strategies".to_string(), "timeline".to_string()])
+}
+
+/// The chart files a sweep writes.
+pub fn sweep_chart_files() -> Vec<String> {
+    chart_files(sweep::charted_metrics().into_iter().map(|m| m.name().replace('.', "_")))
+}
+
+fn chart_files(stems: impl IntoIterator<Item = String>) -> Vec<String> {
+    stems.into_iter().flat_map(|s| [format!("{s}.svg"), format!("{s}.png")]).collect()
+}
+
 /// `strategies.svg`/`.png` and `timeline.svg`/`.png` for a run.
 pub fn run_charts(scenario: &Scenario, result: &RunResult) -> Result<Vec<ChartFile>, ChartError> {
     register_fonts()?;
