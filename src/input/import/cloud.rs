@@ -1,4 +1,4 @@
-//! Reader of Atlassian admin's "Export users" CSV (DESIGN §11, DOMAIN §8.1), in its current
+//! Reader of Atlassian admin's "Export users" CSV (DESIGN §11, docs/sources.md §8.1), in its current
 //! headers (`User id`, `User name`, `email`, `User status`, …, group columns, `<App> - <site>`
 //! product columns) and its legacy header (`group_name,username,full_name,email,active,…`).
 //! One account per `User id` (else email): rows of one account — one per group membership —

@@ -527,7 +527,7 @@ mod tests {
   }
 }"#;
 
-    /// RFC 7643 §8.2, verbatim (the excerpt of DOMAIN §8.3).
+    /// RFC 7643 §8.2, verbatim (the excerpt of docs/sources.md §8.3).
     const RFC7643_FULL_USER: &str = r#"{
   "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
   "id": "2819c223-7f76-453a-919d-413861904646",

@@ -1,4 +1,4 @@
-//! Reader of the migration assistant's users CSV (DESIGN §11, DOMAIN §8.2): the advanced
+//! Reader of the migration assistant's users CSV (DESIGN §11, docs/sources.md §8.2): the advanced
 //! experience's `UserKey|UserName|ErrorType|OldEmail|NewEmail|Tombstone|AccountType`, and the
 //! older "simple" per-problem files (`Type` for `ErrorType`, no `AccountType`); comma- or
 //! pipe-separated, fields trimmed.

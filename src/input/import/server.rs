@@ -1,4 +1,4 @@
-//! Reader of a server/DC user export (DESIGN §11, DOMAIN §8.2): `Username,Email,Full Name,
+//! Reader of a server/DC user export (DESIGN §11, docs/sources.md §8.2): `Username,Email,Full Name,
 //! Status,User Directory[,Groups]`, header names in any case and order, other columns ignored.
 
 use std::collections::HashMap;

@@ -11,7 +11,7 @@
 //!   did not deactivate it); the same object's record goes active again and reactivates the
 //!   managed account it deactivated (R9). `idp_groups` becomes their IdP groups: the groups
 //!   they join are pushed as adds; the groups they no longer have are pushed as removes under
-//!   `replace` only — under `patch` (R22) the reactivated account stays in them (DOMAIN's Okta
+//!   `replace` only — under `patch` (R22) the reactivated account stays in them (the Okta
 //!   reactivation case) until a whole-list push. An `external` directory
 //!   reactivates their server user after the lag; they sign in again after cutover (R14).
 //!   A rehire of someone employed (a generated leaver who did not leave) changes nothing.

@@ -238,7 +238,7 @@ impl<O: Observer> World<'_, O> {
     /// R22 `patch`: `p`'s record went active again (R9 reprovision), and Atlassian kept its
     /// group memberships: its account rejoins every SCIM group that placed it, including those
     /// the IdP dropped while the user was deactivated (changes of deactivated users are not
-    /// pushed, DOMAIN's Okta reactivation case) — until that group's next whole-list push.
+    /// pushed, the Okta reactivation case) — until that group's next whole-list push.
     pub(super) fn restore_placements(&mut self, p: PersonId) {
         if self.group_updates() != GroupUpdates::Patch {
             return;
