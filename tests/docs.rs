@@ -77,10 +77,7 @@ fn anchor(heading: &str) -> String {
 
 /// The anchors of a Markdown file's headings.
 fn anchors(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| l.starts_with('#'))
-        .map(|l| anchor(l.trim_start_matches('#').trim()))
-        .collect()
+    text.lines().filter(|l| l.starts_with('#')).map(|l| anchor(l.trim_start_matches('#').trim())).collect()
 }
 
 /// Every `](target)` of a Markdown text that is not a web address.
