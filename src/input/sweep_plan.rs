@@ -1,16 +1,21 @@
 //! Reading a sweep file and planning its grid: every point is the base scenario with the axes'
-//! values patched in at their dotted paths, validated like any scenario before anything runs.
+//! values patched in at their paths ([`axis_path`]: fields, and list entries by name or
+//! position), validated like any scenario before anything runs.
+
+pub mod axis_path;
 
 use crate::input::reader::{Context, FromJson, Items, JsonPath, Problem, Problems};
 use crate::input::scenario::Scenario;
 use crate::input::validate::scenario_from_value;
 use crate::json_object;
+use axis_path::{AxisPath, Slot};
 use serde_json::{Value, json};
 
 /// One axis of a sweep: a dotted path into the scenario and the values it takes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
-    /// Dotted path, e.g. `drift.idp_email_changes_per_person_year` or `strategies.1.timeline.3.day`.
+    /// The path as written, e.g. `drift.idp_email_changes_per_person_year` or
+    /// `strategies[scim-last].timeline[enable_scim].day`; it names the axis in the results.
     pub path: String,
     /// The values, in order (JSON numbers, strings or booleans).
     pub values: Vec<Value>,
@@ -49,7 +54,7 @@ json_object! {
 json_object! {
     /// One axis: a dotted path into the scenario and either `values` or a `range`.
     "axis" pub struct AxisFile {
-        /// Dotted path into the scenario; numbers index arrays, e.g. `strategies.1.timeline.3.day`.
+        /// Path into the scenario: fields joined by dots, list entries by name or index in brackets, e.g. `strategies[scim-last].timeline[enable_scim].day` (a strategy by `name`, an action by `do`, the first match; a person by `id`); `strategies.1.timeline.4.day` still works.
         req path: String,
         /// The values the path takes.
         opt values: Vec<Value>,
@@ -88,6 +93,12 @@ pub struct SweepPlan {
     pub axes: Vec<Axis>,
     /// Every grid point: its coordinates and its patched, validated scenario.
     pub points: Vec<(Vec<usize>, Scenario)>,
+    /// Where each axis sets its value in the scenario document, its selectors resolved against
+    /// the base scenario: `$.strategies[1].timeline[4].day`.
+    pub targets: Vec<JsonPath>,
+    /// Advice that does not stop the sweep: an axis that selects by position a list entry a
+    /// name could select, with the path that names it.
+    pub advice: Vec<Problem>,
 }
 
 /// The values of a range, computed by index (never by accumulating a step) and rounded to
@@ -111,8 +122,9 @@ fn number(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 { json!(x as i64) } else { json!(x) }
 }
 
-/// Reads and checks the axes of a sweep file (not yet against the scenario).
-fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
+/// Reads and checks the axes of a sweep file (not yet against the scenario): each axis, and its
+/// path when it reads as one.
+fn check_axes(file: &SweepFile, problems: &mut Problems) -> (Vec<Axis>, Vec<Option<AxisPath>>) {
     let at = JsonPath::root().key("axes");
     if file.axes.is_empty() {
         problems.push_hint(
@@ -122,33 +134,38 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
         );
     }
     let mut axes: Vec<Axis> = Vec::new();
+    let mut paths: Vec<Option<AxisPath>> = Vec::new();
     for (k, axis) in file.axes.0.iter().enumerate() {
         let here = at.index(k);
         // An axis that could not be read keeps its place (its problem is reported already).
         let Some(axis) = axis else {
             axes.push(Axis { path: String::new(), values: Vec::new(), label: None });
+            paths.push(None);
             continue;
         };
-        if axis.path.is_empty() || axis.path.split('.').any(str::is_empty) {
-            problems.push_hint(
-                &here.key("path"),
-                format!("`{}` is not a dotted path", axis.path),
-                "write the fields from the top of the scenario, e.g. `drift.idp_email_changes_per_person_year`",
-            );
-        }
+        let path = AxisPath::parse(&axis.path)
+            .map_err(|why| {
+                problems.push_hint(
+                    &here.key("path"),
+                    format!("`{}` is not a dotted path: {why}", axis.path),
+                    "write the fields from the top of the scenario and list entries by name or index, e.g. `drift.idp_email_changes_per_person_year` or `strategies[scim-last].timeline[enable_scim].day`",
+                );
+            })
+            .ok();
         // What every point must share: the replications (the sweep's own), the scenario's name
         // and the strategies' names (the keys of the report).
-        let fixed = axis.path == "replications"
-            || axis.path == "name"
-            || (axis.path.starts_with("strategies.") && axis.path.ends_with(".name"));
-        if fixed {
+        if path.as_ref().is_some_and(AxisPath::is_fixed) {
             problems.push_hint(
                 &here.key("path"),
                 format!("`{}` cannot vary across a sweep", axis.path),
                 "set the replications with the sweep's own `replications` (or -r); names identify the results",
             );
         }
-        if axes.iter().any(|a| a.path == axis.path) {
+        let same = |(a, p): (&Axis, &Option<AxisPath>)| match (p, &path) {
+            (Some(p), Some(path)) => p.steps().eq(path.steps()),
+            _ => a.path == axis.path,
+        };
+        if axes.iter().zip(&paths).any(same) {
             problems.push(&here.key("path"), format!("`{}` is already an axis", axis.path));
         }
         let values = match (&axis.values, &axis.range) {
@@ -199,8 +216,9 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> Vec<Axis> {
             values,
             label: axis.label.clone().filter(|l| !l.trim().is_empty()),
         });
+        paths.push(path);
     }
-    axes
+    (axes, paths)
 }
 
 /// The grid size, or a problem when it is too large.
@@ -230,57 +248,6 @@ fn grid_size(axes: &[Axis], replications: u64, problems: &mut Problems) -> Optio
     Some(points)
 }
 
-/// One segment of a dotted path.
-enum Step<'p> {
-    Key(&'p str),
-    Index(usize),
-}
-
-/// Finds the value at `path` for patching. Array indices must exist. Object fields the file
-/// omits are created (so `drift.idp_email_changes_per_person_year` works on a scenario without
-/// `drift`); the scenario reader then says whether such a field is known. Returns where it
-/// stopped when the path cannot exist.
-fn locate<'v>(root: &'v mut Value, path: &str) -> Result<(&'v mut Value, String), String> {
-    let segments: Vec<&str> = path.split('.').collect();
-    let mut node = root;
-    let mut walked = Vec::new();
-    for (i, seg) in segments.iter().enumerate() {
-        let last = i + 1 == segments.len();
-        let step = match node {
-            Value::Array(_) => match seg.parse::<usize>() {
-                Ok(n) => Step::Index(n),
-                Err(_) => return Err(format!("`{}` is a list; `{seg}` is not an index", walked.join("."))),
-            },
-            Value::Object(_) => Step::Key(seg),
-            _ => {
-                return Err(format!("`{}` is a value, it has no `{seg}`", walked.join(".")));
-            }
-        };
-        match step {
-            Step::Index(n) => {
-                let Value::Array(items) = node else { unreachable!() };
-                let len = items.len();
-                if n >= len {
-                    return Err(format!("`{}` has {len} entries, there is no index {n}", walked.join(".")));
-                }
-                node = &mut items[n];
-            }
-            Step::Key(key) => {
-                let Value::Object(map) = node else { unreachable!() };
-                if !map.contains_key(key) {
-                    map.insert(
-                        key.to_string(),
-                        if last { Value::Null } else { Value::Object(Default::default()) },
-                    );
-                }
-                node = map.get_mut(key).expect("present or just inserted");
-            }
-        }
-        walked.push(*seg);
-    }
-    Ok((node, walked.join(".")))
-}
-
 /// A sweep file's problem: axis-level problems name the axis.
 fn axis_problem(k: usize, axis: &Axis, message: String, hint: Option<String>) -> Problem {
     let at = JsonPath::root().key("axes").index(k);
@@ -299,7 +266,7 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         &JsonPath::root().key("name"),
         &mut problems,
     );
-    let axes = check_axes(&file, &mut problems);
+    let (axes, paths) = check_axes(&file, &mut problems);
     // An axis with a problem of its own takes no part in the checks below (as if it had one
     // value that patches nothing), so that the other axes' problems are reported too.
     let usable: Vec<bool> =
@@ -329,19 +296,45 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
             ),
         );
     }
-    // Every path must exist in the base scenario (its last field may be one the file omits).
+    // Every path must lead somewhere in the base scenario (its last fields may be ones the
+    // file omits), and no two axes to the same field.
+    let mut targets: Vec<Option<Vec<Slot>>> = vec![None; axes.len()];
+    let mut advice = Vec::new();
     for (k, axis) in axes.iter().enumerate().filter(|(k, _)| usable[*k]) {
-        let mut probe = base_value.clone();
-        if let Err(e) = locate(&mut probe, &axis.path) {
-            all.push(axis_problem(k, axis, format!("path does not exist: {e}"), None));
+        let Some(path) = &paths[k] else { continue };
+        let slots = match path.resolve(base_value) {
+            Ok(slots) => slots,
+            Err(e) => {
+                all.push(axis_problem(k, axis, format!("path does not exist: {}", e.message), e.hint));
+                continue;
+            }
+        };
+        if let Some(j) = targets.iter().position(|t| t.as_ref() == Some(&slots)) {
+            all.push(Problem::new(
+                JsonPath::root().key("axes").index(k).key("path"),
+                format!("`{}` is the same field as `{}` of $.axes[{j}]", axis.path, axes[j].path),
+                Some("keep one of the two axes".into()),
+            ));
+            continue;
         }
+        if let Some(named) = path.by_name(base_value) {
+            advice.push(Problem::new(
+                JsonPath::root().key("axes").index(k).key("path"),
+                format!(
+                    "`{}` selects list entries by position, which moves when entries are added",
+                    axis.path
+                ),
+                Some(format!("write `{named}`: it names the same field and keeps naming it")),
+            ));
+        }
+        targets[k] = Some(slots);
     }
     let Some(n_points) = grid_size(&grid_axes, replications, &mut problems) else {
         all.extend(problems.into_vec());
         return Err(all);
     };
     all.extend(problems.into_vec());
-    let points = validate_points(&axes, &usable, base_value, n_points, &mut all);
+    let points = validate_points(&axes, &grid_axes, &targets, base_value, n_points, &mut all);
     if !all.is_empty() {
         return Err(all);
     }
@@ -352,39 +345,37 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         replications,
         axes,
         points,
+        targets: targets.iter().map(|t| axis_path::json_path(t.as_deref().unwrap_or_default())).collect(),
+        advice,
     })
 }
 
-/// Every point of the grid, patched and validated before anything runs. Axes that are not
-/// `usable` (a problem of their own) patch nothing and sit at their first value. A problem at
-/// (or above) a usable axis' path is that axis'; any other is reported with the point. At most
-/// 50 distinct problems are kept.
+/// Every point of the grid (`grid`: the axes, those with a problem of their own sitting at one
+/// value), patched and validated before anything runs. Axes without a target (a problem of
+/// their own) patch nothing. A problem at (or above) an axis' target is that axis'; any other
+/// is reported with the point. At most 50 distinct problems are kept.
 fn validate_points(
     axes: &[Axis],
-    usable: &[bool],
+    grid: &[Axis],
+    targets: &[Option<Vec<Slot>>],
     base_value: &Value,
     n_points: usize,
     all: &mut Vec<Problem>,
 ) -> Vec<(Vec<usize>, Scenario)> {
-    let grid: Vec<Axis> = axes
-        .iter()
-        .zip(usable)
-        .map(|(a, &ok)| if ok { a.clone() } else { Axis { values: vec![Value::Null], ..a.clone() } })
-        .collect();
-    let live = || axes.iter().enumerate().filter(|(k, _)| usable[*k]);
+    let live =
+        || axes.iter().zip(targets).enumerate().filter_map(|(k, (a, t))| t.as_ref().map(|t| (k, a, t)));
     // Where each axis' value is in a scenario document, to match the reader's problems with.
-    let value_at: Vec<JsonPath> = axes.iter().map(|a| JsonPath::from_dotted(&a.path)).collect();
+    let value_at: Vec<JsonPath> =
+        targets.iter().map(|t| axis_path::json_path(t.as_deref().unwrap_or_default())).collect();
     let mut points = Vec::with_capacity(n_points);
     // Where (context, path, axis) and what: the hint does not make a problem another one.
     let mut reported: std::collections::HashSet<(Context, JsonPath, Option<String>, String)> =
         std::collections::HashSet::new();
     for index in 0..n_points {
-        let coords = coords_of(index, &grid);
+        let coords = coords_of(index, grid);
         let mut doc = base_value.clone();
-        for (k, axis) in live() {
-            if let Ok((slot, _)) = locate(&mut doc, &axis.path) {
-                *slot = axis.values[coords[k]].clone();
-            }
+        for (k, axis, slots) in live() {
+            axis_path::patch(&mut doc, slots, axis.values[coords[k]].clone());
         }
         let found = match scenario_from_value(&doc) {
             Ok(s) => {
@@ -395,8 +386,9 @@ fn validate_points(
         };
         for p in found {
             // At or inside the axis' value, or above it (say `unknown field` at a misspelt parent).
-            let owner =
-                live().find(|&(k, _)| p.path.starts_with(&value_at[k]) || value_at[k].starts_with(&p.path));
+            let owner = live()
+                .map(|(k, axis, _)| (k, axis))
+                .find(|&(k, _)| p.path.starts_with(&value_at[k]) || value_at[k].starts_with(&p.path));
             let problem = match owner {
                 // An unknown field on the axis' path: the path does not exist.
                 Some((k, axis)) if p.message.starts_with("unknown field") => {
@@ -417,7 +409,7 @@ fn validate_points(
                 ),
                 None => {
                     let axes =
-                        live().map(|(k, a)| (a.path.clone(), a.values[coords[k]].to_string())).collect();
+                        live().map(|(k, a, _)| (a.path.clone(), a.values[coords[k]].to_string())).collect();
                     Problem { context: Context::GridPoint { index, axes }, ..p }
                 }
             };
@@ -504,6 +496,99 @@ mod tests {
             matches!(s.strategies[0].actions[1].kind, crate::input::scenario::ActionKind::FixEmails { coverage } if coverage == 0.8)
         );
         assert_eq!(p.replications, 2);
+    }
+
+    #[test]
+    fn axes_select_list_entries_by_name_to_the_same_points_as_by_index() {
+        let by_index = plan(
+            &sweep(json!([
+                {"path": "strategies.0.timeline.1.coverage", "values": [0.2, 0.8]},
+                {"path": "strategies.1.timeline.0.day", "values": [3, 9]}
+            ])),
+            &base(),
+        )
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        let by_name = plan(
+            &sweep(json!([
+                {"path": "strategies[s0].timeline[fix_emails].coverage", "values": [0.2, 0.8]},
+                {"path": "strategies[1].timeline[enable_scim].day", "values": [3, 9]}
+            ])),
+            &base(),
+        )
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        assert_eq!(by_name.points, by_index.points);
+        assert_eq!(by_name.targets, by_index.targets);
+        let targets: Vec<String> = by_name.targets.iter().map(ToString::to_string).collect();
+        assert_eq!(targets, ["$.strategies[0].timeline[1].coverage", "$.strategies[1].timeline[0].day"]);
+        assert_eq!(
+            by_name.axes[0].path, "strategies[s0].timeline[fix_emails].coverage",
+            "the path as written"
+        );
+    }
+
+    #[test]
+    fn a_name_that_matches_nothing_is_refused_with_the_names_it_could_have_meant() {
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "strategies[s2].timeline[enable_scim].day", "values": [3]},
+                {"path": "strategies[s1].timeline[enable_sim].day", "values": [3]},
+                {"path": "strategies[s1].timeline[enable_scim", "values": [3]},
+                {"path": "strategies[s1].name", "values": ["x"]}
+            ])),
+            &base(),
+        ));
+        assert_eq!(
+            found,
+            [
+                "$.axes[2].path: `strategies[s1].timeline[enable_scim` is not a dotted path: the `[` at character 24 is not closed (a name holding `[` or `]` is quoted: `['a[b]']`) (hint: write the fields from the top of the scenario and list entries by name or index, e.g. `drift.idp_email_changes_per_person_year` or `strategies[scim-last].timeline[enable_scim].day`)",
+                "$.axes[3].path: `strategies[s1].name` cannot vary across a sweep (hint: set the replications with the sweep's own `replications` (or -r); names identify the results)",
+                "$.axes[0] (strategies[s2].timeline[enable_scim].day): path does not exist: `strategies` has no entry whose `name` is `s2` (hint: did you mean `s0`? its entries' `name`: `s0`, `s1`)",
+                "$.axes[1] (strategies[s1].timeline[enable_sim].day): path does not exist: `strategies[s1].timeline` has no entry whose `do` is `enable_sim` (hint: did you mean `enable_scim`? its entries' `do`: `enable_scim`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_field_is_one_axis_however_it_is_written() {
+        let found = messages(plan(
+            &sweep(json!([
+                {"path": "strategies.1.timeline.0.day", "values": [3]},
+                {"path": "strategies[1][0].day", "values": [3]},
+                {"path": "strategies[1].timeline[0].day", "values": [4]},
+                {"path": "strategies[s1].timeline[enable_scim].day", "values": [5]}
+            ])),
+            &base(),
+        ));
+        assert_eq!(
+            found,
+            [
+                "$.axes[2].path: `strategies[1].timeline[0].day` is already an axis",
+                "$.axes[1] (strategies[1][0].day): path does not exist: `strategies[1]` is not a list, it has no entries to select",
+                "$.axes[3].path: `strategies[s1].timeline[enable_scim].day` is the same field as `strategies.1.timeline.0.day` of $.axes[0] (hint: keep one of the two axes)",
+            ]
+        );
+    }
+
+    #[test]
+    fn positions_that_a_name_could_select_are_advised_against() {
+        let p = plan(
+            &sweep(json!([
+                {"path": "strategies.1.timeline.0.day", "values": [3]},
+                {"path": "strategies[s0].timeline[fix_emails].coverage", "values": [0.5]},
+                {"path": "population.people.0.server_email", "values": ["a@acme.com"]},
+                {"path": "seed", "values": [1]}
+            ])),
+            &base(),
+        )
+        .unwrap_or_else(|p| panic!("{p:?}"));
+        let advice: Vec<String> = p.advice.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            advice,
+            [
+                "$.axes[0].path: `strategies.1.timeline.0.day` selects list entries by position, which moves when entries are added (hint: write `strategies[s1].timeline[enable_scim].day`: it names the same field and keeps naming it)",
+                "$.axes[2].path: `population.people.0.server_email` selects list entries by position, which moves when entries are added (hint: write `population.people[a].server_email`: it names the same field and keeps naming it)",
+            ]
+        );
     }
 
     #[test]
