@@ -147,11 +147,11 @@ pub enum Dash {
     /// Dots.
     Dotted,
     /// Dash, dot.
-    DashDot,
+    Chain,
     /// Long dashes.
-    LongDash,
+    Long,
     /// Dash, dot, dot.
-    DashDotDot,
+    DoubleChain,
     /// Long dash, short dash.
     LongShort,
     /// Dots far apart.
@@ -165,9 +165,9 @@ impl Dash {
             Dash::Solid => &[],
             Dash::Dashed => &[14.0, 7.0],
             Dash::Dotted => &[4.0, 5.0],
-            Dash::DashDot => &[14.0, 5.0, 3.0, 5.0],
-            Dash::LongDash => &[28.0, 8.0],
-            Dash::DashDotDot => &[14.0, 4.0, 3.0, 4.0, 3.0, 4.0],
+            Dash::Chain => &[14.0, 5.0, 3.0, 5.0],
+            Dash::Long => &[28.0, 8.0],
+            Dash::DoubleChain => &[14.0, 4.0, 3.0, 4.0, 3.0, 4.0],
             Dash::LongShort => &[24.0, 5.0, 8.0, 5.0],
             Dash::SparseDots => &[3.0, 11.0],
         }
@@ -178,7 +178,7 @@ impl Dash {
 /// running on across corners.
 pub fn dash_pieces(points: &[Point], pattern: &[f64]) -> Vec<Vec<Point>> {
     let total: f64 = pattern.iter().sum();
-    if points.len() < 2 || !(total > 0.0) {
+    if points.len() < 2 || total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return vec![points.to_vec()];
     }
     let mut pieces = Vec::new();

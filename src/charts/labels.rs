@@ -49,9 +49,9 @@ pub const DASHES: [Dash; 8] = [
     Dash::Solid,
     Dash::Dashed,
     Dash::Dotted,
-    Dash::DashDot,
-    Dash::LongDash,
-    Dash::DashDotDot,
+    Dash::Chain,
+    Dash::Long,
+    Dash::DoubleChain,
     Dash::LongShort,
     Dash::SparseDots,
 ];

@@ -89,6 +89,9 @@ impl ChartSize {
     }
 }
 
+/// Pixel size (width, height) of every PNG file at the default [`ChartSize`].
+pub const PNG_SIZE: (u32, u32) = (ChartSize::DEFAULT.width, ChartSize::DEFAULT.height);
+
 impl Default for ChartSize {
     fn default() -> ChartSize {
         ChartSize::DEFAULT
