@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use scimsim::app::{self, Error, ImportOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions};
+use scimsim::charts::ChartSize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,6 +42,9 @@ enum Command {
         /// Do not draw the charts.
         #[arg(long)]
         no_charts: bool,
+        /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
+        #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
+        chart_size: ChartSize,
         /// Also write people.csv for a synthetic population (an explicit one always has it).
         #[arg(long)]
         people: bool,
@@ -67,6 +71,9 @@ enum Command {
         /// Do not draw the charts.
         #[arg(long)]
         no_charts: bool,
+        /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
+        #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
+        chart_size: ChartSize,
     },
     /// Tell, person by person, what happened in one replication of one strategy, and why.
     Trace {
@@ -170,13 +177,24 @@ fn main() -> ExitCode {
         eprintln!("Error: internal error ({info}); please report it with the input that caused it");
     }));
     let result = match Cli::parse().command {
-        Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts, people } => {
-            app::run(&scenario, RunOptions { output, replications, seed, jobs, quiet, no_charts, people })
+        Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts, chart_size, people } => {
+            let options =
+                RunOptions { output, replications, seed, jobs, quiet, no_charts, chart_size, people };
+            app::run(&scenario, options)
         }
-        Command::Sweep { sweep, output, replications, jobs, quiet, resume, no_charts } => app::sweep(
-            &sweep,
-            SweepOptions { output, replications, jobs, quiet, resume, no_charts, stop_after_points: None },
-        ),
+        Command::Sweep { sweep, output, replications, jobs, quiet, resume, no_charts, chart_size } => {
+            let options = SweepOptions {
+                output,
+                replications,
+                jobs,
+                quiet,
+                resume,
+                no_charts,
+                chart_size,
+                stop_after_points: None,
+            };
+            app::sweep(&sweep, options)
+        }
         Command::Trace { scenario, strategy, replication, seed, person, format } => {
             let format = match format {
                 Format::Text => TraceFormat::Text,

@@ -28,6 +28,8 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Skip the charts.
     pub no_charts: bool,
+    /// Size of the charts.
+    pub chart_size: charts::ChartSize,
     /// Write `people.csv` for a synthetic population too (an explicit one always has it).
     pub people: bool,
 }
@@ -62,7 +64,11 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
         // No chart of an earlier run stays beside this run's data.
         remove_stale(&dir, &charts::run_chart_files())?;
     }
-    let charts = if options.no_charts { Ok(Vec::new()) } else { charts::run_charts(&scenario, &result) };
+    let charts = if options.no_charts {
+        Ok(Vec::new())
+    } else {
+        charts::run_charts(&scenario, &result, options.chart_size)
+    };
     let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {
         print_summary(&scenario, &result, &dir, &written);

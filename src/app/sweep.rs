@@ -29,6 +29,8 @@ pub struct SweepOptions {
     pub resume: bool,
     /// Skip the charts.
     pub no_charts: bool,
+    /// Size of the charts.
+    pub chart_size: charts::ChartSize,
     /// For tests: behave as if Ctrl-C came once this many points are finished.
     pub stop_after_points: Option<usize>,
 }
@@ -82,7 +84,8 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         // No chart of an earlier run stays beside this run's data.
         remove_stale(&dir, &charts::sweep_chart_files())?;
     }
-    let charts = if options.no_charts { Ok(Vec::new()) } else { charts::sweep_charts(&result) };
+    let charts =
+        if options.no_charts { Ok(Vec::new()) } else { charts::sweep_charts(&result, options.chart_size) };
     let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {
         print_summary(&plan, &dir, &written);

@@ -1,24 +1,23 @@
 //! The drawing surface: a thin layer over plotters' SVG and bitmap backends in *logical*
-//! pixels (a [`WIDTH`] × [`HEIGHT`] canvas), so one layout draws both files.
+//! pixels, so one layout draws both files.
 //!
-//! The SVG is drawn at the logical size. The PNG is drawn at [`SUPERSAMPLE`] times that size
-//! and averaged down, which anti-aliases the lines and markers plotters' bitmap backend draws
-//! with hard edges; it is then encoded as 8-bit RGB with the `png` crate.
+//! The logical canvas is the chart size divided by its [zoom](ChartSize::zoom) (1 at the
+//! default 1600 × 1000): layouts are computed in logical pixels with fixed type sizes, and the
+//! files are drawn zoomed to the chosen size. The SVG is drawn at the chosen size. The PNG is
+//! drawn at [`SUPERSAMPLE`] times that size and averaged down, which anti-aliases the lines
+//! and markers plotters' bitmap backend draws with hard edges; it is then encoded as 8-bit RGB
+//! with the `png` crate.
 
-use super::{ChartError, ChartFile, PNG_SIZE};
+use super::{ChartError, ChartFile, ChartSize};
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, IntoDrawingArea};
-use plotters::element::{Circle, DashedPathElement, PathElement, Polygon, Rectangle};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, ShapeStyle, TextStyle};
 
 /// Font family every text style uses (registered in [`super::register_fonts`]).
 pub const FAMILY: &str = "sans-serif";
-/// Logical canvas width (the PNG's width in pixels).
-pub const WIDTH: f64 = PNG_SIZE.0 as f64;
-/// Logical canvas height.
-pub const HEIGHT: f64 = PNG_SIZE.1 as f64;
 /// The PNG is drawn this many times larger and averaged down.
 const SUPERSAMPLE: u32 = 2;
 
@@ -99,8 +98,8 @@ impl Font {
     /// For the SVG backend, which writes `font-size` as size / 1.24 while the bitmap backend
     /// scales the font's full height (ascent − descent, 2789/2048 em for Noto Sans) to the
     /// size: scaled so that text has the same em in both files.
-    fn svg_desc(self) -> FontDesc<'static> {
-        self.sized(self.size * 1.24 * 2048.0 / 2789.0).desc(1.0)
+    fn svg_desc(self, k: f64) -> FontDesc<'static> {
+        self.sized(self.size * 1.24 * 2048.0 / 2789.0).desc(k)
     }
 }
 
@@ -143,10 +142,78 @@ pub enum Valign {
 pub enum Dash {
     /// Solid.
     Solid,
-    /// Long dashes.
+    /// Dashes.
     Dashed,
-    /// Short dashes.
+    /// Dots.
     Dotted,
+    /// Dash, dot.
+    Chain,
+    /// Long dashes.
+    Long,
+    /// Dash, dot, dot.
+    DoubleChain,
+    /// Long dash, short dash.
+    LongShort,
+    /// Dots far apart.
+    SparseDots,
+}
+
+impl Dash {
+    /// Lengths (logical pixels) of the pattern: on, off, on, off …; empty when solid.
+    pub fn pattern(self) -> &'static [f64] {
+        match self {
+            Dash::Solid => &[],
+            Dash::Dashed => &[14.0, 7.0],
+            Dash::Dotted => &[4.0, 5.0],
+            Dash::Chain => &[14.0, 5.0, 3.0, 5.0],
+            Dash::Long => &[28.0, 8.0],
+            Dash::DoubleChain => &[14.0, 4.0, 3.0, 4.0, 3.0, 4.0],
+            Dash::LongShort => &[24.0, 5.0, 8.0, 5.0],
+            Dash::SparseDots => &[3.0, 11.0],
+        }
+    }
+}
+
+/// The pieces of `points` that are drawn with `pattern` (on, off, … lengths), the pattern
+/// running on across corners.
+pub fn dash_pieces(points: &[Point], pattern: &[f64]) -> Vec<Vec<Point>> {
+    let total: f64 = pattern.iter().sum();
+    if points.len() < 2 || total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return vec![points.to_vec()];
+    }
+    let mut pieces = Vec::new();
+    let mut current: Vec<Point> = Vec::new();
+    // Index in the pattern and length left in that entry.
+    let (mut i, mut left) = (0usize, pattern[0]);
+    for w in points.windows(2) {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let len = (bx - ax).hypot(by - ay);
+        let at =
+            |t: f64| if len > 0.0 { (ax + (bx - ax) * t / len, ay + (by - ay) * t / len) } else { (ax, ay) };
+        let mut t = 0.0;
+        if i % 2 == 0 && current.is_empty() {
+            current.push((ax, ay));
+        }
+        while len - t >= left {
+            t += left;
+            if i % 2 == 0 {
+                current.push(at(t));
+                pieces.push(std::mem::take(&mut current));
+            } else {
+                current.push(at(t));
+            }
+            i = (i + 1) % pattern.len();
+            left = pattern[i];
+        }
+        left -= len - t;
+        if i % 2 == 0 {
+            current.push((bx, by));
+        }
+    }
+    if current.len() >= 2 && current.first() != current.last() {
+        pieces.push(current);
+    }
+    pieces
 }
 
 /// Marker shape.
@@ -162,6 +229,14 @@ pub enum Shape {
     Diamond,
     /// Triangle pointing down.
     TriangleDown,
+    /// Pentagon.
+    Pentagon,
+    /// Five-pointed star.
+    Star,
+    /// Diagonal cross (×).
+    Cross,
+    /// Ring (a disc with a white centre).
+    Ring,
 }
 
 /// A chart that can draw itself on a canvas.
@@ -175,6 +250,8 @@ pub struct Canvas<DB: DrawingBackend> {
     area: DrawingArea<DB, Shift>,
     /// Device pixels per logical pixel.
     k: f64,
+    /// Logical width and height.
+    size: (f64, f64),
     /// Drawing an SVG (text sizes are written, not rasterised).
     svg: bool,
 }
@@ -184,8 +261,18 @@ fn failed<E: std::error::Error>(e: E) -> ChartError {
 }
 
 impl<DB: DrawingBackend> Canvas<DB> {
+    /// Logical width.
+    pub fn width(&self) -> f64 {
+        self.size.0
+    }
+
+    /// Logical height.
+    pub fn height(&self) -> f64 {
+        self.size.1
+    }
+
     fn font(&self, font: Font) -> FontDesc<'static> {
-        if self.svg { font.svg_desc() } else { font.desc(self.k) }
+        if self.svg { font.svg_desc(self.k) } else { font.desc(self.k) }
     }
 
     fn px(&self, (x, y): Point) -> (i32, i32) {
@@ -215,15 +302,10 @@ impl<DB: DrawingBackend> Canvas<DB> {
 
     /// A polyline with a dash pattern.
     pub fn dashed(&self, points: &[Point], colour: Colour, width: f64, dash: Dash) -> Result<(), ChartError> {
-        let (on, off) = match dash {
-            Dash::Solid => return self.line(points, colour, width),
-            Dash::Dashed => (14.0, 7.0),
-            Dash::Dotted => (4.0, 5.0),
-        };
-        let (on, off) = ((on * self.k).round() as i32, (off * self.k).round() as i32);
-        self.area
-            .draw(&DashedPathElement::new(self.pxs(points), on, off, self.stroke(colour, width)))
-            .map_err(failed)
+        for piece in dash_pieces(points, dash.pattern()) {
+            self.line(&piece, colour, width)?;
+        }
+        Ok(())
     }
 
     /// A filled polygon.
@@ -262,6 +344,35 @@ impl<DB: DrawingBackend> Canvas<DB> {
             Shape::Diamond => {
                 self.polygon(&poly(&[(0.0, -1.3), (1.3, 0.0), (0.0, 1.3), (-1.3, 0.0)]), colour)
             }
+            Shape::Pentagon => self.polygon(&poly(&star_points(5, 1.15, 1.15)), colour),
+            Shape::Star => self.polygon(&poly(&star_points(5, 1.45, 0.62)), colour),
+            Shape::Cross => {
+                // Two bars of half-width 0.42 r crossing at right angles.
+                let (a, b) = (1.15, 0.42);
+                let c = b * std::f64::consts::FRAC_1_SQRT_2 * 2.0;
+                let arm = [
+                    (0.0, -c),
+                    (a - c / 2.0, -a - c / 2.0),
+                    (a + c / 2.0, -a + c / 2.0),
+                    (c, 0.0),
+                    (a + c / 2.0, a - c / 2.0),
+                    (a - c / 2.0, a + c / 2.0),
+                    (0.0, c),
+                    (-a + c / 2.0, a + c / 2.0),
+                    (-a - c / 2.0, a - c / 2.0),
+                    (-c, 0.0),
+                    (-a - c / 2.0, -a + c / 2.0),
+                    (-a + c / 2.0, -a - c / 2.0),
+                ];
+                self.polygon(&poly(&arm), colour)
+            }
+            Shape::Ring => {
+                self.disc((x, y), r * 1.05, colour)?;
+                if colour != WHITE {
+                    self.disc((x, y), r * 0.5, WHITE)?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -299,11 +410,24 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 }
 
-/// Draws `chart` as `<stem>.svg` and `<stem>.png`.
-pub fn render(stem: &str, chart: &impl Chart) -> Result<Vec<ChartFile>, ChartError> {
+/// The corners of a regular polygon (`outer` = `inner`) or a star with `n` points, the first
+/// pointing up, for a radius of 1.
+fn star_points(n: usize, outer: f64, inner: f64) -> Vec<Point> {
+    let corners = if outer == inner { n } else { 2 * n };
+    (0..corners)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * i as f64 / corners as f64;
+            let r = if i % 2 == 1 && corners > n { inner } else { outer };
+            (r * angle.sin(), -r * angle.cos())
+        })
+        .collect()
+}
+
+/// Draws `chart` as `<stem>.svg` and `<stem>.png` at `size`.
+pub fn render(stem: &str, chart: &impl Chart, size: ChartSize) -> Result<Vec<ChartFile>, ChartError> {
     let context = |e: ChartError| ChartError(format!("could not draw chart {stem}: {e}"));
-    let svg = svg_bytes(chart).map_err(context)?;
-    let png = png_bytes(chart).map_err(context)?;
+    let svg = svg_bytes(chart, size).map_err(context)?;
+    let png = png_bytes(chart, size).map_err(context)?;
     Ok(vec![
         ChartFile { name: format!("{stem}.svg"), bytes: svg },
         ChartFile { name: format!("{stem}.png"), bytes: png },
@@ -311,26 +435,38 @@ pub fn render(stem: &str, chart: &impl Chart) -> Result<Vec<ChartFile>, ChartErr
 }
 
 fn draw_on<DB: DrawingBackend>(canvas: Canvas<DB>, chart: &impl Chart) -> Result<(), ChartError> {
-    canvas.rect((0.0, 0.0), (WIDTH, HEIGHT), WHITE)?;
+    canvas.rect((0.0, 0.0), canvas.size, WHITE)?;
     chart.draw(&canvas)?;
     canvas.area.present().map_err(failed)
 }
 
-fn svg_bytes(chart: &impl Chart) -> Result<Vec<u8>, ChartError> {
+/// A canvas of `size` over `area`, `device` device pixels per chart pixel.
+fn canvas_of<DB: DrawingBackend>(
+    area: DrawingArea<DB, Shift>,
+    size: ChartSize,
+    device: f64,
+    svg: bool,
+) -> Canvas<DB> {
+    let zoom = size.zoom();
+    let logical = (f64::from(size.width) / zoom, f64::from(size.height) / zoom);
+    Canvas { area, k: zoom * device, size: logical, svg }
+}
+
+fn svg_bytes(chart: &impl Chart, size: ChartSize) -> Result<Vec<u8>, ChartError> {
     let mut svg = String::new();
-    let area = SVGBackend::with_string(&mut svg, PNG_SIZE).into_drawing_area();
-    draw_on(Canvas { area, k: 1.0, svg: true }, chart)?;
+    let area = SVGBackend::with_string(&mut svg, (size.width, size.height)).into_drawing_area();
+    draw_on(canvas_of(area, size, 1.0, true), chart)?;
     Ok(svg.into_bytes())
 }
 
-fn png_bytes(chart: &impl Chart) -> Result<Vec<u8>, ChartError> {
-    let (w, h) = (PNG_SIZE.0 * SUPERSAMPLE, PNG_SIZE.1 * SUPERSAMPLE);
+fn png_bytes(chart: &impl Chart, size: ChartSize) -> Result<Vec<u8>, ChartError> {
+    let (w, h) = (size.width * SUPERSAMPLE, size.height * SUPERSAMPLE);
     let mut big = vec![255u8; 3 * w as usize * h as usize];
     let area = BitMapBackend::with_buffer(&mut big, (w, h)).into_drawing_area();
-    draw_on(Canvas { area, k: f64::from(SUPERSAMPLE), svg: false }, chart)?;
+    draw_on(canvas_of(area, size, f64::from(SUPERSAMPLE), false), chart)?;
     let small = downsample(&big, w as usize, SUPERSAMPLE as usize);
     let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, PNG_SIZE.0, PNG_SIZE.1);
+    let mut encoder = png::Encoder::new(&mut bytes, size.width, size.height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(failed)?;
@@ -371,6 +507,25 @@ mod tests {
         // 2 × 2 image: black, white / white, white → one pixel of 191.25 → 191.
         let rgb = [0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255];
         assert_eq!(downsample(&rgb, 2, 2), vec![191, 191, 191]);
+    }
+
+    #[test]
+    fn dashes_follow_the_pattern_across_corners() {
+        // 10 px right then 10 px down, pattern 4 on / 2 off: on 0–4, 6–10, 12–16, 18–20 along
+        // the path; a dash running on across the corner keeps the corner.
+        let pieces = dash_pieces(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)], &[4.0, 2.0]);
+        assert_eq!(
+            pieces,
+            vec![
+                vec![(0.0, 0.0), (4.0, 0.0)],
+                vec![(6.0, 0.0), (10.0, 0.0)],
+                vec![(10.0, 2.0), (10.0, 6.0)],
+                vec![(10.0, 8.0), (10.0, 10.0)],
+            ]
+        );
+        let pieces = dash_pieces(&[(0.0, 0.0), (3.0, 0.0), (3.0, 3.0)], &[5.0, 1.0]);
+        assert_eq!(pieces, vec![vec![(0.0, 0.0), (3.0, 0.0), (3.0, 2.0)]], "no empty piece at the end");
+        assert_eq!(dash_pieces(&[(0.0, 0.0), (5.0, 0.0)], &[]), vec![vec![(0.0, 0.0), (5.0, 0.0)]]);
     }
 
     #[test]

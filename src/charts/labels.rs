@@ -3,7 +3,7 @@
 
 use super::canvas::{Colour, Dash, Shape};
 use crate::ids::Origin;
-use crate::input::scenario::ActionKind;
+use crate::input::scenario::{ActionKind, ExoKind, Scenario};
 use crate::metrics::{Breakdown, Cause, MetricId, Part};
 
 /// The Okabe–Ito palette, safe for the common colour-vision deficiencies.
@@ -29,16 +29,59 @@ pub struct Look {
     pub dash: Dash,
 }
 
-/// The look of strategy `s`: colours cycle through the palette, shapes through five, dashes
-/// through three.
+/// Marks of the scenario's own events (grey: no strategy's colour), drawn as rings.
+pub const EVENT: Colour = Colour::hex(0x6B6B6B);
+
+/// Marker shapes of strategies, in order (the ring is kept for events).
+pub const SHAPES: [Shape; 8] = [
+    Shape::Circle,
+    Shape::Square,
+    Shape::TriangleUp,
+    Shape::Diamond,
+    Shape::TriangleDown,
+    Shape::Pentagon,
+    Shape::Star,
+    Shape::Cross,
+];
+
+/// Line dashes of strategies, in order.
+pub const DASHES: [Dash; 8] = [
+    Dash::Solid,
+    Dash::Dashed,
+    Dash::Dotted,
+    Dash::Chain,
+    Dash::Long,
+    Dash::DoubleChain,
+    Dash::LongShort,
+    Dash::SparseDots,
+];
+
+/// The look of strategy `s`: the first eight differ in colour, marker and dash alike; after
+/// that colours cycle and shapes and dashes shift against them, so the first 64 strategies
+/// still differ in at least one of the three.
 pub fn look(s: usize) -> Look {
-    const SHAPES: [Shape; 5] =
-        [Shape::Circle, Shape::Square, Shape::TriangleUp, Shape::Diamond, Shape::TriangleDown];
-    const DASHES: [Dash; 3] = [Dash::Solid, Dash::Dashed, Dash::Dotted];
-    Look {
-        colour: PALETTE[s % PALETTE.len()],
-        shape: SHAPES[s % SHAPES.len()],
-        dash: DASHES[s % DASHES.len()],
+    let (i, round) = (s % 8, s / 8);
+    Look { colour: PALETTE[i], shape: SHAPES[(i + round) % 8], dash: DASHES[(i + 3 * round) % 8] }
+}
+
+/// Short label of a scenario event on the timeline (people are not named: the row is about
+/// when things happen to the migration).
+pub fn event_label(scenario: &Scenario, kind: &ExoKind) -> String {
+    let group = |g: &crate::ids::GroupId| scenario.groups.get(g.index()).map_or("?", |g| g.name.as_str());
+    match kind {
+        ExoKind::ChangeIdpEmail { .. } => "email change".to_string(),
+        ExoKind::RekeyIdpObject { .. } => "new IdP object".to_string(),
+        ExoKind::Leave { .. } => "leaver".to_string(),
+        ExoKind::Assign { .. } => "assigned".to_string(),
+        ExoKind::Unassign { .. } => "unassigned".to_string(),
+        ExoKind::Rehire { .. } => "rehire".to_string(),
+        ExoKind::Join { .. } => "joiner".to_string(),
+        ExoKind::DeleteIdpGroup { group: g } => format!("group {} deleted", group(g)),
+        ExoKind::CreateIdpGroup { group: g, .. } => format!("group {} created", group(g)),
+        ExoKind::IdpEmailDrift { .. } => "name change".to_string(),
+        ExoKind::AddToIdpGroup { group: g, .. } => format!("added to {}", group(g)),
+        ExoKind::RemoveFromIdpGroup { group: g, .. } => format!("removed from {}", group(g)),
+        ExoKind::MoveDomain { from, to, .. } => format!("{from} → {to}"),
     }
 }
 
@@ -139,9 +182,10 @@ pub fn action_label(kind: &ActionKind) -> &'static str {
 
 /// One label for actions at the same instant, in order: repeats are counted ("verify ×2"),
 /// different actions joined ("verify + claim").
-pub fn merged_label(labels: &[&str]) -> String {
+pub fn merged_label<S: AsRef<str>>(labels: &[S]) -> String {
     let mut parts: Vec<(&str, usize)> = Vec::new();
-    for &label in labels {
+    let labels = labels.iter().map(AsRef::as_ref);
+    for label in labels {
         match parts.iter_mut().find(|(l, _)| *l == label) {
             Some((_, n)) => *n += 1,
             None => parts.push((label, 1)),
@@ -167,6 +211,30 @@ mod tests {
         assert_eq!(metric_label(MetricId::surplus_of(Origin::SelfSignup)), "Surplus accounts: self-signup");
         assert_eq!(metric_unit(MetricId::surplus_of(Origin::Admin)), "accounts");
         assert_eq!(metric_unit(Cause::Other.column()), "incidents");
+    }
+
+    #[test]
+    fn eight_strategies_differ_in_colour_marker_and_dash() {
+        let looks: Vec<Look> = (0..8).map(look).collect();
+        for (a, x) in looks.iter().enumerate() {
+            for (b, y) in looks.iter().enumerate().skip(a + 1) {
+                assert_ne!(x.colour, y.colour, "colours of {a} and {b}");
+                assert_ne!(x.shape, y.shape, "markers of {a} and {b}");
+                assert_ne!(x.dash, y.dash, "dashes of {a} and {b}");
+            }
+            assert_ne!(x.shape, Shape::Ring, "the ring is for events");
+        }
+        // The dashes really differ as patterns, not only in name.
+        for (a, x) in DASHES.iter().enumerate() {
+            for y in &DASHES[a + 1..] {
+                assert_ne!(x.pattern(), y.pattern());
+            }
+        }
+        // Beyond eight, no two of the first 64 look the same.
+        let many: Vec<Look> = (0..64).map(look).collect();
+        for (a, x) in many.iter().enumerate() {
+            assert!(many[a + 1..].iter().all(|y| y != x), "strategy {a} repeats");
+        }
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! their labels, the header (title, subtitle, legend) and the axes of a panel.
 
 use super::ChartError;
-use super::canvas::{Align, Canvas, Colour, Font, HEIGHT, Point, Valign, WIDTH, text_height, text_width};
-use super::labels::look;
+use super::canvas::{Align, Canvas, Colour, Dash, Font, Point, Shape, Valign, text_height, text_width};
+use super::labels::{EVENT, look};
 use crate::format::fixed;
 use plotters::backend::DrawingBackend;
 
@@ -197,9 +197,17 @@ pub struct Header<'a> {
     pub title: &'a str,
     /// What the marks mean.
     pub subtitle: &'a str,
+    /// A further note under the subtitle, wrapped onto as many lines as it needs (at most
+    /// [`NOTE_LINES`]).
+    pub note: Option<&'a str>,
     /// Strategy names, in scenario order.
     pub strategies: &'a [String],
+    /// The legend also names the scenario's events, with this label.
+    pub events: Option<&'a str>,
 }
+
+/// Most lines a header note takes.
+pub const NOTE_LINES: usize = 3;
 
 const LEGEND_SAMPLE: f64 = 46.0;
 const LEGEND_GAP: f64 = 10.0;
@@ -208,24 +216,43 @@ const LEGEND_ROW: f64 = 32.0;
 
 /// Draws the header and returns the y below it.
 pub fn draw_header<DB: DrawingBackend>(canvas: &Canvas<DB>, header: &Header<'_>) -> Result<f64, ChartError> {
-    let width = WIDTH - 2.0 * MARGIN;
+    let (centre, width) = (canvas.width() / 2.0, canvas.width() - 2.0 * MARGIN);
     let mut y = MARGIN - 6.0;
     let (title, font) = fit(header.title, TITLE, width, 22.0)?;
-    canvas.text(&title, (WIDTH / 2.0, y), font, INK, (Align::Center, Valign::Top))?;
+    canvas.text(&title, (centre, y), font, INK, (Align::Center, Valign::Top))?;
     y += text_height(font) + 14.0;
     let (subtitle, font) = fit(header.subtitle, SUBTITLE, width, 15.0)?;
-    canvas.text(&subtitle, (WIDTH / 2.0, y), font, MUTED, (Align::Center, Valign::Top))?;
+    canvas.text(&subtitle, (centre, y), font, MUTED, (Align::Center, Valign::Top))?;
     y += text_height(font) + 14.0;
-    for row in legend_rows(header.strategies, width)? {
+    if let Some(note) = header.note {
+        for line in wrap(note, SUBTITLE, width, NOTE_LINES)? {
+            canvas.text(&line, (centre, y), SUBTITLE, MUTED, (Align::Center, Valign::Top))?;
+            y += text_height(SUBTITLE) + 10.0;
+        }
+        y += 4.0;
+    }
+    let mut names: Vec<&str> = header.strategies.iter().map(String::as_str).collect();
+    names.extend(header.events);
+    for row in legend_rows(&names, width)? {
         let total: f64 = row.iter().map(|(_, w)| w).sum::<f64>() + LEGEND_SPACING * (row.len() - 1) as f64;
-        let mut x = (WIDTH - total) / 2.0;
+        let mut x = (canvas.width() - total) / 2.0;
         let mid = y + LEGEND_ROW / 2.0;
         for (s, w) in row {
-            let look = look(s);
-            canvas.dashed(&[(x, mid), (x + LEGEND_SAMPLE, mid)], look.colour, 3.0, look.dash)?;
-            canvas.marker((x + LEGEND_SAMPLE / 2.0, mid), look.shape, 7.0, look.colour)?;
+            let sample = x + LEGEND_SAMPLE / 2.0;
+            if s < header.strategies.len() {
+                let look = look(s);
+                canvas.dashed(&[(x, mid), (x + LEGEND_SAMPLE, mid)], look.colour, 3.0, look.dash)?;
+                canvas.marker((sample, mid), look.shape, 7.0, look.colour)?;
+            } else {
+                draw_event_mark(
+                    canvas,
+                    sample,
+                    (mid - LEGEND_ROW / 2.0 + 2.0, mid + LEGEND_ROW / 2.0 - 2.0),
+                )?;
+                canvas.marker((sample, mid), Shape::Ring, 7.0, EVENT)?;
+            }
             let name_x = x + LEGEND_SAMPLE + LEGEND_GAP;
-            canvas.text(&header.strategies[s], (name_x, mid), LEGEND, INK, (Align::Left, Valign::Middle))?;
+            canvas.text(names[s], (name_x, mid), LEGEND, INK, (Align::Left, Valign::Middle))?;
             x += w + LEGEND_SPACING;
         }
         y += LEGEND_ROW;
@@ -233,8 +260,41 @@ pub fn draw_header<DB: DrawingBackend>(canvas: &Canvas<DB>, header: &Header<'_>)
     Ok(y + 8.0)
 }
 
-/// Legend entries (strategy index, entry width) wrapped into rows no wider than `width`.
-fn legend_rows(names: &[String], width: f64) -> Result<Vec<Vec<(usize, f64)>>, ChartError> {
+/// The vertical line that marks a scenario event at `x`, from `y0` down to `y1`.
+pub fn draw_event_mark<DB: DrawingBackend>(
+    canvas: &Canvas<DB>,
+    x: f64,
+    (y0, y1): (f64, f64),
+) -> Result<(), ChartError> {
+    canvas.dashed(&[(x, y0), (x, y1)], EVENT.alpha(0.75), 1.6, Dash::Dotted)
+}
+
+/// `text` broken at spaces into at most `max_lines` lines no wider than `width` (the last
+/// shortened with "…" if the text does not fit).
+pub fn wrap(text: &str, font: Font, width: f64, max_lines: usize) -> Result<Vec<String>, ChartError> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        // SVG viewers draw text up to ~10% wider than the embedded font: leave room.
+        if current.is_empty() || 1.1 * text_width(&candidate, font)? <= width {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
+    }
+    lines.push(current);
+    if lines.len() > max_lines {
+        let rest = lines.split_off(max_lines - 1).join(" ");
+        lines.push(rest);
+    }
+    let last = lines.len() - 1;
+    lines[last] = fit(&lines[last], font, width / 1.1, font.size)?.0;
+    Ok(lines)
+}
+
+/// Legend entries (index, entry width) wrapped into rows no wider than `width`.
+fn legend_rows(names: &[&str], width: f64) -> Result<Vec<Vec<(usize, f64)>>, ChartError> {
     let mut rows: Vec<Vec<(usize, f64)>> = Vec::new();
     let mut used = 0.0;
     for (s, name) in names.iter().enumerate() {
@@ -307,7 +367,9 @@ pub fn band(upper: &[Point], lower: &[Point]) -> Vec<Point> {
 }
 
 /// Bottom of the canvas content.
-pub const BOTTOM: f64 = HEIGHT - MARGIN + 8.0;
+pub fn bottom<DB: DrawingBackend>(canvas: &Canvas<DB>) -> f64 {
+    canvas.height() - MARGIN + 8.0
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,13 +1,15 @@
 //! `strategies`: one small panel per headline metric (all but `events_processed`), one point
 //! per strategy with its 95% interval as an error bar and its mean written above it, y from 0.
 //! Strategies are told apart by colour and marker, named once in the legend above the grid.
+//! Metrics that are zero for every strategy (mean and interval) get no panel: the header
+//! lists them ("Always zero here: …"), and when every metric is zero one line says so.
 
 use super::ChartError;
-use super::canvas::{Align, Canvas, Chart, Font, Valign, WIDTH, text_height, text_width};
+use super::canvas::{Align, Canvas, Chart, Font, Valign, text_height, text_width};
 use super::labels::{look, metric_label, metric_unit};
 use super::layout::{
-    BOTTOM, Header, INK, MARGIN, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, draw_axis_lines, draw_header,
-    draw_y_ticks, draw_y_title, fit, grid_cells, grid_shape,
+    Header, INK, MARGIN, MUTED, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, bottom, draw_axis_lines,
+    draw_header, draw_y_ticks, draw_y_title, fit, grid_cells, grid_shape,
 };
 use crate::format::value_label;
 use crate::input::scenario::Scenario;
@@ -97,6 +99,44 @@ pub fn panel_metrics() -> Vec<MetricId> {
     MetricId::headline().filter(|m| !m.is_diagnostic()).collect()
 }
 
+/// Widest a panel may be, as a multiple of its height (few panels are not stretched across
+/// a wide canvas).
+const MAX_PANEL_ASPECT: f64 = 1.8;
+
+impl StrategiesChart<'_> {
+    /// Whether `metric` is zero for every strategy: mean and both ends of the interval.
+    fn always_zero(&self, metric: MetricId) -> bool {
+        self.result.strategies.iter().all(|s| {
+            let m = s.summary(metric);
+            m.mean == 0.0 && m.ci95 == [0.0, 0.0]
+        })
+    }
+
+    /// The metrics with a panel, and those left out because they are zero for every strategy.
+    pub fn split_metrics(&self) -> (Vec<MetricId>, Vec<MetricId>) {
+        panel_metrics().into_iter().partition(|&m| !self.always_zero(m))
+    }
+}
+
+/// The header line naming the metrics left out, if any.
+fn zero_note(zero: &[MetricId]) -> Option<String> {
+    if zero.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = zero.iter().map(|&m| metric_label(m)).collect();
+    Some(format!("Always zero here, so not drawn: {}.", names.join(", ")))
+}
+
+/// The cells of `n` panels over `area`: a grid close to the panels' aspect, no cell wider
+/// than [`MAX_PANEL_ASPECT`] times its height (the grid is then centred).
+fn panel_cells(n: usize, area: Rect) -> Vec<Rect> {
+    let (cols, rows) = grid_shape(n, area, 1.2);
+    let cell_h = area.h() / rows as f64;
+    let w = (area.w() / cols as f64).min(MAX_PANEL_ASPECT * cell_h) * cols as f64;
+    let x0 = area.cx() - w / 2.0;
+    grid_cells(Rect { x0, x1: x0 + w, ..area }, cols, rows)
+}
+
 /// "N replications" (for titles).
 pub fn replications_text(n: u64) -> String {
     if n == 1 { "1 replication".to_string() } else { format!("{n} replications") }
@@ -115,11 +155,27 @@ impl Chart for StrategiesChart<'_> {
              Bars are 95% intervals of the mean.",
             self.scenario.horizon_days
         );
-        let top = draw_header(canvas, &Header { title: &title, subtitle: &subtitle, strategies: &names })?;
-        let area = Rect { x0: MARGIN - 8.0, y0: top + 6.0, x1: WIDTH - MARGIN + 8.0, y1: BOTTOM };
-        let metrics = panel_metrics();
-        let (cols, rows) = grid_shape(metrics.len(), area, 1.2);
-        for (cell, metric) in grid_cells(area, cols, rows).into_iter().zip(metrics) {
+        let (metrics, zero) = self.split_metrics();
+        let note = zero_note(&zero);
+        let top = draw_header(
+            canvas,
+            &Header {
+                title: &title,
+                subtitle: &subtitle,
+                note: note.as_deref(),
+                strategies: &names,
+                events: None,
+            },
+        )?;
+        let area =
+            Rect { x0: MARGIN - 8.0, y0: top + 6.0, x1: canvas.width() - MARGIN + 8.0, y1: bottom(canvas) };
+        if metrics.is_empty() {
+            let message = "Every metric is zero for every strategy: nothing to compare.";
+            let (message, font) = fit(message, Font::regular(28.0), area.w(), 15.0)?;
+            let at = (area.cx(), (area.y0 + area.y1) / 2.0);
+            return canvas.text(&message, at, font, MUTED, (Align::Center, Valign::Middle));
+        }
+        for (cell, metric) in panel_cells(metrics.len(), area).into_iter().zip(metrics) {
             self.panel(canvas, cell, metric)?;
         }
         Ok(())

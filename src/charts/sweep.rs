@@ -5,11 +5,11 @@
 //! values gets its own panel ("path = value"), all panels on one y scale so they compare.
 
 use super::ChartError;
-use super::canvas::{Align, Canvas, Chart, Font, Valign, WIDTH, text_height, text_width};
+use super::canvas::{Align, Canvas, Chart, Font, Valign, text_height, text_width};
 use super::labels::{look, metric_label, metric_unit};
 use super::layout::{
-    AXIS_TITLE, BOTTOM, Header, INK, MARGIN, MUTED, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, X_TICK_GAP,
-    band, draw_axis_lines, draw_header, draw_x_ticks, draw_y_ticks, fit, grid_cells, grid_shape,
+    AXIS_TITLE, Header, INK, MARGIN, MUTED, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, X_TICK_GAP, band,
+    bottom, draw_axis_lines, draw_header, draw_x_ticks, draw_y_ticks, fit, grid_cells, grid_shape,
 };
 use super::strategies::replications_text;
 use crate::format::value_text;
@@ -183,18 +183,25 @@ impl Chart for SweepChart<'_> {
         );
         let top = draw_header(
             canvas,
-            &Header { title: &title, subtitle: &subtitle, strategies: &sweep.strategies },
+            &Header {
+                title: &title,
+                subtitle: &subtitle,
+                note: None,
+                strategies: &sweep.strategies,
+                events: None,
+            },
         )?;
+        let bottom = bottom(canvas);
 
         let axis_title_h = text_height(AXIS_TITLE) + 10.0;
         let area = Rect {
             x0: MARGIN + axis_title_h,
             y0: top + 4.0,
-            x1: WIDTH - MARGIN + 6.0,
-            y1: BOTTOM - axis_title_h,
+            x1: canvas.width() - MARGIN + 6.0,
+            y1: bottom - axis_title_h,
         };
         let (x_title, font) = fit(path, AXIS_TITLE, area.w(), 13.0)?;
-        canvas.text(&x_title, (area.cx(), BOTTOM), font, MUTED, (Align::Center, Valign::Bottom))?;
+        canvas.text(&x_title, (area.cx(), bottom), font, MUTED, (Align::Center, Valign::Bottom))?;
         let (y_title, font) = fit(metric_unit(self.metric), AXIS_TITLE, area.h(), 13.0)?;
         canvas.text_up(&y_title, (MARGIN + 8.0, (area.y0 + area.y1) / 2.0), font, MUTED)?;
 

@@ -1,6 +1,9 @@
 //! `timeline`: the three daily series (duplicate people, cumulative lost-access incidents,
 //! orphaned accounts) stacked on a shared day axis, one line per strategy (the mean) over a
 //! light band (its 95% interval); below them one row per strategy with a flag at every action.
+//! The scenario's own events (its `events`: email changes, leavers, deleted groups, a domain
+//! move …, which happen to the migration whatever the strategy) are grey dotted lines through
+//! the panels and grey rings with labels in a first row, "Events", placed like the actions.
 //!
 //! Actions at the same instant share one flag ("verify ×2", "verify + claim"). Flags are
 //! staggered: placed right to left, each in the lowest lane where its label overlaps no other
@@ -10,11 +13,11 @@
 //! in smaller type if need be; as a last resort rows show markers only.
 
 use super::ChartError;
-use super::canvas::{Align, Canvas, Chart, Font, Valign, WHITE, WIDTH, text_height, text_width};
-use super::labels::{action_label, look, merged_label};
+use super::canvas::{Align, Canvas, Chart, Colour, Font, Shape, Valign, WHITE, text_height, text_width};
+use super::labels::{EVENT, action_label, event_label, look, merged_label};
 use super::layout::{
-    AXIS_TITLE, BOTTOM, Header, INK, MARGIN, MUTED, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, X_TICK_GAP,
-    band, draw_axis_lines, draw_header, draw_x_ticks, draw_y_ticks, draw_y_title, fit,
+    AXIS_TITLE, Header, INK, MARGIN, MUTED, PANEL_TITLE, Rect, Scale, TICK, TICK_GAP, X_TICK_GAP, band,
+    bottom, draw_axis_lines, draw_event_mark, draw_header, draw_x_ticks, draw_y_ticks, draw_y_title, fit,
 };
 use super::strategies::replications_text;
 use crate::input::scenario::{SECONDS_PER_DAY, Scenario, Strategy};
@@ -44,6 +47,10 @@ const CAPTION: f64 = 30.0;
 const INLINE_MARKER: f64 = 6.5;
 /// Largest share of the height below the header the action rows may take.
 const ACTIONS_SHARE: f64 = 0.42;
+/// Name of the row of the scenario's events.
+pub const EVENTS_ROW: &str = "Events";
+/// Legend entry of the scenario's events.
+pub const EVENTS_LEGEND: &str = "scenario event";
 
 /// The `timeline` chart of a run.
 pub struct TimelineChart<'a> {
@@ -64,21 +71,38 @@ struct Flag {
     label: String,
 }
 
-/// The flags of a strategy: its actions grouped by instant, in time order.
+/// The flags of a strategy: its actions grouped by instant, in time order (an action after
+/// the horizon sits at its end).
 fn flags(strategy: &Strategy, horizon_days: f64) -> Vec<Flag> {
-    let mut flags: Vec<(i64, Vec<&str>)> = Vec::new();
-    for action in &strategy.actions {
-        match flags.last_mut() {
-            Some((at, labels)) if *at == action.at.0 => labels.push(action_label(&action.kind)),
-            _ => flags.push((action.at.0, vec![action_label(&action.kind)])),
-        }
+    let actions = strategy.actions.iter().map(|a| (a.at.0, action_label(&a.kind).to_string()));
+    let mut flags = group_by_instant(actions);
+    for flag in &mut flags {
+        flag.day = flag.day.clamp(0.0, horizon_days);
     }
     flags
+}
+
+/// The flags of the scenario's own events (its `events`, not the drift and churn drawn at
+/// random in each replication), grouped by instant, in time order.
+fn event_flags(scenario: &Scenario) -> Vec<Flag> {
+    let mut events: Vec<(i64, String)> =
+        scenario.events.iter().map(|e| (e.at.0, event_label(scenario, &e.kind))).collect();
+    events.sort_by_key(|&(at, _)| at);
+    group_by_instant(events)
+}
+
+/// Labels (instant in seconds, label), in time order, merged per instant ("verify ×2").
+fn group_by_instant(items: impl IntoIterator<Item = (i64, String)>) -> Vec<Flag> {
+    let mut groups: Vec<(i64, Vec<String>)> = Vec::new();
+    for (at, label) in items {
+        match groups.last_mut() {
+            Some((last, labels)) if *last == at => labels.push(label),
+            _ => groups.push((at, vec![label])),
+        }
+    }
+    groups
         .into_iter()
-        .map(|(at, labels)| Flag {
-            day: (at as f64 / SECONDS_PER_DAY as f64).clamp(0.0, horizon_days),
-            label: merged_label(&labels),
-        })
+        .map(|(at, labels)| Flag { day: at as f64 / SECONDS_PER_DAY as f64, label: merged_label(&labels) })
         .collect()
 }
 
@@ -238,19 +262,48 @@ impl RowStyle {
     }
 }
 
+/// One row under the panels: the scenario's events or one strategy's actions.
+struct Track {
+    /// Row name, left of the row.
+    name: String,
+    /// Colour of its marks.
+    colour: Colour,
+    /// Marker shape.
+    shape: Shape,
+    /// Flags (x, label).
+    flags: Vec<(f64, String)>,
+}
+
 impl Chart for TimelineChart<'_> {
     fn draw<DB: DrawingBackend>(&self, canvas: &Canvas<DB>) -> Result<(), ChartError> {
         let strategies = &self.result.strategies;
         let names: Vec<String> = strategies.iter().map(|s| s.name.clone()).collect();
         let horizon = f64::from(self.scenario.horizon_days);
+        let events: Vec<Flag> =
+            event_flags(self.scenario).into_iter().filter(|f| (0.0..=horizon).contains(&f.day)).collect();
         let title = format!(
             "{}: timeline (mean and 95% interval over {})",
             self.scenario.name,
             replications_text(self.result.replications)
         );
-        let subtitle = "Lines are means per day, shaded bands their 95% intervals; \
-                        the bottom rows show when each strategy acts.";
-        let top = draw_header(canvas, &Header { title: &title, subtitle, strategies: &names })?;
+        let subtitle = if events.is_empty() {
+            "Lines are means per day, shaded bands their 95% intervals; \
+             the bottom rows show when each strategy acts."
+        } else {
+            "Lines are means per day, shaded bands their 95% intervals; the bottom rows show when \
+             each strategy acts and, in grey, the scenario's own events."
+        };
+        let top = draw_header(
+            canvas,
+            &Header {
+                title: &title,
+                subtitle,
+                note: None,
+                strategies: &names,
+                events: (!events.is_empty()).then_some(EVENTS_LEGEND),
+            },
+        )?;
+        let (width, bottom) = (canvas.width(), bottom(canvas));
 
         // Scales first: they fix the width of the tick labels and so the left edge of the plots.
         let scales: Vec<Scale> = (0..TIMELINE_METRICS.len())
@@ -267,27 +320,40 @@ impl Chart for TimelineChart<'_> {
             tick_w = tick_w.max(scale.label_width(TICK)?);
         }
         let mut name_w = 0.0f64;
-        for name in &names {
+        let events_name = (!events.is_empty()).then_some(EVENTS_ROW);
+        for name in names.iter().map(String::as_str).chain(events_name) {
             name_w = name_w.max(1.1 * text_width(name, NAME)?);
         }
-        let left = (34.0 + tick_w + TICK_GAP).max((name_w + 16.0).min(0.3 * WIDTH));
-        let (x0, x1) = (MARGIN + left, WIDTH - MARGIN - 10.0);
+        let left = (34.0 + tick_w + TICK_GAP).max((name_w + 16.0).min(0.3 * width));
+        let (x0, x1) = (MARGIN + left, width - MARGIN - 10.0);
 
         let days = Scale::within(0.0, horizon.max(1.0), ((x1 - x0) / 110.0) as usize);
         let x = |day: f64| x0 + days.frac(day) * (x1 - x0);
         let x_ticks: Vec<(f64, String)> = days.ticks.iter().map(|&d| (x(d), days.label(d))).collect();
 
+        // The rows: the scenario's events first, then each strategy's actions.
+        let event_track = Track {
+            name: EVENTS_ROW.to_string(),
+            colour: EVENT,
+            shape: Shape::Ring,
+            flags: events.iter().map(|f| (x(f.day), f.label.clone())).collect(),
+        };
+        let tracks: Vec<Track> = (!event_track.flags.is_empty())
+            .then_some(event_track)
+            .into_iter()
+            .chain(self.scenario.strategies.iter().enumerate().map(|(s, strategy)| Track {
+                name: names.get(s).cloned().unwrap_or_default(),
+                colour: look(s).colour,
+                shape: look(s).shape,
+                flags: flags(strategy, horizon).into_iter().map(|f| (x(f.day), f.label)).collect(),
+            }))
+            .collect();
+
         // Vertical budget, bottom up: day labels and title, action rows, three panels.
         let axis_h = X_TICK_GAP + text_height(TICK) + 12.0 + text_height(AXIS_TITLE);
-        let axis_top = BOTTOM - axis_h;
+        let axis_top = bottom - axis_h;
         let max_actions = ACTIONS_SHARE * (axis_top - top - CAPTION);
-        let flags: Vec<Vec<(f64, String)>> = self
-            .scenario
-            .strategies
-            .iter()
-            .map(|s| flags(s, horizon).into_iter().map(|f| (x(f.day), f.label)).collect())
-            .collect();
-        let n_rows = flags.len().max(1) as f64;
+        let n_rows = tracks.len().max(1) as f64;
         let styles = [
             RowStyle::Staggered(FLAG),
             RowStyle::Inline(FLAG),
@@ -299,7 +365,10 @@ impl Chart for TimelineChart<'_> {
         let mut style = styles[0];
         for candidate in styles {
             style = candidate;
-            rows = flags.iter().map(|f| candidate.row(f, WIDTH - MARGIN)).collect::<Result<Vec<Row>, _>>()?;
+            rows = tracks
+                .iter()
+                .map(|t| candidate.row(&t.flags, width - MARGIN))
+                .collect::<Result<Vec<Row>, _>>()?;
             if rows.iter().map(|r| r.height).sum::<f64>() <= max_actions {
                 break;
             }
@@ -317,6 +386,9 @@ impl Chart for TimelineChart<'_> {
             draw_y_title(canvas, unit, x0 - tick_w - TICK_GAP - 18.0, plot)?;
             draw_y_ticks(canvas, plot, scale, TICK)?;
             draw_x_ticks(canvas, plot, &x_ticks, None)?;
+            for event in &events {
+                draw_event_mark(canvas, x(event.day), (plot.y0, plot.y1))?;
+            }
             draw_axis_lines(canvas, plot)?;
             let y = |v: f64| plot.y_at(scale.frac(v.clamp(scale.lo, scale.hi)));
             let n_days = self.scenario.horizon_days as usize + 1;
@@ -341,9 +413,10 @@ impl Chart for TimelineChart<'_> {
             }
         }
 
-        // Action rows.
+        // Event and action rows.
+        let caption = if tracks.len() > strategies.len() { "Events and actions" } else { "Actions" };
         canvas.text(
-            "Actions",
+            caption,
             (x0, actions.y0 - CAPTION + 4.0),
             PANEL_TITLE,
             INK,
@@ -361,20 +434,17 @@ impl Chart for TimelineChart<'_> {
             _ => INLINE_MARKER,
         };
         let mut row_top = actions.y0;
-        for (s, row) in rows.iter().enumerate() {
-            let look = look(s);
-            let text = look.colour.for_text();
+        for (track, row) in tracks.iter().zip(&rows) {
+            let text = track.colour.for_text();
             let base_y = row_top + row.base;
-            if let Some(name) = names.get(s) {
-                let (name, font) = fit(name, name_font, left - 16.0, name_font.size.min(12.0))?;
-                canvas.text(&name, (x0 - 12.0, base_y), font, text, (Align::Right, Valign::Middle))?;
-            }
-            canvas.line(&[(x0, base_y), (x1, base_y)], look.colour.alpha(0.45), 1.5)?;
+            let (name, font) = fit(&track.name, name_font, left - 16.0, name_font.size.min(12.0))?;
+            canvas.text(&name, (x0 - 12.0, base_y), font, text, (Align::Right, Valign::Middle))?;
+            canvas.line(&[(x0, base_y), (x1, base_y)], track.colour.alpha(0.45), 1.5)?;
             for (label, p) in &row.labels {
                 if let RowStyle::Staggered(_) = style {
                     let label_bottom = base_y - 10.0 - p.lane as f64 * style.lane_height();
                     let pole_top = label_bottom - text_height(label_font) - 2.0;
-                    canvas.line(&[(p.pole, base_y), (p.pole, pole_top)], look.colour, 1.5)?;
+                    canvas.line(&[(p.pole, base_y), (p.pole, pole_top)], track.colour, 1.5)?;
                     let (at, align) =
                         if p.left { (p.x1 - 4.0, Align::Right) } else { (p.x0 + 4.0, Align::Left) };
                     canvas.text(label, (at, label_bottom), label_font, text, (align, Valign::Bottom))?;
@@ -393,12 +463,12 @@ impl Chart for TimelineChart<'_> {
                 }
             }
             for &m in &row.markers {
-                canvas.marker((m, base_y), look.shape, marker_r, look.colour)?;
+                canvas.marker((m, base_y), track.shape, marker_r, track.colour)?;
             }
             row_top += row.height;
         }
         let (day_title, font) = fit("Day", AXIS_TITLE, x1 - x0, 13.0)?;
-        canvas.text(&day_title, ((x0 + x1) / 2.0, BOTTOM), font, MUTED, (Align::Center, Valign::Bottom))?;
+        canvas.text(&day_title, ((x0 + x1) / 2.0, bottom), font, MUTED, (Align::Center, Valign::Bottom))?;
         Ok(())
     }
 }
