@@ -2,7 +2,9 @@
 //! and picks the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use scimsim::app::{self, Error, ImportOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions};
+use scimsim::app::{
+    self, Error, ImportOptions, MergeOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -62,8 +64,30 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
         /// Continue an interrupted sweep from the points its output folder already holds.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fresh")]
         resume: bool,
+        /// Discard the points an earlier run left in the output folder and start over.
+        #[arg(long)]
+        fresh: bool,
+        /// Run only shard K of N of the grid (points p with p mod N = K − 1) into
+        /// shard-K-of-N.jsonl, for `merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Merge the shard files of one sweep (`sweep --shard K/N`) into the sweep's report.
+    Merge {
+        /// Shard files (`shard-K-of-N.jsonl`), or folders that hold them.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder [default: output/<sweep name>].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
         /// Do not draw the charts.
         #[arg(long)]
         no_charts: bool,
@@ -173,10 +197,25 @@ fn main() -> ExitCode {
         Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts, people } => {
             app::run(&scenario, RunOptions { output, replications, seed, jobs, quiet, no_charts, people })
         }
-        Command::Sweep { sweep, output, replications, jobs, quiet, resume, no_charts } => app::sweep(
-            &sweep,
-            SweepOptions { output, replications, jobs, quiet, resume, no_charts, stop_after_points: None },
-        ),
+        Command::Sweep { sweep, output, replications, jobs, quiet, resume, fresh, shard, no_charts } => {
+            shard.as_deref().map(app::parse_shard).transpose().and_then(|shard| {
+                let options = SweepOptions {
+                    output,
+                    replications,
+                    jobs,
+                    quiet,
+                    resume,
+                    fresh,
+                    shard,
+                    no_charts,
+                    ..Default::default()
+                };
+                app::sweep(&sweep, options)
+            })
+        }
+        Command::Merge { shards, output, quiet, no_charts } => {
+            app::merge(&shards, MergeOptions { output, quiet, no_charts })
+        }
         Command::Trace { scenario, strategy, replication, seed, person, format } => {
             let format = match format {
                 Format::Text => TraceFormat::Text,
