@@ -2,7 +2,9 @@
 //! and picks the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use scimsim::app::{self, Error, ImportOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions};
+use scimsim::app::{
+    self, Error, ImportOptions, MergeOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions,
+};
 use scimsim::charts::ChartSize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,8 +68,33 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
         /// Continue an interrupted sweep from the points its output folder already holds.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fresh")]
         resume: bool,
+        /// Discard the points an earlier run left in the output folder and start over.
+        #[arg(long)]
+        fresh: bool,
+        /// Run only shard K of N of the grid (points p with p mod N = K − 1) into
+        /// shard-K-of-N.jsonl, for `merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Do not draw the charts.
+        #[arg(long)]
+        no_charts: bool,
+        /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
+        #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
+        chart_size: ChartSize,
+    },
+    /// Merge the shard files of one sweep (`sweep --shard K/N`) into the sweep's report.
+    Merge {
+        /// Shard files (`shard-K-of-N.jsonl`), or folders that hold them.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder [default: output/<sweep name>].
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
         /// Do not draw the charts.
         #[arg(long)]
         no_charts: bool,
@@ -182,18 +209,34 @@ fn main() -> ExitCode {
                 RunOptions { output, replications, seed, jobs, quiet, no_charts, chart_size, people };
             app::run(&scenario, options)
         }
-        Command::Sweep { sweep, output, replications, jobs, quiet, resume, no_charts, chart_size } => {
+        Command::Sweep {
+            sweep,
+            output,
+            replications,
+            jobs,
+            quiet,
+            resume,
+            fresh,
+            shard,
+            no_charts,
+            chart_size,
+        } => shard.as_deref().map(app::parse_shard).transpose().and_then(|shard| {
             let options = SweepOptions {
                 output,
                 replications,
                 jobs,
                 quiet,
                 resume,
+                fresh,
+                shard,
                 no_charts,
                 chart_size,
-                stop_after_points: None,
+                ..Default::default()
             };
             app::sweep(&sweep, options)
+        }),
+        Command::Merge { shards, output, quiet, no_charts, chart_size } => {
+            app::merge(&shards, MergeOptions { output, quiet, no_charts, chart_size })
         }
         Command::Trace { scenario, strategy, replication, seed, person, format } => {
             let format = match format {

@@ -53,6 +53,13 @@ pub enum Error {
     Interrupted(String),
     /// A chart could not be drawn (the data files are written).
     Chart(String),
+    /// Another process is writing into the output folder.
+    Busy {
+        /// The output folder.
+        dir: PathBuf,
+        /// Who holds its lock, as its lock file says.
+        holder: String,
+    },
 }
 
 impl Error {
@@ -68,7 +75,8 @@ impl Error {
             | Error::ExpectationsFailed(_)
             | Error::NoExpectations(_)
             | Error::Interrupted(_)
-            | Error::Chart(_) => 1,
+            | Error::Chart(_)
+            | Error::Busy { .. } => 1,
         }
     }
 }
@@ -110,6 +118,11 @@ impl fmt::Display for Error {
                 "no expectations found in {places} (add an `expect` block, or check the folder that has them)"
             ),
             Error::Interrupted(message) | Error::Chart(message) => f.write_str(message),
+            Error::Busy { dir, holder } => write!(
+                f,
+                "{} is in use: {holder} is writing there; wait until it ends, or write elsewhere with -o",
+                dir.display()
+            ),
         }
     }
 }

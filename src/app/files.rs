@@ -100,20 +100,160 @@ pub fn prepare_output_dir(dir: &Path) -> Result<(), Error> {
         });
     }
     fs::create_dir_all(dir).map_err(write_err)?;
-    let probe = dir.join(format!(".scimsim-write-test-{}", std::process::id()));
-    fs::File::create(&probe).map_err(write_err)?;
+    let (probe, _) = create_temporary(&dir.join("write-test")).map_err(write_err)?;
     let _ = fs::remove_file(&probe);
-    // Temporary files a killed run left behind (see `write_atomic`) are never whole: remove them.
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') && name.contains(TMP_MARK) {
-                let _ = fs::remove_file(entry.path());
+    remove_dead_temporaries(dir);
+    Ok(())
+}
+
+/// Removes the temporary files (see [`write_atomic`]) that a killed run left in `dir`: those
+/// of this machine whose process is gone (they are never whole). Another process's files, and
+/// those of other machines sharing the folder, are left alone.
+fn remove_dead_temporaries(dir: &Path) {
+    let host = host_name();
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some((_, owner)) = name.strip_prefix('.').and_then(|n| n.split_once(TMP_MARK)) else { continue };
+        // `HOST-PID-N`, or `PID` as scimsim 0.2 named them.
+        let mut parts = owner.rsplitn(3, '-');
+        let (pid, their_host) = match (parts.next(), parts.next(), parts.next()) {
+            (Some(_), Some(pid), Some(h)) => (pid, h),
+            (Some(pid), None, None) => (pid, host.as_str()),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if their_host == host && (pid == std::process::id() || !process_alive(pid)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` of this machine is running (on other systems than Unix: assumed so).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
+        // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// This machine's name, as it goes into file names (letters, digits, `.`, `-`, `_`).
+fn host_name() -> String {
+    let mut name = String::from("localhost");
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length; the name is cut at its first NUL.
+        if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            let got: String = String::from_utf8_lossy(&buf[..end])
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+                .collect();
+            if !got.is_empty() {
+                name = got;
             }
         }
     }
-    Ok(())
+    name
+}
+
+/// A new temporary file beside `path`, named after this machine and process and created
+/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`.
+fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, fs::File)> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let host = host_name();
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let tmp = path.with_file_name(format!(".{name}{TMP_MARK}{host}-{}-{n}", std::process::id()));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An advisory lock on a file of the output folder, held while a run, sweep, shard or merge
+/// writes there; the lock file is removed when it is dropped.
+#[derive(Debug)]
+pub struct OutputLock {
+    path: PathBuf,
+    // Closing the file releases the lock (after the file is removed).
+    _file: fs::File,
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// The lock file of a folder's reports (`run`, `sweep`, `merge`).
+pub const FOLDER_LOCK: &str = ".scimsim.lock";
+
+/// Takes the lock `name` in `dir` (see [`OutputLock`]), or fails at once when another process
+/// holds it.
+pub fn lock_output(dir: &Path, name: &str) -> Result<OutputLock, Error> {
+    let path = dir.join(name);
+    let write_err = |source| Error::Write { path: path.clone(), source };
+    loop {
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(write_err)?;
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let holder = holder.trim();
+                return Err(Error::Busy {
+                    dir: dir.to_path_buf(),
+                    holder: if holder.is_empty() { "another scimsim".into() } else { holder.to_string() },
+                });
+            }
+            Err(fs4::TryLockError::Error(source)) => return Err(write_err(source)),
+        }
+        // Its last holder may have removed the file between our open and our lock: then the
+        // lock is on a file nobody else will open, so start again.
+        if !same_file(&path, &file) {
+            continue;
+        }
+        let who = format!("scimsim (process {} on {})", std::process::id(), host_name());
+        let _ = file.set_len(0).and_then(|()| file.write_all(who.as_bytes()));
+        return Ok(OutputLock { path, _file: file });
+    }
+}
+
+/// Whether `path` still names the open `file`.
+fn same_file(path: &Path, file: &fs::File) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(path), file.metadata()) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
 }
 
 /// Marks the temporary files of [`write_atomic`].
@@ -123,14 +263,8 @@ const TMP_MARK: &str = ".tmp-scimsim-";
 /// renamed over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let write_err = |source| Error::Write { path: path.to_path_buf(), source };
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let tmp = path.with_file_name(format!(".{name}{TMP_MARK}{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
+    let (tmp, mut file) = create_temporary(path).map_err(write_err)?;
+    let result = file.write_all(bytes).and_then(|()| file.sync_all()).and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
@@ -154,26 +288,24 @@ pub fn remove_stale(dir: &Path, names: &[String]) -> Result<(), Error> {
 /// Writes every file of `files` or none: each goes to a temporary name first, and only when
 /// all are written are they renamed over their targets (a write error leaves nothing).
 pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
-    let tmp_of = |path: &Path| {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-        path.with_file_name(format!(".{name}{TMP_MARK}{}", std::process::id()))
-    };
     let mut written: Vec<PathBuf> = Vec::new();
     for (path, bytes) in files {
-        let tmp = tmp_of(path);
-        let result = (|| {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()
-        })();
-        if let Err(source) = result {
-            let _ = fs::remove_file(&tmp);
-            for t in &written {
-                let _ = fs::remove_file(t);
+        let result = create_temporary(path).and_then(|(tmp, mut file)| {
+            let r = file.write_all(bytes).and_then(|()| file.sync_all());
+            if r.is_err() {
+                let _ = fs::remove_file(&tmp);
             }
-            return Err(Error::Write { path: path.clone(), source });
+            r.map(|()| tmp)
+        });
+        match result {
+            Ok(tmp) => written.push(tmp),
+            Err(source) => {
+                for t in &written {
+                    let _ = fs::remove_file(t);
+                }
+                return Err(Error::Write { path: path.clone(), source });
+            }
         }
-        written.push(tmp);
     }
     for ((path, _), tmp) in files.iter().zip(&written) {
         fs::rename(tmp, path).map_err(|source| Error::Write { path: path.clone(), source })?;
@@ -228,7 +360,7 @@ pub struct SweepInput {
 /// replications override, and plans the grid: every problem is reported before anything runs.
 pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<SweepInput, Error> {
     let text = read_text(path)?;
-    let mut value = parse_json(&text).map_err(|e| failure(path, e))?;
+    let value = parse_json(&text).map_err(|e| failure(path, e))?;
     let invalid = |problems| Error::Invalid { file: path.to_path_buf(), problems };
     let Some(base_name) = value.get("scenario").and_then(serde_json::Value::as_str) else {
         // Let the reader say what is wrong with the file as a whole.
@@ -253,14 +385,28 @@ pub fn load_sweep(path: &Path, replications: Option<u64>) -> Result<SweepInput, 
             Some("the path is relative to the folder of the sweep file".into()),
         )])
     })?;
-    let base_value = parse_json(&base_text).map_err(|e| failure(&base_path, e))?;
+    let plan = plan_texts(path, &base_path, &text, &base_text, replications)?;
+    Ok(SweepInput { plan, text, base_text })
+}
+
+/// Plans a sweep from its text and its base scenario's (files named in messages as `path` and
+/// `base_path`), with a replications override.
+pub fn plan_texts(
+    path: &Path,
+    base_path: &Path,
+    text: &str,
+    base_text: &str,
+    replications: Option<u64>,
+) -> Result<crate::input::sweep_plan::SweepPlan, Error> {
+    let mut value = parse_json(text).map_err(|e| failure(path, e))?;
+    let base_value = parse_json(base_text).map_err(|e| failure(base_path, e))?;
     scenario_from_value(&base_value)
-        .map_err(|problems| Error::Invalid { file: base_path.clone(), problems })?;
+        .map_err(|problems| Error::Invalid { file: base_path.to_path_buf(), problems })?;
     if let (Some(r), serde_json::Value::Object(map)) = (replications, &mut value) {
         map.insert("replications".into(), r.into());
     }
-    let plan = crate::input::sweep_plan::plan(&value, &base_value).map_err(invalid)?;
-    Ok(SweepInput { plan, text, base_text })
+    crate::input::sweep_plan::plan(&value, &base_value)
+        .map_err(|problems| Error::Invalid { file: path.to_path_buf(), problems })
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The application layer: the use cases behind the command line (`run`, `sweep`, `trace`,
+//! The application layer: the use cases behind the command line (`run`, `sweep`, `merge`, `trace`,
 //! `import`, `check`, `validate`, `schema`) and everything that touches the outside world — files, the output
 //! folder, memory limits, threads, signals, the progress bar. The layers below take values and
 //! return values.
@@ -8,7 +8,9 @@ pub mod checkpoint;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod interrupt;
 pub mod memory;
+pub mod merge;
 pub mod parallel;
 pub mod progress;
 pub mod run;
@@ -19,8 +21,9 @@ pub mod validate;
 pub use check::check;
 pub use error::Error;
 pub use import::{ImportOptions, import};
+pub use merge::{MergeOptions, merge};
 pub use run::{RunOptions, run};
-pub use sweep::{SweepOptions, sweep};
+pub use sweep::{SweepOptions, parse_shard, sweep};
 pub use trace::{TraceFormat, TraceOptions, trace};
 pub use validate::{SchemaKind, schema, validate};
 

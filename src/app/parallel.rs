@@ -21,7 +21,6 @@ use crate::results::sweep::{PointResult, SweepResult, assemble};
 use crate::results::{RunConfig, RunResult, aggregate};
 use crate::sim::{run_replication, run_replication_explained};
 use rayon::prelude::*;
-use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -76,14 +75,12 @@ pub fn run_explained(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn(
 /// Most replications run together in one chunk.
 pub const CHUNK_REPLICATIONS: u64 = 256;
 
-/// The chunks of a sweep: consecutive points whose replications add up to at most
-/// [`CHUNK_REPLICATIONS`] (at least one point each). Independent of the thread count.
-pub fn chunks(plan: &SweepPlan) -> Vec<Range<usize>> {
+/// The chunks of a sweep's `points` (grid indices, in order): consecutive points whose
+/// replications add up to at most [`CHUNK_REPLICATIONS`] (at least one point each). Independent
+/// of the thread count.
+pub fn chunks(plan: &SweepPlan, points: &[usize]) -> Vec<Vec<usize>> {
     let per_chunk = (CHUNK_REPLICATIONS / plan.replications.max(1)).max(1) as usize;
-    (0..plan.points.len())
-        .step_by(per_chunk)
-        .map(|start| start..(start + per_chunk).min(plan.points.len()))
-        .collect()
+    points.chunks(per_chunk).map(<[usize]>::to_vec).collect()
 }
 
 /// Runs the given points (indices into the grid), calling `progress` after each replication.
@@ -131,9 +128,10 @@ pub fn run_points(
 /// Runs a whole sweep (without interruption or checkpoints).
 pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult {
     let never = AtomicBool::new(false);
-    let points = chunks(plan)
+    let all: Vec<usize> = (0..plan.points.len()).collect();
+    let points = chunks(plan, &all)
         .into_iter()
-        .flat_map(|c| run_points(plan, &c.collect::<Vec<_>>(), progress, &never).unwrap_or_default())
+        .flat_map(|c| run_points(plan, &c, progress, &never).unwrap_or_default())
         .collect();
     assemble(plan, points)
 }

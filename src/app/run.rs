@@ -2,7 +2,9 @@
 //! charts.
 
 use super::error::Error;
-use super::files::{load_scenario, prepare_output_dir, remove_stale, write_charts, write_files};
+use super::files::{
+    FOLDER_LOCK, load_scenario, lock_output, prepare_output_dir, remove_stale, write_charts, write_files,
+};
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{self, threads, with_threads};
 use super::progress::Progress;
@@ -46,9 +48,15 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     check_memory(&scenario, usage)?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     prepare_output_dir(&dir)?;
+    let _lock = lock_output(&dir, FOLDER_LOCK)?;
     let progress = Progress::new(config.replications, options.quiet, "replications");
+    // Ctrl-C, SIGTERM or SIGHUP end the run here, writing nothing (see `interrupt`).
+    super::interrupt::run_started(config.replications);
     let result = with_threads(options.jobs, || {
-        let advance = || progress.advance();
+        let advance = || {
+            progress.advance();
+            super::interrupt::replication_done();
+        };
         if people {
             parallel::run_explained(&scenario, config, &advance)
         } else {
@@ -56,6 +64,7 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
         }
     })?;
     progress.finish();
+    super::interrupt::run_writing();
     let mut written = Vec::new();
     let report = RunReport { scenario: &scenario, result: &result };
     write_files(&dir, render_all(&run_exporters(people), &report), &mut written)?;

@@ -1,9 +1,13 @@
 //! `scimsim sweep`: a base scenario over the grid of a sweep file's axes, with checkpoints so
-//! that Ctrl-C keeps the finished points and `--resume` continues from them.
+//! that Ctrl-C (or SIGTERM, SIGHUP) keeps the finished points and `--resume` continues from
+//! them; `--shard K/N` runs one shard of the grid into `shard-K-of-N.jsonl`, for `merge`.
 
-use super::checkpoint::{Checkpointed, SweepOutcome, lines, remove_checkpoint, run_checkpointed};
+use super::checkpoint::lines::{self, Header, Shard};
+use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_checkpointed};
 use super::error::Error;
-use super::files::{load_sweep, prepare_output_dir, remove_stale, write_charts, write_files};
+use super::files::{
+    FOLDER_LOCK, load_sweep, lock_output, prepare_output_dir, remove_stale, write_charts, write_files,
+};
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
 use super::progress::Progress;
@@ -11,8 +15,8 @@ use super::{check_flags, summarise_files};
 use crate::charts;
 use crate::input::sweep_plan::SweepPlan;
 use crate::report::{render_all, sweep_exporters};
+use crate::results::sweep::SweepResult;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Options of `sweep`.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +31,10 @@ pub struct SweepOptions {
     pub quiet: bool,
     /// Continue from the points the output folder's checkpoint holds.
     pub resume: bool,
+    /// Discard the output folder's checkpoint and start over.
+    pub fresh: bool,
+    /// Run only this shard of the grid, into `shard-K-of-N.jsonl`.
+    pub shard: Option<Shard>,
     /// Skip the charts.
     pub no_charts: bool,
     /// Size of the charts.
@@ -35,40 +43,96 @@ pub struct SweepOptions {
     pub stop_after_points: Option<usize>,
 }
 
-/// Raised by the first Ctrl-C; a second one ends the process at once.
-static STOP: AtomicBool = AtomicBool::new(false);
+/// Reads `K/N` (1 ≤ K ≤ N) for `--shard`.
+pub fn parse_shard(text: &str) -> Result<Shard, Error> {
+    let usage = || {
+        Error::Usage(format!(
+            "--shard {text}: give K/N with 1 ≤ K ≤ N, e.g. --shard 1/4 for the first of four shards"
+        ))
+    };
+    let (k, n) = text.split_once('/').ok_or_else(usage)?;
+    let (k, n): (usize, usize) =
+        (k.trim().parse().map_err(|_| usage())?, n.trim().parse().map_err(|_| usage())?);
+    if k == 0 || k > n {
+        return Err(usage());
+    }
+    Ok(Shard { k, n })
+}
 
-/// Runs the sweep at `path` and writes its report.
+/// Runs the sweep at `path` and writes its report (or, for a shard, its shard file).
 pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     check_flags(options.replications, options.jobs)?;
+    if options.resume && options.fresh {
+        return Err(Error::Usage("--resume and --fresh cannot go together: choose one".into()));
+    }
     let input = load_sweep(path, options.replications)?;
     let plan = input.plan;
-    let fingerprint = lines::fingerprint(&input.text, &input.base_text, plan.replications);
-    let total = plan.replications.saturating_mul(plan.points.len() as u64);
-    check_sweep_fits(path, &plan, &options, total)?;
+    let header = Header {
+        fingerprint: lines::fingerprint(&input.text, &input.base_text, plan.replications),
+        shard: options.shard,
+        replications: plan.replications,
+        sweep: input.text,
+        scenario: input.base_text,
+    };
+    let n_points = match options.shard {
+        Some(s) => (0..plan.points.len()).filter(|&p| s.holds(p)).count(),
+        None => plan.points.len(),
+    };
+    let total = plan.replications.saturating_mul(n_points as u64);
+    // A shard draws no chart: `merge` checks the panels.
+    check_sweep_fits(path, &plan, options.no_charts || options.shard.is_some(), options.jobs, total)?;
     let dir = options.output.clone().unwrap_or_else(|| Path::new("output").join(&plan.name));
     prepare_output_dir(&dir)?;
-    // Ctrl-C stops at the next replication and keeps the finished points.
-    let _ = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+    // Shards of one sweep share a folder: each locks its own file only.
+    let lock_name =
+        options.shard.map_or(FOLDER_LOCK.to_string(), |s| format!(".{}.lock", lines::shard_file(s)));
+    let _lock = lock_output(&dir, &lock_name)?;
+    // Ctrl-C, SIGTERM or SIGHUP stop at the next replication and keep the finished points.
+    let stop = super::interrupt::stop_flag();
+    // A shard runs under a scheduler: its progress is lines in the job's log, not a bar.
+    let progress = Progress::new(total, options.quiet || options.shard.is_some(), "replications");
+    let log_points = |done: usize, of: usize| {
+        if let Some(s) = options.shard.filter(|_| !options.quiet) {
+            eprintln!("shard {}/{}: {done}/{of} points done", s.k, s.n);
         }
-    });
-    let progress = Progress::new(total, options.quiet, "replications");
+    };
     let run = Checkpointed {
         plan: &plan,
-        fingerprint: &fingerprint,
+        header: &header,
         dir: &dir,
         resume: options.resume,
-        stop: &STOP,
+        fresh: options.fresh,
+        stop,
         stop_after_points: options.stop_after_points,
     };
     let outcome = with_threads(options.jobs, || {
-        run_checkpointed(&run, &|| progress.advance(), &|n| progress.skip(n as u64 * plan.replications))
+        run_checkpointed(
+            &run,
+            &|| progress.advance(),
+            &|n| {
+                progress.skip(n as u64 * plan.replications);
+                log_points(n, n_points);
+            },
+            &log_points,
+        )
     })??;
     progress.finish();
     let result = match outcome {
-        SweepOutcome::Finished(result) => result,
+        SweepOutcome::Finished(Some(result)) => result,
+        SweepOutcome::Finished(None) => {
+            if !options.quiet {
+                println!(
+                    "{}: shard {} of {}, {n_points} of {} grid points × {} replications; wrote {}",
+                    plan.name,
+                    header.shard.map_or(1, |s| s.k),
+                    header.shard.map_or(1, |s| s.n),
+                    plan.points.len(),
+                    plan.replications,
+                    run.path().display()
+                );
+            }
+            return Ok(());
+        }
         SweepOutcome::Interrupted { done, total, checkpoint } => {
             return Err(Error::Interrupted(format!(
                 "interrupted after {done} of {total} grid points; the finished points are kept in {} \
@@ -77,40 +141,65 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
             )));
         }
     };
-    let mut written = Vec::new();
-    write_files(&dir, render_all(&sweep_exporters(), &result), &mut written)?;
-    remove_checkpoint(&dir)?;
-    if options.no_charts {
-        // No chart of an earlier run stays beside this run's data.
-        remove_stale(&dir, &charts::sweep_chart_files())?;
+    let written = write_report(&plan, &result, &dir, options.no_charts, options.chart_size, options.quiet);
+    // Once the data files are written (a chart may still have failed), the checkpoint goes.
+    if matches!(written, Ok(()) | Err(Error::Chart(_))) {
+        remove_checkpoint(&dir)?;
     }
-    let charts =
-        if options.no_charts { Ok(Vec::new()) } else { charts::sweep_charts(&result, options.chart_size) };
-    let chart_error = write_charts(&dir, charts, &mut written)?;
-    if !options.quiet {
-        print_summary(&plan, &dir, &written);
+    written
+}
+
+/// Writes a finished sweep's `sweep.json`, `sweep.csv` and charts into `dir` and says so (the
+/// one ending of `sweep` and `merge`).
+pub(super) fn write_report(
+    plan: &SweepPlan,
+    result: &SweepResult,
+    dir: &Path,
+    no_charts: bool,
+    chart_size: charts::ChartSize,
+    quiet: bool,
+) -> Result<(), Error> {
+    let mut written = Vec::new();
+    write_files(dir, render_all(&sweep_exporters(), result), &mut written)?;
+    if no_charts {
+        // No chart of an earlier run stays beside this run's data.
+        remove_stale(dir, &charts::sweep_chart_files())?;
+    }
+    let charts = if no_charts { Ok(Vec::new()) } else { charts::sweep_charts(result, chart_size) };
+    let chart_error = write_charts(dir, charts, &mut written)?;
+    if !quiet {
+        print_summary(plan, dir, &written);
     }
     chart_error.map_or(Ok(()), Err)
 }
 
 /// Says before anything runs when the charts could not show the grid, or the sweep would not
 /// fit in memory.
-fn check_sweep_fits(path: &Path, plan: &SweepPlan, options: &SweepOptions, total: u64) -> Result<(), Error> {
+fn check_sweep_fits(
+    path: &Path,
+    plan: &SweepPlan,
+    no_charts: bool,
+    jobs: Option<usize>,
+    total: u64,
+) -> Result<(), Error> {
+    check_panels(path, plan, no_charts)?;
+    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication());
+    if let Some(largest) = largest {
+        check_memory(largest, MemoryUse::sweep(total, plan.replications, CHUNK_REPLICATIONS, threads(jobs)))?;
+    }
+    Ok(())
+}
+
+/// Says when the charts could not show the grid.
+pub(super) fn check_panels(path: &Path, plan: &SweepPlan, no_charts: bool) -> Result<(), Error> {
     let panels: usize = plan.axes.iter().skip(1).map(|a| a.values.len()).product();
-    if !options.no_charts && panels > charts::MAX_PANELS {
+    if !no_charts && panels > charts::MAX_PANELS {
         return Err(Error::Usage(format!(
             "{}: the axes after the first make {panels} combinations, but a chart shows at most {} panels; \
              put the axis with the most values first, sweep fewer combinations, or run with --no-charts",
             path.display(),
             charts::MAX_PANELS
         )));
-    }
-    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication());
-    if let Some(largest) = largest {
-        check_memory(
-            largest,
-            MemoryUse::sweep(total, plan.replications, CHUNK_REPLICATIONS, threads(options.jobs)),
-        )?;
     }
     Ok(())
 }

@@ -1,11 +1,14 @@
-//! Sweep checkpoints: the points already finished, so that an interrupted sweep can continue
-//! (`--resume`) to the same final bytes as an uninterrupted run.
+//! Sweep checkpoints and shard files: the points already finished, so that an interrupted sweep
+//! can continue (`--resume`) to the same final bytes as an uninterrupted run, and so that
+//! `merge` can put the shards of a sweep together.
 //!
-//! The checkpoint is a JSON-lines file in the output folder: a header line with the sweep's
-//! fingerprint, then one line per finished point. Lines are appended and flushed after every
-//! chunk; a line cut short by an interruption is ignored on resume. Floats are written with
-//! serde_json's shortest round-trip representation, so a resumed point is bit-for-bit the
-//! point that was computed.
+//! Both are JSON-lines files: a header line with the sweep's fingerprint, its shard (or `null`),
+//! its replications and the texts of the sweep file and its base scenario (so that a shard file
+//! is enough to plan the sweep again), then one line per finished point. A point line carries a
+//! checksum of its payload, `{"sum":"<16 hex>","point":{…}}`: an edited or corrupted line is
+//! refused by file and line; only a last line cut short (no final newline: a crash in the middle
+//! of a write) is ignored on resume. Floats are written with serde_json's shortest round-trip
+//! representation, so a resumed point is bit-for-bit the point that was computed.
 
 use crate::metrics::{COLUMNS, MetricId};
 use crate::results::PairedDifference;
@@ -15,6 +18,42 @@ use serde_json::{Value, json};
 
 /// File name of the checkpoint inside the output folder.
 pub const CHECKPOINT_FILE: &str = ".scimsim-sweep-checkpoint.jsonl";
+
+/// The format version in the header line.
+const FORMAT: u64 = 2;
+
+/// The file name of shard `k` of `n`: `shard-K-of-N.jsonl`.
+pub fn shard_file(shard: Shard) -> String {
+    format!("shard-{}-of-{}.jsonl", shard.k, shard.n)
+}
+
+/// Shard `k` of `n` (1 ≤ k ≤ n) runs the grid points `p` with `p mod n = k − 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub k: usize,
+    /// Number of shards.
+    pub n: usize,
+}
+
+impl Shard {
+    /// Whether grid point `p` is in this shard.
+    pub fn holds(self, p: usize) -> bool {
+        p % self.n == self.k - 1
+    }
+}
+
+/// FNV-1a, 64 bits, over the parts in order.
+pub fn fnv64(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
 
 /// A fingerprint of everything that decides a sweep's numbers and the meaning of its lines: the
 /// sweep and base scenario texts, the replications, the program version and the metric
@@ -26,10 +65,9 @@ pub fn fingerprint(sweep_text: &str, base_text: &str, replications: u64) -> Stri
 
 /// [`fingerprint`] with the given metric columns.
 fn fingerprint_with(sweep_text: &str, base_text: &str, replications: u64, columns: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let version = env!("CARGO_PKG_VERSION");
     let columns = columns.join("\n");
-    for part in [
+    let h = fnv64(&[
         sweep_text.as_bytes(),
         &[0],
         base_text.as_bytes(),
@@ -38,25 +76,77 @@ fn fingerprint_with(sweep_text: &str, base_text: &str, replications: u64, column
         version.as_bytes(),
         &[0],
         columns.as_bytes(),
-    ] {
-        for &b in part {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
+    ]);
     format!("{h:016x}")
 }
 
-/// The header line.
-pub fn header(fingerprint: &str) -> String {
-    json!({"scimsim_checkpoint": 1, "fingerprint": fingerprint}).to_string()
+/// What the header line says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The sweep's [`fingerprint`].
+    pub fingerprint: String,
+    /// The shard, for a shard file.
+    pub shard: Option<Shard>,
+    /// Replications per point (after any `-r`).
+    pub replications: u64,
+    /// The sweep file's text.
+    pub sweep: String,
+    /// The base scenario's text.
+    pub scenario: String,
+}
+
+impl Header {
+    /// The header line.
+    pub fn line(&self) -> String {
+        json!({
+            "scimsim_checkpoint": FORMAT,
+            "fingerprint": self.fingerprint,
+            "shard": self.shard.map(|s| json!([s.k, s.n])),
+            "replications": self.replications,
+            "sweep": self.sweep,
+            "scenario": self.scenario,
+        })
+        .to_string()
+    }
+
+    /// Reads a header line; `None` when it is not one of this format.
+    pub fn parse(line: &str) -> Option<Header> {
+        let v: Value = serde_json::from_str(line).ok()?;
+        if v["scimsim_checkpoint"] != json!(FORMAT) {
+            return None;
+        }
+        let shard = match &v["shard"] {
+            Value::Null => None,
+            s => {
+                let k = usize::try_from(s.get(0)?.as_u64()?).ok()?;
+                let n = usize::try_from(s.get(1)?.as_u64()?).ok()?;
+                Some((1..=n).contains(&k).then_some(Shard { k, n })?)
+            }
+        };
+        Some(Header {
+            fingerprint: v["fingerprint"].as_str()?.to_string(),
+            shard,
+            replications: v["replications"].as_u64()?,
+            sweep: v["sweep"].as_str()?.to_string(),
+            scenario: v["scenario"].as_str()?.to_string(),
+        })
+    }
+
+    /// Whether the fingerprint is the one this scimsim computes from the texts (not so for a
+    /// file of another version of scimsim, or an edited header).
+    pub fn is_genuine(&self) -> bool {
+        self.fingerprint == fingerprint(&self.sweep, &self.scenario, self.replications)
+    }
 }
 
 fn summary_array(s: &Summary) -> Value {
     json!(s.to_array())
 }
 
-/// One finished point as a line.
+const SUM_PREFIX: &str = "{\"sum\":\"";
+const POINT_KEY: &str = "\",\"point\":";
+
+/// One finished point as a line, with the checksum of its payload.
 pub fn point_line(p: &PointResult) -> String {
     let summaries: Vec<Vec<Value>> =
         p.summaries.iter().map(|s| s.iter().map(summary_array).collect()).collect();
@@ -74,7 +164,8 @@ pub fn point_line(p: &PointResult) -> String {
             ])
         })
         .collect();
-    json!({"index": p.index, "summaries": summaries, "paired": paired}).to_string()
+    let payload = json!({"index": p.index, "summaries": summaries, "paired": paired}).to_string();
+    format!("{SUM_PREFIX}{:016x}{POINT_KEY}{payload}}}", fnv64(&[payload.as_bytes()]))
 }
 
 fn f(v: &Value) -> Option<f64> {
@@ -89,13 +180,39 @@ pub struct Shape<'a> {
     pub n_points: usize,
     /// Strategies of the scenario.
     pub n_strategies: usize,
+    /// The shard whose points these are (every point when `None`).
+    pub shard: Option<Shard>,
 }
 
-/// One point of a line, or `None` when the line is cut short or does not have the sweep's
-/// shape (a hand-edited or corrupted checkpoint is never trusted).
-fn parse_point(line: &str, shape: &Shape<'_>) -> Option<PointResult> {
-    let v: Value = serde_json::from_str(line).ok()?;
-    let index = usize::try_from(v["index"].as_u64()?).ok().filter(|&i| i < shape.n_points)?;
+/// The payload of a point line, when its checksum is right.
+fn checked_payload(line: &str) -> Result<&str, &'static str> {
+    let rest = line.strip_prefix(SUM_PREFIX).ok_or("not a point line")?;
+    let (sum, rest) = rest.split_at_checked(16).ok_or("not a point line")?;
+    let payload = rest.strip_prefix(POINT_KEY).and_then(|r| r.strip_suffix('}')).ok_or("not a point line")?;
+    let sum = u64::from_str_radix(sum, 16).map_err(|_| "not a point line")?;
+    if sum != fnv64(&[payload.as_bytes()]) {
+        return Err("its checksum does not match: the line was edited or corrupted");
+    }
+    Ok(payload)
+}
+
+/// One point of a line, or why the line is refused: a cut, edited or corrupted line, or one that
+/// does not have the sweep's shape, is never trusted.
+pub fn parse_point(line: &str, shape: &Shape<'_>) -> Result<PointResult, String> {
+    let payload = checked_payload(line)?;
+    let wrong = || "its point does not have this sweep's shape".to_string();
+    let v: Value = serde_json::from_str(payload).map_err(|_| wrong())?;
+    let index = v["index"].as_u64().and_then(|i| usize::try_from(i).ok()).ok_or_else(wrong)?;
+    if index >= shape.n_points {
+        return Err(format!("point {index} is outside the grid of {} points", shape.n_points));
+    }
+    if let Some(s) = shape.shard.filter(|s| !s.holds(index)) {
+        return Err(format!("point {index} is not in shard {} of {}", s.k, s.n));
+    }
+    parse_payload(&v, index, shape).ok_or_else(wrong)
+}
+
+fn parse_payload(v: &Value, index: usize, shape: &Shape<'_>) -> Option<PointResult> {
     let coords = crate::input::sweep_plan::coords_of(index, shape.axes);
     let summaries = v["summaries"]
         .as_array()?
@@ -137,30 +254,52 @@ fn parse_point(line: &str, shape: &Shape<'_>) -> Option<PointResult> {
     Some(PointResult { index, coords, summaries, paired })
 }
 
-/// What a checkpoint file holds.
+/// A line refused: its 1-based number and why.
 #[derive(Debug, PartialEq)]
-pub enum Loaded {
-    /// It belongs to this sweep: the points finished so far (in grid order, no duplicates).
-    Points(Vec<PointResult>),
-    /// It belongs to another sweep (or another version of this one, or of scimsim's metrics).
-    Foreign,
+pub struct BadLine {
+    /// 1-based line number.
+    pub line: usize,
+    /// Why it is refused.
+    pub why: String,
 }
 
-/// Reads a checkpoint's text for the sweep with `fingerprint`; a last line cut short is
-/// ignored, as is any point that does not have the sweep's shape or is seen twice.
-pub fn load(text: &str, fingerprint: &str, shape: &Shape<'_>) -> Loaded {
-    let mut lines = text.lines();
-    let ok = lines
-        .next()
-        .and_then(|h| serde_json::from_str::<Value>(h).ok())
-        .is_some_and(|h| h["scimsim_checkpoint"] == json!(1) && h["fingerprint"] == json!(fingerprint));
-    if !ok {
-        return Loaded::Foreign;
+/// The header of a checkpoint's or shard's text, or `None` when the first line is not one.
+pub fn read_header(text: &str) -> Option<Header> {
+    text.lines().next().and_then(Header::parse)
+}
+
+/// The points of a checkpoint's or shard's text (after its header), each with its line number,
+/// in file order. A line that is not a point of this sweep's shape, or a point seen twice, is a
+/// [`BadLine`]; a last line cut short (no final newline) is one too unless `cut_ok` (a resumed
+/// sweep runs that point again).
+pub fn read_points(
+    text: &str,
+    shape: &Shape<'_>,
+    cut_ok: bool,
+) -> Result<Vec<(usize, PointResult)>, BadLine> {
+    let mut points = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    let n_lines = text.lines().count();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let number = i + 1;
+        let cut = number == n_lines && !text.ends_with('\n');
+        match parse_point(line, shape) {
+            Ok(p) => {
+                if let Some(first) = seen.insert(p.index, number) {
+                    let why = format!("point {} is already on line {first}", p.index);
+                    return Err(BadLine { line: number, why });
+                }
+                points.push((number, p));
+            }
+            Err(_) if cut && cut_ok => {}
+            Err(_) if cut => {
+                let why = "the line is cut short: its run was stopped while writing it".to_string();
+                return Err(BadLine { line: number, why });
+            }
+            Err(why) => return Err(BadLine { line: number, why }),
+        }
     }
-    let mut points: Vec<PointResult> = lines.filter_map(|l| parse_point(l, shape)).collect();
-    points.sort_by_key(|p| p.index);
-    points.dedup_by_key(|p| p.index);
-    Loaded::Points(points)
+    Ok(points)
 }
 
 #[cfg(test)]
@@ -176,7 +315,7 @@ mod tests {
     }
 
     fn shape(axes: &[crate::input::sweep_plan::Axis]) -> Shape<'_> {
-        Shape { axes, n_points: 5, n_strategies: 2 }
+        Shape { axes, n_points: 5, n_strategies: 2, shard: None }
     }
 
     fn point(index: usize) -> PointResult {
@@ -202,35 +341,97 @@ mod tests {
         }
     }
 
-    #[test]
-    fn points_round_trip_bit_for_bit() {
-        let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(1)), point_line(&point(0)));
-        assert_eq!(load(&text, "abc", &shape(&axes())), Loaded::Points(vec![point(0), point(1)]));
+    fn header(fingerprint: &str) -> String {
+        Header {
+            fingerprint: fingerprint.into(),
+            shard: None,
+            replications: 10,
+            sweep: "s".into(),
+            scenario: "b".into(),
+        }
+        .line()
+    }
+
+    fn load(text: &str, shape: &Shape<'_>, cut_ok: bool) -> Result<Vec<PointResult>, BadLine> {
+        read_points(text, shape, cut_ok).map(|ps| ps.into_iter().map(|(_, p)| p).collect())
     }
 
     #[test]
-    fn a_cut_line_another_sweep_and_strays_are_ignored_or_refused() {
+    fn points_round_trip_bit_for_bit() {
+        let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(1)), point_line(&point(0)));
+        assert_eq!(load(&text, &shape(&axes()), false), Ok(vec![point(1), point(0)]));
+        assert_eq!(read_header(&text).map(|h| h.fingerprint), Some("abc".into()));
+    }
+
+    #[test]
+    fn headers_round_trip_and_say_whether_they_are_genuine() {
+        let texts = ("{\"name\": \"s\"}\n", "{\"name\": \"b\"}");
+        let genuine = Header {
+            fingerprint: fingerprint(texts.0, texts.1, 7),
+            shard: Some(Shard { k: 2, n: 3 }),
+            replications: 7,
+            sweep: texts.0.into(),
+            scenario: texts.1.into(),
+        };
+        assert_eq!(Header::parse(&genuine.line()), Some(genuine.clone()));
+        assert!(genuine.is_genuine());
+        let edited = Header { replications: 8, ..genuine.clone() };
+        assert!(!Header::parse(&edited.line()).is_some_and(|h| h.is_genuine()));
+        // Shard 4 of 3, or a checkpoint of format 1, is no header.
+        assert_eq!(Header::parse(&genuine.line().replace("[2,3]", "[4,3]")), None);
+        assert_eq!(Header::parse("{\"scimsim_checkpoint\":1,\"fingerprint\":\"abc\"}"), None);
+    }
+
+    #[test]
+    fn a_cut_last_line_is_skipped_only_when_resuming() {
         let full = point_line(&point(2));
         let text = format!("{}\n{}\n{}", header("abc"), point_line(&point(0)), &full[..full.len() / 2]);
         let axes = axes();
-        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(vec![point(0)]));
-        assert_eq!(load(&text, "other", &shape(&axes)), Loaded::Foreign);
-        assert_eq!(load("garbage", "abc", &shape(&axes)), Loaded::Foreign);
-        let text = format!("{}\n{}\n{}\n", header("abc"), point_line(&point(7)), point_line(&point(0)));
-        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(vec![point(0)]));
-        // Lines of the wrong shape are never trusted.
+        assert_eq!(load(&text, &shape(&axes), true), Ok(vec![point(0)]));
+        let e = load(&text, &shape(&axes), false).expect_err("a cut line is refused");
+        assert_eq!(e.line, 3);
+        assert!(e.why.contains("cut short"), "{}", e.why);
+    }
+
+    #[test]
+    fn edited_strays_and_repeated_lines_are_refused_by_line() {
+        let axes = axes();
+        let refused = |lines: &[String]| {
+            let text = format!("{}\n{}\n", header("abc"), lines.join("\n"));
+            load(&text, &shape(&axes), true).expect_err("refused")
+        };
+        // One digit changed in a number: the checksum no longer matches.
+        let edited = point_line(&point(1)).replacen("186.6", "186.7", 1);
+        let e = refused(&[point_line(&point(0)), edited]);
+        assert_eq!(e.line, 3);
+        assert!(e.why.contains("checksum"), "{}", e.why);
+        // A point outside the grid, or of another shape, with a right checksum.
+        let e = refused(&[point_line(&point(7))]);
+        assert!(e.line == 2 && e.why.contains("outside the grid"), "{e:?}");
         let mut bad = point(1);
         bad.summaries.pop();
         let mut stray = point(2);
         stray.paired[0].strategy = 7;
-        let text = format!(
-            "{}\n{}\n{}\n{}\n",
-            header("abc"),
-            point_line(&bad),
-            point_line(&stray),
-            point_line(&point(3))
-        );
-        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(vec![point(3)]));
+        assert!(refused(&[point_line(&bad)]).why.contains("shape"));
+        assert!(refused(&[point_line(&stray)]).why.contains("shape"));
+        let e = refused(&[point_line(&point(3)), point_line(&point(4)), point_line(&point(3))]);
+        assert_eq!(e, BadLine { line: 4, why: "point 3 is already on line 2".into() });
+        assert!(refused(&["garbage".into()]).why.contains("not a point line"));
+        // A point of another shard.
+        let text = format!("{}\n{}\n", header("abc"), point_line(&point(1)));
+        let in_shard = Shape { shard: Some(Shard { k: 1, n: 2 }), ..shape(&axes) };
+        let e = load(&text, &in_shard, true).expect_err("not in the shard");
+        assert!(e.why.contains("not in shard 1 of 2"), "{}", e.why);
+    }
+
+    #[test]
+    fn shards_split_the_grid_by_index() {
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { k, n: 3 }).collect();
+        for p in 0..10 {
+            assert_eq!(shards.iter().filter(|s| s.holds(p)).count(), 1);
+            assert!(shards[p % 3].holds(p));
+        }
+        assert_eq!(shard_file(shards[1]), "shard-2-of-3.jsonl");
     }
 
     #[test]
@@ -245,18 +446,13 @@ mod tests {
     }
 
     #[test]
-    fn a_checkpoint_of_other_columns_is_refused() {
+    fn lines_of_other_columns_are_refused() {
         let axes = axes();
-        // Written with fewer columns: a foreign header, and its lines have the wrong shape.
-        let old = fingerprint_with("s", "b", 10, &COLUMNS[..22]);
         let mut short = point(0);
         for s in &mut short.summaries {
             s.truncate(22);
         }
-        let text = format!("{}\n{}\n", header(&old), point_line(&short));
-        assert_eq!(load(&text, &fingerprint("s", "b", 10), &shape(&axes)), Loaded::Foreign);
-        // Even under this sweep's header, lines of another column count are not trusted.
         let text = format!("{}\n{}\n", header("abc"), point_line(&short));
-        assert_eq!(load(&text, "abc", &shape(&axes)), Loaded::Points(Vec::new()));
+        assert!(load(&text, &shape(&axes), true).expect_err("refused").why.contains("shape"));
     }
 }

@@ -1,7 +1,9 @@
 //! Running a sweep so that nothing finished is lost: each finished chunk of points is appended
-//! to a checkpoint in the output folder; Ctrl-C stops at the next replication and keeps what is
-//! finished; `--resume` skips the points the checkpoint holds and reaches the same final bytes
-//! as an uninterrupted run. The checkpoint is removed once the sweep's files are written.
+//! to a checkpoint in the output folder (or, for `--shard K/N`, to `shard-K-of-N.jsonl`); Ctrl-C,
+//! SIGTERM or SIGHUP stop at the next replication and keep what is finished; `--resume` skips
+//! the points the checkpoint holds and reaches the same final bytes as an uninterrupted run. The
+//! checkpoint is removed once the sweep's files are written; a shard file stays (it is the
+//! shard's output, for `merge`).
 
 pub mod lines;
 
@@ -10,7 +12,7 @@ use super::files::write_atomic;
 use super::parallel::{chunks, run_points};
 use crate::input::sweep_plan::SweepPlan;
 use crate::results::sweep::{PointResult, SweepResult, assemble};
-use lines::{CHECKPOINT_FILE, Loaded};
+use lines::{CHECKPOINT_FILE, Header, Shard};
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,13 +21,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// How a checkpointed sweep ended.
 #[derive(Debug)]
 pub enum SweepOutcome {
-    /// Every point ran.
-    Finished(SweepResult),
-    /// Stopped by Ctrl-C; the finished points are in the checkpoint.
+    /// Every point (of the shard) ran; for a whole sweep, the assembled result.
+    Finished(Option<SweepResult>),
+    /// Stopped by a signal; the finished points are in the checkpoint.
     Interrupted {
         /// Points finished (including those resumed).
         done: usize,
-        /// Points in the grid.
+        /// Points to run (in the grid, or in the shard).
         total: usize,
         /// The checkpoint file.
         checkpoint: PathBuf,
@@ -36,98 +38,139 @@ pub enum SweepOutcome {
 pub struct Checkpointed<'a> {
     /// The planned sweep.
     pub plan: &'a SweepPlan,
-    /// Its fingerprint ([`lines::fingerprint`] of the sweep's texts).
-    pub fingerprint: &'a str,
+    /// Its header line's contents (fingerprint, shard, texts).
+    pub header: &'a Header,
     /// The output folder (already prepared).
     pub dir: &'a Path,
     /// Continue from the checkpoint in `dir`.
     pub resume: bool,
-    /// Raised by Ctrl-C.
+    /// Discard the checkpoint in `dir`, if any.
+    pub fresh: bool,
+    /// Raised by Ctrl-C, SIGTERM or SIGHUP.
     pub stop: &'a AtomicBool,
     /// Test hook: behave as if Ctrl-C came once this many points are finished.
     pub stop_after_points: Option<usize>,
 }
 
-fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Write { path: path.to_path_buf(), source }
+impl Checkpointed<'_> {
+    /// The checkpoint's path: the hidden checkpoint of a sweep, or the shard file.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(self.header.shard.map_or(CHECKPOINT_FILE.to_string(), lines::shard_file))
+    }
+
+    /// The grid points this run is for.
+    fn selected(&self) -> Vec<usize> {
+        let all = 0..self.plan.points.len();
+        match self.header.shard {
+            Some(s) => all.filter(|&p| s.holds(p)).collect(),
+            None => all.collect(),
+        }
+    }
 }
 
-/// The points the checkpoint in `dir` holds for this sweep (none when `resume` is off).
-fn resumed(run: &Checkpointed<'_>, path: &Path) -> Result<Vec<PointResult>, Error> {
-    if !run.resume {
-        return Ok(Vec::new());
+/// The shape of the points of `plan` (in `shard`, if any).
+pub fn shape(plan: &SweepPlan, shard: Option<Shard>) -> lines::Shape<'_> {
+    lines::Shape {
+        axes: &plan.axes,
+        n_points: plan.points.len(),
+        n_strategies: plan.base.strategies.len(),
+        shard,
     }
+}
+
+/// `file:line: why` for a refused line.
+pub fn bad_line(path: &Path, bad: &lines::BadLine) -> String {
+    format!("{}:{}: {}", path.display(), bad.line, bad.why)
+}
+
+/// The points the checkpoint at `path` holds for this sweep (none when it is absent or
+/// `--fresh`); without `--resume` or `--fresh` an existing checkpoint is an error, never
+/// silently discarded.
+fn resumed(run: &Checkpointed<'_>, path: &Path) -> Result<Vec<PointResult>, Error> {
     let text = match fs::read_to_string(path) {
+        Ok(_) if run.fresh => return Ok(Vec::new()),
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => return Err(Error::Read { path: path.to_path_buf(), source }),
     };
-    let shape = lines::Shape {
-        axes: &run.plan.axes,
-        n_points: run.plan.points.len(),
-        n_strategies: run.plan.base.strategies.len(),
-    };
-    match lines::load(&text, run.fingerprint, &shape) {
-        Loaded::Points(points) => Ok(points),
-        Loaded::Foreign => Err(Error::Usage(format!(
-            "{} belongs to another sweep, or to this sweep before it or its scenario changed, \
-             or to another version of scimsim; run without --resume to start over",
+    if !run.resume {
+        return Err(Error::Usage(format!(
+            "{} holds the finished points of an earlier run of a sweep; pass --resume to continue it, \
+             or --fresh to discard them and start over",
             path.display()
-        ))),
+        )));
     }
+    let ours = lines::read_header(&text).is_some_and(|h| h.fingerprint == run.header.fingerprint);
+    if !ours {
+        return Err(Error::Usage(format!(
+            "{} belongs to another sweep, or to this sweep before it or its scenario changed, \
+             or to another version of scimsim; run with --fresh instead of --resume to start over",
+            path.display()
+        )));
+    }
+    let points = lines::read_points(&text, &shape(run.plan, run.header.shard), true)
+        .map_err(|bad| Error::Usage(format!("{} (run with --fresh to start over)", bad_line(path, &bad))))?;
+    let mut points: Vec<PointResult> = points.into_iter().map(|(_, p)| p).collect();
+    points.sort_by_key(|p| p.index);
+    Ok(points)
 }
 
-/// Runs the sweep, calling `progress` after each replication and `resumed_points` once with
-/// the number of points taken from the checkpoint.
+/// Runs the sweep (or its shard), calling `progress` after each replication, `resumed_points`
+/// once with the number of points taken from the checkpoint, and `points_done` after each
+/// chunk with the points finished and the points to run.
 pub fn run_checkpointed(
     run: &Checkpointed<'_>,
     progress: &(dyn Fn() + Sync),
     resumed_points: &dyn Fn(usize),
+    points_done: &dyn Fn(usize, usize),
 ) -> Result<SweepOutcome, Error> {
-    let path = run.dir.join(CHECKPOINT_FILE);
+    let path = run.path();
     let mut done = resumed(run, &path)?;
     resumed_points(done.len());
     // Rewrite the checkpoint from what is kept (so that a cut last line never stays behind),
     // whole or not at all: the points it holds are never lost.
-    let mut text = lines::header(run.fingerprint);
+    let mut text = run.header.line();
     text.push('\n');
     for p in &done {
         text.push_str(&lines::point_line(p));
         text.push('\n');
     }
     write_atomic(&path, text.as_bytes())?;
-    let mut file = OpenOptions::new().append(true).open(&path).map_err(write_err(&path))?;
+    let write_err = |source| Error::Write { path: path.clone(), source };
+    let mut file = OpenOptions::new().append(true).open(&path).map_err(write_err)?;
 
+    let selected = run.selected();
+    let total = selected.len();
     let finished: std::collections::HashSet<usize> = done.iter().map(|p| p.index).collect();
+    let todo: Vec<usize> = selected.into_iter().filter(|i| !finished.contains(i)).collect();
     // The test hook works point by point so that it can stop between any two points.
-    let chunks: Vec<std::ops::Range<usize>> = match run.stop_after_points {
-        Some(_) => (0..run.plan.points.len()).map(|i| i..i + 1).collect(),
-        None => chunks(run.plan),
+    let batches: Vec<Vec<usize>> = match run.stop_after_points {
+        Some(_) => todo.iter().map(|&i| vec![i]).collect(),
+        None => chunks(run.plan, &todo),
     };
-    for chunk in chunks {
-        let todo: Vec<usize> = chunk.filter(|i| !finished.contains(i)).collect();
-        if todo.is_empty() {
-            continue;
-        }
+    for batch in batches {
         // The test option stops here as Ctrl-C would, without raising the process-wide flag.
         if run.stop_after_points.is_some_and(|n| done.len() >= n) || run.stop.load(Ordering::Relaxed) {
             break;
         }
-        let Some(points) = run_points(run.plan, &todo, progress, run.stop) else { break };
-        let mut batch = String::new();
+        let Some(points) = run_points(run.plan, &batch, progress, run.stop) else { break };
+        let mut text = String::new();
         for p in &points {
-            batch.push_str(&lines::point_line(p));
-            batch.push('\n');
+            text.push_str(&lines::point_line(p));
+            text.push('\n');
         }
-        file.write_all(batch.as_bytes()).and_then(|()| file.sync_data()).map_err(write_err(&path))?;
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_data()).map_err(write_err)?;
         done.extend(points);
+        points_done(done.len(), total);
     }
-    let total = run.plan.points.len();
     if done.len() < total {
         return Ok(SweepOutcome::Interrupted { done: done.len(), total, checkpoint: path });
     }
+    if run.header.shard.is_some() {
+        return Ok(SweepOutcome::Finished(None));
+    }
     done.sort_by_key(|p| p.index);
-    Ok(SweepOutcome::Finished(assemble(run.plan, done)))
+    Ok(SweepOutcome::Finished(Some(assemble(run.plan, done))))
 }
 
 /// Removes the checkpoint once the sweep's files are written.
