@@ -52,7 +52,8 @@ const CAUSES: [&str; 7] = [
 ];
 
 /// The four report files every `run` writes.
-const REPORT_FILES: [&str; 4] = ["report.json", "summary.md", "replications.csv", "timeline.csv"];
+const REPORT_FILES: [&str; 5] =
+    ["report.json", "summary.md", "replications.csv", "timeline.csv", "report.html"];
 
 /// The report `run` adds for an explicit population (and for a synthetic one with `--people`).
 const PEOPLE_FILE: &str = "people.csv";
@@ -2338,4 +2339,157 @@ fn a_schema_key_at_the_top_is_accepted() {
     let o = scimsim(&["schema", "scenario"], tmp.path());
     let schema: Value = serde_json::from_str(&o.stdout).expect("schema");
     assert_eq!(schema["properties"]["$schema"]["type"], "string");
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML reports (report.html, sweep.html)
+// ---------------------------------------------------------------------------------------------
+
+/// The text of `name` in `dir`.
+fn read_text(dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// A page needs nothing from elsewhere: no script, style sheet, image or font to fetch, and the
+/// only web address in it is the SVG namespace.
+fn assert_self_contained(name: &str, html: &str) {
+    let lower = html.to_lowercase();
+    for needle in ["<script", "<link", "<img", "<iframe", "<object", "@import", "url(", " src=", " href="] {
+        assert!(!lower.contains(needle), "{name} contains `{needle}`");
+    }
+    let without_namespaces = lower.replace("http://www.w3.org/", "");
+    assert!(
+        !without_namespaces.contains("http:") && !without_namespaces.contains("https:"),
+        "{name} has a URL"
+    );
+    assert!(lower.starts_with("<!doctype html>"), "{name} is not an HTML document");
+    assert!(!lower.contains("<?xml"), "{name} inlines an XML declaration");
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("`{start}` not found")) + start.len();
+    let to = text[from..].find(end).unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
+    &text[from..from + to]
+}
+
+#[test]
+fn report_html_says_everything_and_needs_nothing_else() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    run_quiet(&quickstart_path(), &out, &["-r", "6"], tmp.path());
+    let html = read_text(&out, "report.html");
+    assert_self_contained("report.html", &html);
+    let report = read_json(&out.join("report.json"));
+    // The recommendation comes first, and names the strategy report.json recommends.
+    let recommended = report["recommendation"]["recommended"].as_str().expect("recommended");
+    let sections: Vec<&str> =
+        html.match_indices("<section ").map(|(i, _)| between(&html[i..], "id=\"", "\"")).collect();
+    assert_eq!(
+        sections,
+        [
+            "recommendation",
+            "strategies",
+            "results",
+            "surplus-by-origin",
+            "lost-access-by-cause",
+            "charts",
+            "comparisons",
+            "timeline",
+            "assumptions"
+        ]
+    );
+    let verdict = between(&html, "<p class=\"verdict\">", "</p>");
+    assert!(verdict.starts_with(&format!("<strong>{recommended}</strong>")), "{verdict}");
+    assert!(verdict.contains("lowest expected cost"), "{verdict}");
+    // Every strategy is described, ranked, tabled and (but the recommended one) compared.
+    let strategies = between(&html, "<section id=\"strategies\">", "</section>");
+    let results = between(&html, "<section class=\"results\" id=\"results\">", "</section>");
+    let comparisons = between(&html, "<section id=\"comparisons\">", "</section>");
+    for s in quickstart_json()["strategies"].as_array().expect("strategies") {
+        let name = s["name"].as_str().expect("name");
+        assert!(strategies.contains(&format!("<h3>{name}</h3>")), "{name} not described");
+        assert!(results.contains(&format!("<th class=\"num\">{name}</th>")), "{name} not in the table");
+        let compared = comparisons.contains(&format!("<h3>{name} compared with {recommended}</h3>"));
+        assert_eq!(compared, name != recommended, "{name}: compared with {recommended}");
+    }
+    // Every metric but the diagnostic is in a table, each part of a breakdown too.
+    let tables = between(&html, "<section class=\"results\" id=\"results\">", "<section id=\"charts\">");
+    let parts = ORIGINS
+        .iter()
+        .map(|o| format!("surplus_accounts_by_origin.{o}"))
+        .chain(CAUSES.iter().map(|c| format!("lost_access_by_cause.{c}")));
+    for metric in METRICS.iter().filter(|m| **m != "events_processed").map(|m| m.to_string()).chain(parts) {
+        assert!(tables.contains(&format!("<code>{metric}</code>")), "{metric} missing from the tables");
+    }
+    // Both charts inline, with a size the page can scale.
+    let charts = between(&html, "<section id=\"charts\">", "</section>");
+    assert_eq!(charts.matches("<svg").count(), 2, "two charts inline");
+    assert!(
+        charts.contains("<figure id=\"chart-strategies\">")
+            && charts.contains("<figure id=\"chart-timeline\">")
+    );
+    // The scenario's events, its people at risk and its settings.
+    let timeline = between(&html, "<section id=\"timeline\">", "</section>");
+    assert!(timeline.contains("ivan leaves") && timeline.contains("nia joins"), "{timeline}");
+    let assumptions = between(&html, "<section id=\"assumptions\">", "</section>");
+    for setting in [
+        "idp.profile",
+        "idp.sync_interval",
+        "idp.matching",
+        "idp.deprovision",
+        "idp.group_updates",
+        "assumptions.email_match",
+    ] {
+        assert!(assumptions.contains(&format!("<code>{setting}</code>")), "{setting} missing");
+    }
+    assert!(html.contains("People most at risk under"), "people at risk");
+}
+
+#[test]
+fn report_html_escapes_the_scenario_text_and_says_why_charts_are_missing() {
+    let tmp = temp_dir();
+    let mut scenario = minimal_scenario();
+    scenario["description"] = json!("<script>alert(1)</script> & \"quotes\"");
+    scenario["strategies"][1]["name"] = json!("a<b>&c");
+    let file = write_scenario(tmp.path(), &scenario);
+    let out = tmp.path().join("out");
+    run_quiet(&file, &out, &["--no-charts"], tmp.path());
+    let html = read_text(&out, "report.html");
+    assert_self_contained("report.html", &html);
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;quotes&#34;"),
+        "description not escaped"
+    );
+    assert!(html.contains("<h3>a&#60;b&#62;&#38;c</h3>"), "strategy name not escaped");
+    assert!(!html.contains("a<b>"), "a raw name");
+    assert!(!html.contains("<svg"), "no chart was drawn");
+    assert!(html.contains("The charts were not drawn (--no-charts)."), "no word on the charts");
+}
+
+#[test]
+fn sweep_html_shows_the_grid_and_its_charts() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("sweep");
+    let sweep = crate_dir().join("scenarios/sweeps/remap-coverage.sweep.json");
+    let o = scimsim(&["sweep", arg(&sweep), "-r", "3", "-q", "-o", arg(&out)], tmp.path());
+    assert_eq!(o.code, 0, "{o:#?}");
+    let html = read_text(&out, "sweep.html");
+    assert_self_contained("sweep.html", &html);
+    let result = read_json(&out.join("sweep.json"));
+    let axes = between(&html, "<section id=\"axes\">", "</section>");
+    for axis in result["axes"].as_array().expect("axes") {
+        let path = axis["path"].as_str().expect("path");
+        assert!(axes.contains(&format!("<code>{path}</code>")), "axis {path} missing");
+    }
+    let points = result["points"].as_array().expect("points");
+    let rows = between(&html, "<table class=\"points\">", "</table>");
+    let strategies = result["points"][0]["strategies"].as_array().expect("strategies").len();
+    assert_eq!(rows.matches("<tr").count(), 1 + points.len() * strategies, "one row per point and strategy");
+    // One chart per metric shown in the table, every one inline.
+    let shown = between(&html, "<table class=\"points\">", "</thead>").matches("<code>").count();
+    let charts = between(&html, "<section id=\"charts\">", "</section>");
+    assert_eq!(charts.matches("<svg").count(), shown, "a chart per metric shown");
+    assert!(shown >= 3, "{shown} metrics shown");
 }

@@ -345,6 +345,19 @@ pub fn write_charts(
     }
 }
 
+/// What an HTML page shows of the charts: the files drawn (`(name, bytes)`), or none and a
+/// note that says why (`--no-charts`, or the error that stopped them).
+pub fn page_charts(
+    charts: &Result<Vec<ChartFile>, ChartError>,
+    no_charts: bool,
+) -> (Vec<(&str, &[u8])>, String) {
+    match charts {
+        _ if no_charts => (Vec::new(), "The charts were not drawn (--no-charts).".to_string()),
+        Ok(files) => (files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect(), String::new()),
+        Err(e) => (Vec::new(), format!("The charts could not be drawn: {e}.")),
+    }
+}
+
 /// A sweep read and planned, with the texts its numbers depend on.
 #[derive(Debug)]
 pub struct SweepInput {

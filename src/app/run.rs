@@ -3,7 +3,8 @@
 
 use super::error::Error;
 use super::files::{
-    FOLDER_LOCK, load_scenario, lock_output, prepare_output_dir, remove_stale, write_charts, write_files,
+    FOLDER_LOCK, load_scenario, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
+    write_files,
 };
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{self, threads, with_threads};
@@ -11,7 +12,7 @@ use super::progress::Progress;
 use super::{check_flags, summarise_files};
 use crate::charts;
 use crate::input::scenario::{Population, Scenario};
-use crate::report::{RunReport, render_all, run_exporters, terminal_table};
+use crate::report::{RunExporter, RunHtml, RunReport, render_all, run_exporters, terminal_table};
 use crate::results::{RunConfig, RunResult};
 use std::path::{Path, PathBuf};
 
@@ -78,7 +79,11 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     } else {
         charts::run_charts(&scenario, &result, options.chart_size)
     };
+    let (chart_files, note) = page_charts(&charts, options.no_charts);
+    let html = RunHtml::new(chart_files, note);
     let chart_error = write_charts(&dir, charts, &mut written)?;
+    // The page last: it shows the charts just written (or says why there are none).
+    write_files(&dir, render_all(&[Box::new(html) as Box<RunExporter>], &report), &mut written)?;
     if !options.quiet {
         print_summary(&scenario, &result, &dir, &written);
     }

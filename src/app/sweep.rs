@@ -6,7 +6,8 @@ use super::checkpoint::lines::{self, Header, Shard};
 use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_checkpointed};
 use super::error::Error;
 use super::files::{
-    FOLDER_LOCK, load_sweep, lock_output, prepare_output_dir, remove_stale, write_charts, write_files,
+    FOLDER_LOCK, load_sweep, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
+    write_files,
 };
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
@@ -14,7 +15,7 @@ use super::progress::Progress;
 use super::{check_flags, summarise_files};
 use crate::charts;
 use crate::input::sweep_plan::SweepPlan;
-use crate::report::{render_all, sweep_exporters};
+use crate::report::{Exporter, SweepHtml, render_all, sweep_exporters};
 use crate::results::sweep::SweepResult;
 use std::path::{Path, PathBuf};
 
@@ -166,7 +167,10 @@ pub(super) fn write_report(
         remove_stale(dir, &charts::sweep_chart_files())?;
     }
     let charts = if no_charts { Ok(Vec::new()) } else { charts::sweep_charts(result, chart_size) };
+    let (chart_files, note) = page_charts(&charts, no_charts);
+    let html: Box<dyn Exporter<SweepResult>> = Box::new(SweepHtml::new(chart_files, note));
     let chart_error = write_charts(dir, charts, &mut written)?;
+    write_files(dir, render_all(&[html], result), &mut written)?;
     if !quiet {
         print_summary(plan, dir, &written);
     }

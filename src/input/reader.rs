@@ -584,6 +584,11 @@ macro_rules! json_enum {
                 match self { $( $name::$variant => $text ),+ }
             }
 
+            /// What the value means: its documentation, in one line.
+            pub fn meaning(self) -> &'static str {
+                match self { $( $name::$variant => concat!($($vdoc),*).trim_start() ),+ }
+            }
+
             /// Parses a JSON spelling.
             pub fn parse(text: &str) -> Option<Self> {
                 match text { $( $text => Some($name::$variant), )+ _ => None }

@@ -63,6 +63,47 @@ fn people_at_risk(out: &mut String, recommended: &str, people: Option<&[PersonAt
     out.push('\n');
 }
 
+/// The recommended strategy and how clear its lead is, for a sentence.
+pub(super) struct Lead {
+    /// Index of the recommended strategy.
+    pub best: usize,
+    /// Its expected cost, readable.
+    pub cost: String,
+    /// How its lead over the runner-up reads (`its lead over x is clear: …`); `None` when it is
+    /// the only strategy.
+    pub reading: Option<String>,
+}
+
+/// The lead of the recommended strategy over the runner-up (`None` without strategies).
+pub(super) fn lead(result: &RunResult, rec: &Recommendation) -> Option<Lead> {
+    let name = |i: usize| result.strategies[i].name.as_str();
+    let best = rec.ranking.first()?;
+    let reading = rec.ranking.get(1).map(|runner_up| {
+        // The lead from the best one's side: best − runner-up, per replication.
+        let lead = compare(&runner_up.costs, &best.costs);
+        if lead.agreement == Agreement::Same {
+            format!(
+                "it ties with {} (the same cost in every replication) and is listed first in the scenario",
+                name(runner_up.strategy)
+            )
+        } else if lead.agreement == Agreement::Single {
+            format!(
+                "its lead over {} ({} in the one replication) cannot be judged: run more replications",
+                name(runner_up.strategy),
+                value_label(-lead.difference.mean)
+            )
+        } else {
+            format!(
+                "its lead over {} is {}: {}",
+                name(runner_up.strategy),
+                if lead.is_clear() { "clear" } else { "not clear" },
+                lead.describe()
+            )
+        }
+    });
+    Some(Lead { best: best.strategy, cost: value_label(best.cost.mean), reading })
+}
+
 /// `## Recommendation`: the ranking by expected cost, the best and whether its lead is clear,
 /// the weights, each strategy's main causes and the people most at risk.
 fn recommendation(out: &mut String, scenario: &Scenario, result: &RunResult, rec: &Recommendation) {
@@ -82,44 +123,22 @@ fn recommendation(out: &mut String, scenario: &Scenario, result: &RunResult, rec
         );
     }
     out.push('\n');
-    let cost = value_label(best.cost.mean);
-    match rec.ranking.get(1) {
-        None => {
-            let _ = writeln!(
-                out,
-                "**{}** is the only strategy; its expected cost is {cost}.\n",
-                name(best.strategy)
-            );
-        }
-        Some(runner_up) => {
-            // The lead from the best one's side: best − runner-up, per replication.
-            let lead = compare(&runner_up.costs, &best.costs);
-            let reading = if lead.agreement == Agreement::Same {
-                format!(
-                    "it ties with {} (the same cost in every replication) and is listed first in the scenario",
-                    name(runner_up.strategy)
-                )
-            } else if lead.agreement == Agreement::Single {
-                format!(
-                    "its lead over {} ({} in the one replication) cannot be judged: run more replications",
-                    name(runner_up.strategy),
-                    value_label(-lead.difference.mean)
-                )
-            } else {
-                format!(
-                    "its lead over {} is {}: {}",
-                    name(runner_up.strategy),
-                    if lead.is_clear() { "clear" } else { "not clear" },
-                    lead.describe()
-                )
-            };
-            let _ = writeln!(
-                out,
-                "**{}** has the lowest expected cost ({cost}); {reading}.\n",
-                name(best.strategy)
-            );
-        }
-    }
+    let lead = lead(result, rec).expect("a ranking with a first strategy");
+    let _ = match &lead.reading {
+        None => writeln!(
+            out,
+            "**{}** is the only strategy; its expected cost is {}.\n",
+            name(best.strategy),
+            lead.cost
+        ),
+        Some(reading) => writeln!(
+            out,
+            "**{}** has the lowest expected cost ({}); {}.\n",
+            name(best.strategy),
+            lead.cost,
+            cell(reading)
+        ),
+    };
     let _ = writeln!(
         out,
         "Expected cost: the mean over the replications of Σ weight × metric, with {} weights: {}.\n",

@@ -3,6 +3,7 @@
 //! recomputes a metric.
 
 mod csv;
+mod html;
 mod json;
 mod markdown;
 mod sweep;
@@ -10,6 +11,7 @@ mod table;
 pub mod trace;
 
 pub use csv::{PeopleCsv, ReplicationsCsv, TimelineCsv};
+pub use html::{InlineChart, RunHtml, SweepHtml};
 pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
 pub use sweep::{SweepCsv, SweepJson, sweep_exporters, sweep_value};

@@ -79,7 +79,7 @@ fn trigger_label(t: &Trace<'_>, trigger: Trigger) -> String {
     }
 }
 
-fn action_name(kind: &ActionKind) -> &'static str {
+pub(super) fn action_name(kind: &ActionKind) -> &'static str {
     match kind {
         ActionKind::VerifyDomain(_) => "verify_domain",
         ActionKind::ClaimAccounts { .. } => "claim_accounts",
@@ -95,7 +95,7 @@ fn action_name(kind: &ActionKind) -> &'static str {
     }
 }
 
-fn event_name(scenario: &Scenario, kind: &ExoKind, names: &[String]) -> String {
+pub(super) fn event_name(scenario: &Scenario, kind: &ExoKind, names: &[String]) -> String {
     let who = |p: &PersonId| names.get(p.index()).cloned().unwrap_or_default();
     let group = |g: &crate::ids::GroupId| scenario.groups[g.index()].name.as_str();
     match kind {
