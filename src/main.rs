@@ -47,6 +47,10 @@ enum Command {
         /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
         #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
         chart_size: ChartSize,
+        /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
+        /// correctly (the columns are unchanged).
+        #[arg(long)]
+        excel: bool,
         /// Also write people.csv for a synthetic population (an explicit one always has it).
         #[arg(long)]
         people: bool,
@@ -83,6 +87,10 @@ enum Command {
         /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
         #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
         chart_size: ChartSize,
+        /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
+        /// correctly (the columns are unchanged).
+        #[arg(long)]
+        excel: bool,
     },
     /// Merge the shard files of one sweep (`sweep --shard K/N`) into the sweep's report.
     Merge {
@@ -101,6 +109,10 @@ enum Command {
         /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
         #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
         chart_size: ChartSize,
+        /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
+        /// correctly (the columns are unchanged).
+        #[arg(long)]
+        excel: bool,
     },
     /// Tell, person by person, what happened in one replication of one strategy, and why.
     Trace {
@@ -204,9 +216,20 @@ fn main() -> ExitCode {
         eprintln!("Error: internal error ({info}); please report it with the input that caused it");
     }));
     let result = match Cli::parse().command {
-        Command::Run { scenario, output, replications, seed, jobs, quiet, no_charts, chart_size, people } => {
+        Command::Run {
+            scenario,
+            output,
+            replications,
+            seed,
+            jobs,
+            quiet,
+            no_charts,
+            chart_size,
+            excel,
+            people,
+        } => {
             let options =
-                RunOptions { output, replications, seed, jobs, quiet, no_charts, chart_size, people };
+                RunOptions { output, replications, seed, jobs, quiet, no_charts, chart_size, excel, people };
             app::run(&scenario, options)
         }
         Command::Sweep {
@@ -220,6 +243,7 @@ fn main() -> ExitCode {
             shard,
             no_charts,
             chart_size,
+            excel,
         } => shard.as_deref().map(app::parse_shard).transpose().and_then(|shard| {
             let options = SweepOptions {
                 output,
@@ -231,12 +255,13 @@ fn main() -> ExitCode {
                 shard,
                 no_charts,
                 chart_size,
+                excel,
                 ..Default::default()
             };
             app::sweep(&sweep, options)
         }),
-        Command::Merge { shards, output, quiet, no_charts, chart_size } => {
-            app::merge(&shards, MergeOptions { output, quiet, no_charts, chart_size })
+        Command::Merge { shards, output, quiet, no_charts, chart_size, excel } => {
+            app::merge(&shards, MergeOptions { output, quiet, no_charts, chart_size, excel })
         }
         Command::Trace { scenario, strategy, replication, seed, person, format } => {
             let format = match format {

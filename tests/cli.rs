@@ -2493,3 +2493,61 @@ fn sweep_html_shows_the_grid_and_its_charts() {
     assert_eq!(charts.matches("<svg").count(), shown, "a chart per metric shown");
     assert!(shown >= 3, "{shown} metrics shown");
 }
+
+// ---------------------------------------------------------------------------------------------
+// --excel and --chart-size
+// ---------------------------------------------------------------------------------------------
+
+/// `--excel` puts a UTF-8 byte-order mark before every CSV of a run and of a sweep, and changes
+/// no other byte of any file.
+#[test]
+fn excel_puts_a_byte_order_mark_before_every_csv_and_changes_nothing_else() {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let tmp = temp_dir();
+    let sweep = crate_dir().join("scenarios/sweeps/remap-coverage.sweep.json");
+    let quickstart = quickstart_path();
+    let pairs =
+        [(vec!["run", arg(&quickstart), "-r", "2"], "run"), (vec!["sweep", arg(&sweep), "-r", "2"], "sweep")];
+    for (args, what) in pairs {
+        let (plain, excel) =
+            (tmp.path().join(format!("{what}-plain")), tmp.path().join(format!("{what}-excel")));
+        for (dir, extra) in [(&plain, None), (&excel, Some("--excel"))] {
+            let mut all = args.clone();
+            all.extend(["-q", "--no-charts", "-o", arg(dir)]);
+            all.extend(extra);
+            let o = scimsim(&all, tmp.path());
+            assert_eq!(o.code, 0, "{o:#?}");
+        }
+        let files = listing(&plain);
+        assert_eq!(files, listing(&excel), "{what}: the same files");
+        let csvs: Vec<&String> = files.iter().filter(|f| f.ends_with(".csv")).collect();
+        assert!(!csvs.is_empty(), "{what} writes CSVs: {files:?}");
+        for name in &files {
+            let (a, b) =
+                (fs::read(plain.join(name)).expect("read"), fs::read(excel.join(name)).expect("read"));
+            if name.ends_with(".csv") {
+                assert!(!a.starts_with(BOM), "{what}: {name} has a BOM without --excel");
+                assert_eq!(b, [BOM, &a].concat(), "{what}: {name} is not the BOM and the same bytes");
+            } else {
+                assert!(a == b, "{what}: {name} differs with --excel");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_bad_chart_size_is_a_usage_error() {
+    let tmp = temp_dir();
+    let quickstart = quickstart_path();
+    for (size, needle) in [
+        ("10x10", "out of range: the width must be 640–3840 and the height 360–2160 pixels"),
+        ("big", "is not WIDTHxHEIGHT in pixels"),
+        ("1920x", "is not WIDTHxHEIGHT in pixels"),
+    ] {
+        let out = tmp.path().join(size);
+        let o = scimsim(&["run", arg(&quickstart), "--chart-size", size, "-o", arg(&out)], tmp.path());
+        assert_eq!(o.code, 2, "{size}: {o:#?}");
+        assert!(o.stderr.contains(needle), "{size}: {}", o.stderr);
+        assert!(!out.exists(), "{size}: nothing is written");
+    }
+}

@@ -74,3 +74,25 @@ fn validate_refuses_a_selector_that_matches_nothing() {
     }
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// An axis that selects by position is valid, and `validate` says which name to write instead.
+#[test]
+fn validate_advises_a_name_for_a_position() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let base = root().join("scenarios").join("sweeps").join("legacy-domain-base.json");
+    std::fs::copy(&base, tmp.path().join("base.json")).expect("copied");
+    let sweep = serde_json::json!({"name": "by-index", "scenario": "base.json", "axes": [
+        {"path": "strategies.1.timeline.4.day", "values": [40, 50]},
+        {"path": "churn.leavers_per_day", "values": [0.1]}
+    ]});
+    let file = tmp.path().join("by-index.sweep.json");
+    std::fs::write(&file, sweep.to_string()).expect("written");
+    let o = Command::new(env!("CARGO_BIN_EXE_scimsim")).arg("validate").arg(&file).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.starts_with("ok "), "{stdout}");
+    let advice: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  advice: ")).collect();
+    assert_eq!(advice.len(), 1, "one axis selects by position: {stdout}");
+    assert!(advice[0].contains("$.axes[0].path"), "{stdout}");
+    assert!(advice[0].contains("write `strategies[scim-last].timeline[enable_scim].day`"), "{stdout}");
+}

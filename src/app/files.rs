@@ -345,6 +345,25 @@ pub fn write_charts(
     }
 }
 
+/// The UTF-8 byte-order mark `--excel` puts before every CSV.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// With `excel`, every CSV among `files` starts with a UTF-8 byte-order mark, which is how Excel
+/// knows the file is UTF-8 (without it, non-ASCII names are garbled); the columns are unchanged.
+pub fn for_excel(files: Vec<(String, Vec<u8>)>, excel: bool) -> Vec<(String, Vec<u8>)> {
+    if !excel {
+        return files;
+    }
+    files
+        .into_iter()
+        .map(
+            |(name, bytes)| {
+                if name.ends_with(".csv") { (name, [UTF8_BOM, &bytes].concat()) } else { (name, bytes) }
+            },
+        )
+        .collect()
+}
+
 /// What an HTML page shows of the charts: the files drawn (`(name, bytes)`), or none and a
 /// note that says why (`--no-charts`, or the error that stopped them).
 pub fn page_charts(

@@ -7,7 +7,7 @@ use super::checkpoint::lines::{self, Header};
 use super::checkpoint::{bad_line, shape};
 use super::error::Error;
 use super::files::{FOLDER_LOCK, lock_output, plan_texts, prepare_output_dir, read_text};
-use super::sweep::{check_panels, write_report};
+use super::sweep::{ReportChoices, check_panels, write_report};
 use crate::results::sweep::{PointResult, assemble};
 use std::collections::BTreeMap;
 use std::fs;
@@ -24,6 +24,8 @@ pub struct MergeOptions {
     pub no_charts: bool,
     /// Size of the charts.
     pub chart_size: crate::charts::ChartSize,
+    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
+    pub excel: bool,
 }
 
 /// The shard files under `paths`: files as given, folders' `shard-K-of-N.jsonl` files, sorted.
@@ -135,7 +137,9 @@ pub fn merge(paths: &[PathBuf], options: MergeOptions) -> Result<(), Error> {
     let dir = options.output.clone().unwrap_or_else(|| Path::new("output").join(&plan.name));
     prepare_output_dir(&dir)?;
     let _lock = lock_output(&dir, FOLDER_LOCK)?;
-    write_report(&plan, &result, &dir, options.no_charts, options.chart_size, options.quiet)
+    let choices =
+        ReportChoices { no_charts: options.no_charts, chart_size: options.chart_size, excel: options.excel };
+    write_report(&plan, &result, &dir, &choices, options.quiet)
 }
 
 /// `missing 3 of 12 grid points (2, 6, 10): shard 3 of 4 …` — which points, and which shards

@@ -2,6 +2,7 @@
 //! charts.
 
 use super::error::Error;
+use super::files::for_excel;
 use super::files::{
     FOLDER_LOCK, load_scenario, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
     write_files,
@@ -33,6 +34,8 @@ pub struct RunOptions {
     pub no_charts: bool,
     /// Size of the charts.
     pub chart_size: charts::ChartSize,
+    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
+    pub excel: bool,
     /// Write `people.csv` for a synthetic population too (an explicit one always has it).
     pub people: bool,
 }
@@ -68,7 +71,7 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     super::interrupt::run_writing();
     let mut written = Vec::new();
     let report = RunReport { scenario: &scenario, result: &result };
-    write_files(&dir, render_all(&run_exporters(people), &report), &mut written)?;
+    write_files(&dir, for_excel(render_all(&run_exporters(people), &report), options.excel), &mut written)?;
     // The reports are on disk before any chart is drawn: a chart failure loses no data.
     if options.no_charts {
         // No chart of an earlier run stays beside this run's data.

@@ -5,6 +5,7 @@
 use super::checkpoint::lines::{self, Header, Shard};
 use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_checkpointed};
 use super::error::Error;
+use super::files::for_excel;
 use super::files::{
     FOLDER_LOCK, load_sweep, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
     write_files,
@@ -40,6 +41,8 @@ pub struct SweepOptions {
     pub no_charts: bool,
     /// Size of the charts.
     pub chart_size: charts::ChartSize,
+    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
+    pub excel: bool,
     /// For tests: behave as if Ctrl-C came once this many points are finished.
     pub stop_after_points: Option<usize>,
 }
@@ -142,12 +145,29 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
             )));
         }
     };
-    let written = write_report(&plan, &result, &dir, options.no_charts, options.chart_size, options.quiet);
+    let written = write_report(&plan, &result, &dir, &ReportChoices::of(&options), options.quiet);
     // Once the data files are written (a chart may still have failed), the checkpoint goes.
     if matches!(written, Ok(()) | Err(Error::Chart(_))) {
         remove_checkpoint(&dir)?;
     }
     written
+}
+
+/// How a sweep's report is written: with charts or not, their size, CSVs for Excel or not.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ReportChoices {
+    /// Skip the charts.
+    pub no_charts: bool,
+    /// Size of the charts.
+    pub chart_size: charts::ChartSize,
+    /// UTF-8 byte-order mark before every CSV.
+    pub excel: bool,
+}
+
+impl ReportChoices {
+    fn of(options: &SweepOptions) -> ReportChoices {
+        ReportChoices { no_charts: options.no_charts, chart_size: options.chart_size, excel: options.excel }
+    }
 }
 
 /// Writes a finished sweep's `sweep.json`, `sweep.csv` and charts into `dir` and says so (the
@@ -156,12 +176,12 @@ pub(super) fn write_report(
     plan: &SweepPlan,
     result: &SweepResult,
     dir: &Path,
-    no_charts: bool,
-    chart_size: charts::ChartSize,
+    choices: &ReportChoices,
     quiet: bool,
 ) -> Result<(), Error> {
+    let ReportChoices { no_charts, chart_size, excel } = *choices;
     let mut written = Vec::new();
-    write_files(dir, render_all(&sweep_exporters(), result), &mut written)?;
+    write_files(dir, for_excel(render_all(&sweep_exporters(), result), excel), &mut written)?;
     if no_charts {
         // No chart of an earlier run stays beside this run's data.
         remove_stale(dir, &charts::sweep_chart_files())?;

@@ -15,13 +15,19 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
     for file in files {
         if file.to_string_lossy().ends_with(".sweep.json") {
             match load_sweep(file, None) {
-                Ok(input) => println!(
-                    "ok {} ({} grid points × {} replications of {})",
-                    file.display(),
-                    input.plan.points.len(),
-                    input.plan.replications,
-                    input.plan.base.name
-                ),
+                Ok(input) => {
+                    println!(
+                        "ok {} ({} grid points × {} replications of {})",
+                        file.display(),
+                        input.plan.points.len(),
+                        input.plan.replications,
+                        input.plan.base.name
+                    );
+                    // Valid, but worth changing: an axis that selects entries by position.
+                    for advice in &input.plan.advice {
+                        println!("  advice: {advice}");
+                    }
+                }
                 Err(e) => errors.push(e),
             }
             continue;
