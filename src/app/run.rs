@@ -44,7 +44,10 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     config.replications = options.replications.unwrap_or(config.replications);
     config.seed = options.seed.unwrap_or(config.seed);
     let people = options.people || matches!(scenario.population, Population::Explicit(_));
-    let usage = MemoryUse { people, ..MemoryUse::run(config.replications, threads(options.jobs)) };
+    let usage = MemoryUse {
+        people,
+        ..MemoryUse::run(config.replications, scenario.strategies.len(), threads(options.jobs))
+    };
     check_memory(&scenario, usage)?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     prepare_output_dir(&dir)?;
