@@ -14,6 +14,7 @@
 //! chunk, not with the whole sweep.
 
 use super::error::Error;
+use crate::charts::{self, ChartError, ChartFile, ChartSize, RunChart};
 use crate::input::scenario::Scenario;
 use crate::input::sweep_plan::SweepPlan;
 use crate::metrics::Outcome;
@@ -47,6 +48,22 @@ pub fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Sen
 /// replications keep every thread busy, one world per thread).
 pub fn strategies_in_parallel(replications: u64, threads: usize) -> bool {
     replications < threads as u64
+}
+
+/// A run's charts, as [`charts::run_charts`] draws them (same files, same order, the first
+/// failure), each chart on a thread of a pool of `jobs` threads.
+pub fn run_charts(
+    scenario: &Scenario,
+    result: &RunResult,
+    size: ChartSize,
+    jobs: Option<usize>,
+) -> Result<Result<Vec<ChartFile>, ChartError>, Error> {
+    with_threads(jobs, || {
+        let drawn: Vec<Result<Vec<ChartFile>, ChartError>> =
+            RunChart::ALL.par_iter().map(|&chart| charts::run_chart(chart, scenario, result, size)).collect();
+        let drawn: Result<Vec<Vec<ChartFile>>, ChartError> = drawn.into_iter().collect();
+        drawn.map(|files| files.into_iter().flatten().collect())
+    })
 }
 
 /// Runs every replication on the current rayon pool, calling `progress` after each.

@@ -79,7 +79,7 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let charts = if options.no_charts {
         Ok(Vec::new())
     } else {
-        charts::run_charts(&scenario, &result, options.chart_size)
+        parallel::run_charts(&scenario, &result, options.chart_size, options.jobs)?
     };
     let chart_error = write_charts(&dir, charts, &mut written)?;
     if !options.quiet {
