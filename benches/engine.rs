@@ -326,6 +326,9 @@ struct EventTimes {
     quiet_ticks: (u32, Duration),
     pushing_ticks: (u32, Duration),
     others: (u32, Duration),
+    /// Each quiet tick's time, in nanoseconds (its median is robust to the pauses another
+    /// process's time slices put into a few ticks on a shared machine).
+    quiet_each: Vec<f64>,
 }
 
 impl EventTimes {
@@ -370,10 +373,14 @@ fn time_events(s: &Scenario, realised: &Realised<'_>, enable_day: f64, timed_fro
             (true, false) => &mut times.quiet_ticks,
             (true, true) => &mut times.pushing_ticks,
         };
+        let quiet = tick && !changed_since_tick;
         changed_since_tick = !tick;
         if at >= timed_from {
             slot.0 += 1;
             slot.1 += elapsed;
+            if quiet {
+                times.quiet_each.push(elapsed.as_secs_f64() * 1e9);
+            }
         }
     });
     times
@@ -470,11 +477,13 @@ fn quiet_years_section(sizes: &[u64]) {
         let runs: Vec<EventTimes> =
             (0..SYNC_RUNS).map(|_| time_events(&s, &realised, 2.0, QUIET_TIMED_FROM_DAY)).collect();
         let quiet = median(runs.iter().map(|t| mean_ns(t.quiet_ticks)).collect());
+        let each = median(runs.iter().flat_map(|t| t.quiet_each.iter().copied()).collect());
         let (others, _) = runs[0].others;
         let (pushing, _) = runs[0].pushing_ticks;
         println!(
-            "quiet years  {people:>9} people  quiet tick {:>7}  ({} quiet ticks, {pushing} pushing ticks, {others} other events)",
+            "quiet years  {people:>9} people  quiet tick {:>7} (median tick {:>7})  ({} quiet ticks, {pushing} pushing ticks, {others} other events)",
             ns(quiet),
+            ns(each),
             runs[0].quiet_ticks.0
         );
     }
