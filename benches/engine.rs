@@ -1,20 +1,28 @@
-//! Benchmarks (DESIGN §8): engine events per second; wall time and peak memory of one
-//! replication at 10,000, 100,000 and 1,000,000 people; replications per second at -j 1 and
-//! -j 2; the cost of one 40-minute sync, quiet or with a little churn, at 10,000 and 100,000
-//! people. Run with `cargo bench --bench engine` (add `-- --quick` to skip the 1,000,000-person
-//! case, or `-- --people N` for one replication of N people only, e.g. under a profiler; `-- --sync`
-//! runs only the per-sync section, which shows that a sync costs O(changes), not O(people)). Peak
-//! memory is measured by a counting allocator, so it is exact and repeatable.
+//! Benchmarks: engine events per second; wall time, the time of each phase (generation, world
+//! build, migration, first sync, cutover, event loop, metrics, reports, charts, freeing) in
+//! nanoseconds per person per strategy, and peak memory of one replication at 10,000, 100,000
+//! and 1,000,000 people; replications per second at -j 1 and -j 2; the cost of one 40-minute
+//! sync, quiet or with a little churn, at 10,000 and 100,000 people; and the cost of a quiet sync
+//! over 3 years after a cutover at 10,000, 100,000 and 1,000,000 people. Run with
+//! `cargo bench --bench engine` (add `-- --quick` to skip the 1,000,000-person cases, or
+//! `-- --people N` for one replication of N people only, e.g. under a profiler; `-- --sync`
+//! runs only the per-sync section, which shows that a sync costs O(changes), not O(people), and
+//! `-- --quiet-years` only the 3-year one). Phases are timed through `simulate_probed` (one
+//! `Instant::now` per event; a run without a probe does no timing). Peak memory is measured by a
+//! counting allocator, so it is exact and repeatable.
 //! Figures go in README.md; timings are never asserted (machines are shared and noisy).
 
 use scimsim::app::parallel;
-use scimsim::input::scenario::Scenario;
+use scimsim::charts::{ChartSize, run_charts};
+use scimsim::input::scenario::{ActionKind, Scenario, Strategy};
 use scimsim::input::validate::scenario_from_value;
-use scimsim::metrics::MetricId;
-use scimsim::results::RunConfig;
+use scimsim::metrics::{MetricId, Outcome};
+use scimsim::report::{RunReport, render_all, run_exporters};
+use scimsim::results::{RunConfig, aggregate};
 use scimsim::rng::Streams;
-use scimsim::sim::SimTime;
+use scimsim::sim::event::Event;
 use scimsim::sim::population::{Realised, realise};
+use scimsim::sim::{SimTime, Step};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -59,8 +67,13 @@ static ALLOCATOR: Counting = Counting;
 /// A realistic 180-day, 3-strategy scenario of `people` people (Entra ID, legacy domain,
 /// drift and churn scaled with the organisation).
 fn scenario(people: u64) -> Scenario {
+    scenario_from_value(&scenario_value(people)).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+/// The file of [`scenario`].
+fn scenario_value(people: u64) -> serde_json::Value {
     let per_day = people as f64 * 0.0003;
-    let v = serde_json::json!({
+    serde_json::json!({
         "name": "bench", "seed": 1, "replications": 1, "horizon_days": 180, "products": ["jira", "confluence"],
         "domains": [{"name": "acme.com", "share": 1.0}, {"name": "acme-legacy.com", "share": 0.0}],
         "groups": [
@@ -95,36 +108,162 @@ fn scenario(people: u64) -> Scenario {
                 {"day": 31, "do": "cutover", "login_spread_days": 10},
                 {"day": 60, "do": "enable_scim"}]}
         ]
-    });
-    scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:?}"))
+    })
 }
 
 fn mib(bytes: usize) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-/// One replication of every strategy: wall time, events, peak memory.
+/// The phases of one replication, in the order they are printed: per replication (generating
+/// the people and events, aggregating, the reports, the charts, dropping the realised
+/// population) and per strategy (the rest).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Generation,
+    WorldBuild,
+    Migration,
+    FirstSync,
+    Cutover,
+    EventLoop,
+    Metrics,
+    DropWorld,
+    Aggregate,
+    Reports,
+    Charts,
+    DropRealised,
+}
+
+impl Phase {
+    const ALL: [Phase; 12] = [
+        Phase::Generation,
+        Phase::WorldBuild,
+        Phase::Migration,
+        Phase::FirstSync,
+        Phase::Cutover,
+        Phase::EventLoop,
+        Phase::Metrics,
+        Phase::DropWorld,
+        Phase::Aggregate,
+        Phase::Reports,
+        Phase::Charts,
+        Phase::DropRealised,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Generation => "generation (people, events, emails)",
+            Phase::WorldBuild => "world build",
+            Phase::Migration => "migration",
+            Phase::FirstSync => "first sync (enable_scim)",
+            Phase::Cutover => "cutover (action and sign-ins)",
+            Phase::EventLoop => "event loop (everything else)",
+            Phase::Metrics => "metrics (horizon, final metrics)",
+            Phase::DropWorld => "dropping the world",
+            Phase::Aggregate => "aggregate",
+            Phase::Reports => "reports",
+            Phase::Charts => "charts",
+            Phase::DropRealised => "dropping the realised population",
+        }
+    }
+}
+
+/// The phase an event belongs to.
+fn phase_of(strategy: &Strategy, event: Event) -> Phase {
+    match event {
+        Event::Action(k) => match strategy.actions[k].kind {
+            ActionKind::Migrate(_) => Phase::Migration,
+            ActionKind::EnableScim => Phase::FirstSync,
+            ActionKind::Cutover { .. } => Phase::Cutover,
+            _ => Phase::EventLoop,
+        },
+        Event::SignIn { .. } => Phase::Cutover,
+        _ => Phase::EventLoop,
+    }
+}
+
+/// Seconds spent in each [`Phase`].
+#[derive(Default)]
+struct PhaseTimes([Duration; Phase::ALL.len()]);
+
+impl PhaseTimes {
+    fn add(&mut self, phase: Phase, d: Duration) {
+        self.0[phase as usize] += d;
+    }
+    fn get(&self, phase: Phase) -> Duration {
+        self.0[phase as usize]
+    }
+    fn total(&self) -> Duration {
+        self.0.iter().sum()
+    }
+}
+
+/// Runs strategy `k` through the replication, adding the time of each phase to `times`: the
+/// probe takes one `Instant::now` per event, and an event's time (from the previous probe) goes
+/// to its phase.
+fn timed_strategy(s: &Scenario, k: usize, realised: &Realised<'_>, times: &mut PhaseTimes) -> Outcome {
+    let strategy = &s.strategies[k];
+    let start = Instant::now();
+    let mut previous = start;
+    let outcome = scimsim::sim::simulate_probed(s, k, realised.input(), |_, step| {
+        let now = Instant::now();
+        let phase = match step {
+            Step::Built => Phase::WorldBuild,
+            Step::Event(event) => phase_of(strategy, event),
+            Step::Measured => Phase::Metrics,
+        };
+        times.add(phase, now - previous);
+        previous = now;
+    });
+    times.add(Phase::DropWorld, previous.elapsed());
+    outcome
+}
+
+/// One replication of every strategy, then the reports and charts as `run` renders them (not
+/// written): the time of each phase in seconds and in nanoseconds per person per strategy,
+/// events, peak memory.
 fn one_replication(people: u64) {
     let s = scenario(people);
     let base = IN_USE.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
+    let mut times = PhaseTimes::default();
     let start = Instant::now();
     let realised = realise(&s, Streams::new(1, 0));
-    let generated = start.elapsed();
-    let outcomes: Vec<_> =
-        (0..s.strategies.len()).map(|k| scimsim::sim::simulate(&s, k, realised.input())).collect();
-    let wall = start.elapsed();
-    drop(realised);
+    times.add(Phase::Generation, start.elapsed());
+    let outcomes: Vec<Outcome> =
+        (0..s.strategies.len()).map(|k| timed_strategy(&s, k, &realised, &mut times)).collect();
     let events: f64 = outcomes.iter().map(|o| o.get(MetricId::EVENTS_PROCESSED)).sum();
+    let mut lap = Instant::now();
+    let mut phase_done = |times: &mut PhaseTimes, phase: Phase| {
+        let now = Instant::now();
+        times.add(phase, now - lap);
+        lap = now;
+    };
+    let result = aggregate(&s, RunConfig { replications: 1, seed: 1 }, vec![outcomes]);
+    phase_done(&mut times, Phase::Aggregate);
+    let report = RunReport { scenario: &s, result: &result };
+    let files = render_all(&run_exporters(false), &report);
+    phase_done(&mut times, Phase::Reports);
+    let charts = run_charts(&s, &result, ChartSize::DEFAULT).expect("charts");
+    phase_done(&mut times, Phase::Charts);
+    let bytes: usize = files.iter().map(|f| f.1.len()).sum::<usize>() + charts.len();
+    drop((files, charts, result));
+    drop(realised);
+    phase_done(&mut times, Phase::DropRealised);
     let peak = PEAK.load(Ordering::Relaxed) - base;
+    let wall = times.total().as_secs_f64();
+    let per = (people * s.strategies.len() as u64) as f64;
     println!(
-        "replication  {people:>9} people  3 strategies  {:>8.3} s (generation {:>6.3} s)  {:>10.0} events  {:>6.2} M events/s  peak {:>7.1} MiB",
-        wall.as_secs_f64(),
-        generated.as_secs_f64(),
-        events,
-        events / wall.as_secs_f64() / 1e6,
+        "replication  {people:>9} people  {} strategies  {wall:>8.3} s  {events:>10.0} events  {:>6.2} M events/s  peak {:>7.1} MiB",
+        s.strategies.len(),
+        events / wall / 1e6,
         mib(peak)
     );
+    for phase in Phase::ALL {
+        let t = times.get(phase).as_secs_f64();
+        println!("    {:<36} {t:>8.3} s  {:>8.1} ns/person/strategy", phase.name(), t * 1e9 / per);
+    }
+    std::hint::black_box(bytes);
 }
 
 /// Replications per second of the 5,000-person scenario on `threads` threads.
@@ -187,6 +326,9 @@ struct EventTimes {
     quiet_ticks: (u32, Duration),
     pushing_ticks: (u32, Duration),
     others: (u32, Duration),
+    /// Each quiet tick's time, in nanoseconds (its median is robust to the pauses another
+    /// process's time slices put into a few ticks on a shared machine).
+    quiet_each: Vec<f64>,
 }
 
 impl EventTimes {
@@ -207,15 +349,16 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-/// Times every event of one run of `s` through the `simulate_with` callback: an event's time is
+/// Times every event from day `timed_from_day` of one run of `s`'s first strategy, which
+/// switches SCIM on on day `enable_day`, through the `simulate_with` callback: an event's time is
 /// from the previous callback to its own, so it includes the loop around the dispatch (taking the
 /// event off the queue, a daily sample on a new day) and one `Instant::now` (see
 /// [`instant_now_ns`]). An event is a sync tick when it falls a whole number of sync intervals
 /// after `enable_scim` (churn events fall on random seconds).
-fn time_events(s: &Scenario, realised: &Realised<'_>) -> EventTimes {
-    let enabled = SimTime::from_days(SYNC_ENABLE_DAY).0;
+fn time_events(s: &Scenario, realised: &Realised<'_>, enable_day: f64, timed_from_day: f64) -> EventTimes {
+    let enabled = SimTime::from_days(enable_day).0;
     let interval = s.idp.sync_interval;
-    let timed_from = SimTime::from_days(SYNC_TIMED_FROM_DAY);
+    let timed_from = SimTime::from_days(timed_from_day);
     let mut times = EventTimes::default();
     let mut previous = Instant::now();
     let mut changed_since_tick = false;
@@ -230,10 +373,14 @@ fn time_events(s: &Scenario, realised: &Realised<'_>) -> EventTimes {
             (true, false) => &mut times.quiet_ticks,
             (true, true) => &mut times.pushing_ticks,
         };
+        let quiet = tick && !changed_since_tick;
         changed_since_tick = !tick;
         if at >= timed_from {
             slot.0 += 1;
             slot.1 += elapsed;
+            if quiet {
+                times.quiet_each.push(elapsed.as_secs_f64() * 1e9);
+            }
         }
     });
     times
@@ -261,7 +408,9 @@ fn sync_costs(people: u64, group_updates: &str) {
     let medians = |churn: f64| {
         let s = sync_scenario(people, group_updates, churn);
         let realised = realise(&s, Streams::new(1, 0));
-        let runs: Vec<EventTimes> = (0..SYNC_RUNS).map(|_| time_events(&s, &realised)).collect();
+        let runs: Vec<EventTimes> = (0..SYNC_RUNS)
+            .map(|_| time_events(&s, &realised, SYNC_ENABLE_DAY, SYNC_TIMED_FROM_DAY))
+            .collect();
         let of =
             |f: &dyn Fn(&EventTimes) -> (u32, Duration)| median(runs.iter().map(|t| mean_ns(f(t))).collect());
         let pushes_per_day = f64::from(runs[0].pushing_ticks.0) / (SYNC_HORIZON_DAYS - SYNC_TIMED_FROM_DAY);
@@ -293,6 +442,53 @@ fn sync_section() {
     }
 }
 
+/// Horizon of the quiet-years case, in days (3 years).
+const QUIET_HORIZON_DAYS: f64 = 1095.0;
+/// Events from this day on are timed: the cutover's sign-ins (day 31, spread over 10 days) and
+/// the syncs that follow them are over, and nothing changes any more.
+const QUIET_TIMED_FROM_DAY: f64 = 60.0;
+
+/// The benchmark's organisation of `people` people with no drift and no churn, over 3 years,
+/// under its first strategy only: claim, SCIM on day 2, migrate on day 30, cut over on day 31.
+/// After the cutover nothing changes: every later event is a quiet 40-minute sync.
+fn quiet_years_scenario(people: u64) -> Scenario {
+    let mut v = scenario_value(people);
+    let object = v.as_object_mut().expect("an object");
+    object.remove("drift");
+    object.remove("churn");
+    object.insert("name".into(), "bench-quiet-years".into());
+    object.insert("horizon_days".into(), QUIET_HORIZON_DAYS.into());
+    if let Some(strategies) = object.get_mut("strategies").and_then(|s| s.as_array_mut()) {
+        strategies.truncate(1);
+    }
+    scenario_from_value(&v).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+/// The quiet-years case: the cost of a quiet sync tick from day [`QUIET_TIMED_FROM_DAY`] to the
+/// end of 3 years, at each of `sizes` people (median of [`SYNC_RUNS`] runs' means). It should
+/// not grow with people.
+fn quiet_years_section(sizes: &[u64]) {
+    println!(
+        "quiet years  ({QUIET_HORIZON_DAYS} days, one strategy, nothing changes after the cutover; per event from day {QUIET_TIMED_FROM_DAY}, median of {SYNC_RUNS} runs; includes one Instant::now)"
+    );
+    for &people in sizes {
+        let s = quiet_years_scenario(people);
+        let realised = realise(&s, Streams::new(1, 0));
+        let runs: Vec<EventTimes> =
+            (0..SYNC_RUNS).map(|_| time_events(&s, &realised, 2.0, QUIET_TIMED_FROM_DAY)).collect();
+        let quiet = median(runs.iter().map(|t| mean_ns(t.quiet_ticks)).collect());
+        let each = median(runs.iter().flat_map(|t| t.quiet_each.iter().copied()).collect());
+        let (others, _) = runs[0].others;
+        let (pushing, _) = runs[0].pushing_ticks;
+        println!(
+            "quiet years  {people:>9} people  quiet tick {:>7} (median tick {:>7})  ({} quiet ticks, {pushing} pushing ticks, {others} other events)",
+            ns(quiet),
+            ns(each),
+            runs[0].quiet_ticks.0
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(n) = args.iter().position(|a| a == "--people").and_then(|i| args.get(i + 1)) {
@@ -305,6 +501,10 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
+    if args.iter().any(|a| a == "--quiet-years") {
+        quiet_years_section(if quick { &[10_000, 100_000] } else { &[10_000, 100_000, 1_000_000] });
+        return;
+    }
     println!(
         "scimsim benchmarks ({} logical CPUs)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -317,4 +517,5 @@ fn main() {
     throughput(1, 40);
     throughput(2, 40);
     sync_section();
+    quiet_years_section(if quick { &[10_000, 100_000] } else { &[10_000, 100_000, 1_000_000] });
 }

@@ -5,11 +5,14 @@
 #
 #   scripts/same-bytes.sh OLD [NEW]      # NEW defaults to the working tree
 #
+# OLD and NEW are commits, or paths of scimsim binaries already built (e.g. the branch point's,
+# built once into a folder of its own), which are used as they are.
+#
 # Exits 0 when every file is identical, 1 when any differs (the differing files are listed).
 # Scenarios are taken from NEW's tree (or the working tree) so both binaries read the same files.
 set -euo pipefail
 
-usage() { echo "usage: scripts/same-bytes.sh OLD_COMMIT [NEW_COMMIT]" >&2; exit 2; }
+usage() { echo "usage: scripts/same-bytes.sh OLD_COMMIT|OLD_BINARY [NEW_COMMIT|NEW_BINARY]" >&2; exit 2; }
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 
 repo=$(git rev-parse --show-toplevel)
@@ -40,14 +43,27 @@ build() {
     echo "$src"
 }
 
-old_commit=$(git -C "$repo" rev-parse --verify "$1^{commit}")
-new_commit=""
-[ $# -eq 2 ] && new_commit=$(git -C "$repo" rev-parse --verify "$2^{commit}")
+# True when $1 names a binary to use as it is rather than a commit to build.
+is_binary() { [ -f "$1" ] && [ -x "$1" ]; }
 
-echo "building $old_commit" >&2
-build "$old_commit" "$work/scimsim-old" >/dev/null
-echo "building ${new_commit:-the working tree}" >&2
-scenarios_root=$(build "$new_commit" "$work/scimsim-new")/scenarios
+if is_binary "$1"; then
+    old_commit=$(realpath "$1")
+    cp "$1" "$work/scimsim-old"
+else
+    old_commit=$(git -C "$repo" rev-parse --verify "$1^{commit}")
+    echo "building $old_commit" >&2
+    build "$old_commit" "$work/scimsim-old" >/dev/null
+fi
+new_commit=""
+if [ $# -eq 2 ] && is_binary "$2"; then
+    new_commit=$(realpath "$2")
+    cp "$2" "$work/scimsim-new"
+    scenarios_root=$repo/scenarios
+else
+    [ $# -eq 2 ] && new_commit=$(git -C "$repo" rev-parse --verify "$2^{commit}")
+    echo "building ${new_commit:-the working tree}" >&2
+    scenarios_root=$(build "$new_commit" "$work/scimsim-new")/scenarios
+fi
 
 # Runs one binary over every bundled scenario and sweep, one output folder each.
 run_all() {

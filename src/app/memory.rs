@@ -33,13 +33,17 @@ const PERSON_OUTCOME_BYTES: u64 = 48;
 const PERSON_TALLY_BYTES: u64 = 64;
 
 impl MemoryUse {
-    /// A run of `replications` on `threads` threads: all outcomes are kept.
-    pub fn run(replications: u64, threads: usize) -> MemoryUse {
-        MemoryUse {
-            in_flight: replications.min(threads.max(1) as u64).max(1),
-            kept: replications,
-            people: false,
-        }
+    /// A run of `replications` of `strategies` strategies on `threads` threads: all outcomes
+    /// are kept. When the strategies of a replication run in parallel, every thread may hold a
+    /// world (each counted as a whole replication, generously).
+    pub fn run(replications: u64, strategies: usize, threads: usize) -> MemoryUse {
+        let threads = threads.max(1) as u64;
+        let at_once = if super::parallel::strategies_in_parallel(replications, threads as usize) {
+            replications.saturating_mul(strategies as u64)
+        } else {
+            replications
+        };
+        MemoryUse { in_flight: at_once.min(threads).max(1), kept: replications, people: false }
     }
 
     /// A sweep of `total` replications in chunks of `chunk` (or one point's `per_point`).
@@ -100,9 +104,9 @@ mod tests {
         .unwrap_or_else(|p| panic!("{p:?}"));
         let per = scenario.estimated_bytes_per_replication();
         assert!((1_000_000_000..1_200_000_000).contains(&per), "{per}");
-        assert!(memory_verdict(&scenario, MemoryUse::run(10, 2), Some(4 << 30)).is_ok());
-        assert!(memory_verdict(&scenario, MemoryUse::run(10, 2), None).is_ok());
-        let err = memory_verdict(&scenario, MemoryUse::run(10, 8), Some(4 << 30)).unwrap_err().to_string();
+        assert!(memory_verdict(&scenario, MemoryUse::run(10, 1, 2), Some(4 << 30)).is_ok());
+        assert!(memory_verdict(&scenario, MemoryUse::run(10, 1, 2), None).is_ok());
+        let err = memory_verdict(&scenario, MemoryUse::run(10, 1, 8), Some(4 << 30)).unwrap_err().to_string();
         assert_eq!(
             err,
             "big needs about 7.6 GiB (978 MiB per replication, 8 at once, and the results of 10 replications) \
@@ -110,13 +114,13 @@ mod tests {
              fewer replications or fewer people"
         );
         assert!(
-            memory_verdict(&scenario, MemoryUse::run(1, 8), Some(2 << 30)).is_ok(),
+            memory_verdict(&scenario, MemoryUse::run(1, 1, 8), Some(2 << 30)).is_ok(),
             "one replication is one in flight"
         );
         // Counting each person (`people.csv`) adds a tally per person and strategy.
-        let counted = MemoryUse { people: true, ..MemoryUse::run(10, 2) };
+        let counted = MemoryUse { people: true, ..MemoryUse::run(10, 1, 2) };
         assert!(memory_verdict(&scenario, counted, Some(2_050 << 20)).is_err());
-        assert!(memory_verdict(&scenario, MemoryUse::run(10, 2), Some(2_050 << 20)).is_ok());
+        assert!(memory_verdict(&scenario, MemoryUse::run(10, 1, 2), Some(2_050 << 20)).is_ok());
         // Kept results count too: 100,000 replications of a 10-year daily series.
         let long = scenario_from_value(&serde_json::json!({
             "name": "long", "horizon_days": 3650, "products": ["jira"],
@@ -124,7 +128,7 @@ mod tests {
             "strategies": [{"name": "s", "timeline": []}, {"name": "t", "timeline": []}]
         }))
         .unwrap_or_else(|p| panic!("{p:?}"));
-        assert!(memory_verdict(&long, MemoryUse::run(100_000, 2), Some(8 << 30)).is_err());
+        assert!(memory_verdict(&long, MemoryUse::run(100_000, 2, 2), Some(8 << 30)).is_err());
         assert!(memory_verdict(&long, MemoryUse::sweep(100_000, 100, 256, 2), Some(8 << 30)).is_ok());
     }
 }

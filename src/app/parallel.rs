@@ -2,9 +2,10 @@
 //! threads.
 //!
 //! Replications run on rayon; each replication runs every strategy on the same organisation
-//! and exogenous events (common random numbers). Results are collected in replication order by
-//! rayon's indexed `collect` and aggregated sequentially, so the output is byte-identical for
-//! any thread count.
+//! and exogenous events (common random numbers). With fewer replications than threads, the
+//! strategies of a replication run in parallel too (see [`strategies_in_parallel`]). Results
+//! are collected in replication and strategy order by rayon's indexed `collect` and aggregated
+//! sequentially, so the output is byte-identical for any thread count.
 //!
 //! A sweep runs every (grid point × replication) the same way, with the same stream
 //! derivation as `run`, so a point's statistics equal a `run` of its patched scenario. Points
@@ -13,13 +14,16 @@
 //! chunk, not with the whole sweep.
 
 use super::error::Error;
+use crate::charts::{self, ChartError, ChartFile, ChartSize, RunChart};
 use crate::input::scenario::Scenario;
 use crate::input::sweep_plan::SweepPlan;
 use crate::metrics::Outcome;
 use crate::results::people::PeopleTally;
 use crate::results::sweep::{PointResult, SweepResult, assemble};
 use crate::results::{RunConfig, RunResult, aggregate};
-use crate::sim::{run_replication, run_replication_explained};
+use crate::rng::Streams;
+use crate::sim::population::realise;
+use crate::sim::{run_replication, run_replication_explained, simulate, simulate_with_end};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -39,12 +43,44 @@ pub fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Sen
     Ok(pool.install(work))
 }
 
+/// True when a run of `replications` on `threads` threads runs the strategies of each
+/// replication in parallel: when there are fewer replications than threads (otherwise the
+/// replications keep every thread busy, one world per thread).
+pub fn strategies_in_parallel(replications: u64, threads: usize) -> bool {
+    replications < threads as u64
+}
+
+/// A run's charts, as [`charts::run_charts`] draws them (same files, same order, the first
+/// failure), each chart on a thread of a pool of `jobs` threads.
+pub fn run_charts(
+    scenario: &Scenario,
+    result: &RunResult,
+    size: ChartSize,
+    jobs: Option<usize>,
+) -> Result<Result<Vec<ChartFile>, ChartError>, Error> {
+    with_threads(jobs, || {
+        let drawn: Vec<Result<Vec<ChartFile>, ChartError>> =
+            RunChart::ALL.par_iter().map(|&chart| charts::run_chart(chart, scenario, result, size)).collect();
+        let drawn: Result<Vec<Vec<ChartFile>>, ChartError> = drawn.into_iter().collect();
+        drawn.map(|files| files.into_iter().flatten().collect())
+    })
+}
+
 /// Runs every replication on the current rayon pool, calling `progress` after each.
 pub fn run(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync)) -> RunResult {
+    let parallel = strategies_in_parallel(config.replications, rayon::current_num_threads());
     let per_replication: Vec<Vec<Outcome>> = (0..config.replications)
         .into_par_iter()
         .map(|r| {
-            let outcomes = run_replication(scenario, config.seed, r);
+            let outcomes = if parallel {
+                let realised = realise(scenario, Streams::new(config.seed, r));
+                (0..scenario.strategies.len())
+                    .into_par_iter()
+                    .map(|s| simulate(scenario, s, realised.input()))
+                    .collect()
+            } else {
+                run_replication(scenario, config.seed, r)
+            };
             progress();
             outcomes
         })
@@ -58,10 +94,19 @@ pub fn run(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync))
 /// same whatever order the threads finish in.
 pub fn run_explained(scenario: &Scenario, config: RunConfig, progress: &(dyn Fn() + Sync)) -> RunResult {
     let tally = Mutex::new(PeopleTally::new(scenario.strategies.len()));
+    let parallel = strategies_in_parallel(config.replications, rayon::current_num_threads());
     let per_replication: Vec<Vec<Outcome>> = (0..config.replications)
         .into_par_iter()
         .map(|r| {
-            let (outcomes, people) = run_replication_explained(scenario, config.seed, r);
+            let (outcomes, people): (Vec<_>, Vec<_>) = if parallel {
+                let realised = realise(scenario, Streams::new(config.seed, r));
+                (0..scenario.strategies.len())
+                    .into_par_iter()
+                    .map(|s| simulate_with_end(scenario, s, realised.input(), |w| w.person_outcomes()))
+                    .unzip()
+            } else {
+                run_replication_explained(scenario, config.seed, r)
+            };
             tally.lock().unwrap_or_else(PoisonError::into_inner).add(&people);
             progress();
             outcomes

@@ -48,7 +48,10 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     config.replications = options.replications.unwrap_or(config.replications);
     config.seed = options.seed.unwrap_or(config.seed);
     let people = options.people || matches!(scenario.population, Population::Explicit(_));
-    let usage = MemoryUse { people, ..MemoryUse::run(config.replications, threads(options.jobs)) };
+    let usage = MemoryUse {
+        people,
+        ..MemoryUse::run(config.replications, scenario.strategies.len(), threads(options.jobs))
+    };
     check_memory(&scenario, usage)?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     prepare_output_dir(&dir)?;
@@ -80,7 +83,7 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let charts = if options.no_charts {
         Ok(Vec::new())
     } else {
-        charts::run_charts(&scenario, &result, options.chart_size)
+        parallel::run_charts(&scenario, &result, options.chart_size, options.jobs)?
     };
     let (chart_files, note) = page_charts(&charts, options.no_charts);
     let html = RunHtml::new(chart_files, note);

@@ -143,17 +143,49 @@ fn chart_files(stems: impl IntoIterator<Item = String>) -> Vec<String> {
     stems.into_iter().flat_map(|s| [format!("{s}.svg"), format!("{s}.png")]).collect()
 }
 
+/// One of a run's charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunChart {
+    /// `strategies.svg` and `strategies.png`.
+    Strategies,
+    /// `timeline.svg` and `timeline.png`.
+    Timeline,
+}
+
+impl RunChart {
+    /// Every chart of a run, in the order of its files.
+    pub const ALL: [RunChart; 2] = [RunChart::Strategies, RunChart::Timeline];
+}
+
 /// `strategies.svg`, `strategies.png`, `timeline.svg` and `timeline.png` (in that order) for a
-/// run, at `size`.
+/// run, at `size`: [`run_chart`] of each of [`RunChart::ALL`], the first failure returned.
 pub fn run_charts(
     scenario: &Scenario,
     result: &RunResult,
     size: ChartSize,
 ) -> Result<Vec<ChartFile>, ChartError> {
+    let charts: Result<Vec<Vec<ChartFile>>, ChartError> =
+        RunChart::ALL.iter().map(|&chart| run_chart(chart, scenario, result, size)).collect();
+    Ok(charts?.into_iter().flatten().collect())
+}
+
+/// The SVG and PNG files (in that order) of one chart of a run, at `size`. Each chart is drawn
+/// on its own, so callers may draw them at the same time.
+pub fn run_chart(
+    chart: RunChart,
+    scenario: &Scenario,
+    result: &RunResult,
+    size: ChartSize,
+) -> Result<Vec<ChartFile>, ChartError> {
     register_fonts()?;
-    let mut files = canvas::render("strategies", &strategies::StrategiesChart::new(scenario, result), size)?;
-    files.extend(canvas::render("timeline", &timeline::TimelineChart::new(scenario, result), size)?);
-    Ok(files)
+    match chart {
+        RunChart::Strategies => {
+            canvas::render("strategies", &strategies::StrategiesChart::new(scenario, result), size)
+        }
+        RunChart::Timeline => {
+            canvas::render("timeline", &timeline::TimelineChart::new(scenario, result), size)
+        }
+    }
 }
 
 /// One chart per metric (every column but `events_processed`) for a sweep: `<metric>.svg` and

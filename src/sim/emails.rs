@@ -48,12 +48,13 @@ impl EmailBook {
 
     /// The id of `text`, adding it when new.
     pub fn intern(&mut self, text: &str) -> EmailId {
-        if let Some(&id) = self.ids.get(email_key(text, self.mode).as_ref()) {
+        let key = email_key(text, self.mode);
+        if let Some(&id) = self.ids.get(key.as_ref()) {
             return id;
         }
         let id = EmailId(u32::try_from(self.entries.len()).unwrap_or(u32::MAX));
         self.entries.push(entry(text, &self.domains));
-        self.ids.insert(email_key(text, self.mode).into_owned().into_boxed_str(), id);
+        self.ids.insert(key.into_owned().into_boxed_str(), id);
         id
     }
 
@@ -74,10 +75,20 @@ impl EmailBook {
 }
 
 fn entry(text: &str, domains: &[String]) -> Entry {
-    let domain = domain_of(text)
-        .and_then(|d| domains.iter().position(|x| *x == d))
-        .and_then(|i| u16::try_from(i).ok());
+    let domain = domain_index(text, domains).and_then(|i| u16::try_from(i).ok());
     Entry { text: text.into(), domain, valid: is_valid(text) }
+}
+
+/// Index in `domains` (lower case) of `text`'s domain ([`domain_of`], lower-cased), when listed;
+/// an ASCII domain is compared without lower-casing a copy.
+fn domain_index(text: &str, domains: &[String]) -> Option<usize> {
+    let (_, d) = text.rsplit_once('@')?;
+    if d.is_ascii() {
+        domains.iter().position(|x| x.eq_ignore_ascii_case(d) && !x.bytes().any(|b| b.is_ascii_uppercase()))
+    } else {
+        let d = domain_of(text)?;
+        domains.iter().position(|x| *x == d)
+    }
 }
 
 /// A world's view of the emails: the replication's book plus what this run made up.
@@ -96,18 +107,24 @@ impl<'b> Emails<'b> {
 
     /// The id of `text`, adding it to this world when new.
     pub fn intern(&mut self, text: &str) -> EmailId {
-        if let Some(id) = self.get(text) {
+        let key = email_key(text, self.book.mode);
+        if let Some(id) = self.get_key(&key) {
             return id;
         }
         let id = EmailId(u32::try_from(self.book.len() + self.local.len()).unwrap_or(u32::MAX));
         self.local.push(entry(text, &self.book.domains));
-        self.local_ids.insert(email_key(text, self.book.mode).into_owned().into_boxed_str(), id);
+        self.local_ids.insert(key.into_owned().into_boxed_str(), id);
         id
     }
 
     /// The id of `text`, if known.
     pub fn get(&self, text: &str) -> Option<EmailId> {
-        self.book.get(text).or_else(|| self.local_ids.get(email_key(text, self.book.mode).as_ref()).copied())
+        self.get_key(&email_key(text, self.book.mode))
+    }
+
+    /// The id of the email whose key is `key`, if known.
+    fn get_key(&self, key: &str) -> Option<EmailId> {
+        self.book.ids.get(key).or_else(|| self.local_ids.get(key)).copied()
     }
 
     fn entry(&self, id: EmailId) -> &Entry {

@@ -7,7 +7,7 @@ use super::emails::EmailId;
 use crate::sim::observe::Trigger;
 
 /// Everything that can happen. One closed enum, one dispatch (`World::dispatch` in `run.rs`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
     /// Exogenous event `k` of the replication's list.
     Exogenous(usize),

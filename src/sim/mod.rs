@@ -20,6 +20,6 @@ pub mod world;
 
 pub use crate::ids::{AccountId, GroupId, Origin, PersonId, ProductSet, RecordId, SimTime};
 pub use run::{
-    ReplicationInput, run_replication, run_replication_explained, simulate, simulate_observed,
-    simulate_observed_with_end, simulate_with, simulate_with_end,
+    ReplicationInput, Step, run_replication, run_replication_explained, simulate, simulate_observed,
+    simulate_observed_with_end, simulate_probed, simulate_with, simulate_with_end,
 };

@@ -40,9 +40,37 @@ pub fn simulate_with(
     scenario: &Scenario,
     strategy: usize,
     input: ReplicationInput<'_>,
-    after_event: impl FnMut(&World<'_>),
+    mut after_event: impl FnMut(&World<'_>),
 ) -> Outcome {
-    run(scenario, strategy, input, NoObserver, after_event, |_| ()).0
+    let probe = |world: &World<'_>, step: Step| {
+        if let Step::Event(_) = step {
+            after_event(world);
+        }
+    };
+    run(scenario, strategy, input, NoObserver, probe, |_| ()).0
+}
+
+/// Where a run is when [`simulate_probed`] calls its probe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step {
+    /// The world at time 0 is built and the timeline scheduled; no event has run.
+    Built,
+    /// This event has just run.
+    Event(Event),
+    /// Every event up to the horizon has run and the final metrics are computed; the world is
+    /// dropped next.
+    Measured,
+}
+
+/// [`simulate`], calling `probe` at every [`Step`] (the benchmark times the phases of a run
+/// with it; with a probe that does nothing this is [`simulate`]).
+pub fn simulate_probed(
+    scenario: &Scenario,
+    strategy: usize,
+    input: ReplicationInput<'_>,
+    probe: impl FnMut(&World<'_>, Step),
+) -> Outcome {
+    run(scenario, strategy, input, NoObserver, probe, |_| ()).0
 }
 
 /// [`simulate`], then `at_end` on the world at the horizon (e.g.
@@ -53,7 +81,7 @@ pub fn simulate_with_end<R>(
     input: ReplicationInput<'_>,
     at_end: impl FnOnce(&World<'_>) -> R,
 ) -> (Outcome, R) {
-    let (outcome, _, r) = run(scenario, strategy, input, NoObserver, |_| {}, at_end);
+    let (outcome, _, r) = run(scenario, strategy, input, NoObserver, |_, _| {}, at_end);
     (outcome, r)
 }
 
@@ -65,7 +93,7 @@ pub fn simulate_observed<O: Observer>(
     input: ReplicationInput<'_>,
     observer: O,
 ) -> (Outcome, O) {
-    let (outcome, observer, ()) = run(scenario, strategy, input, observer, |_| {}, |_| ());
+    let (outcome, observer, ()) = run(scenario, strategy, input, observer, |_, _| {}, |_| ());
     (outcome, observer)
 }
 
@@ -77,18 +105,18 @@ pub fn simulate_observed_with_end<O: Observer, R>(
     observer: O,
     at_end: impl FnOnce(&World<'_, O>) -> R,
 ) -> (Outcome, O, R) {
-    run(scenario, strategy, input, observer, |_| {}, at_end)
+    run(scenario, strategy, input, observer, |_, _| {}, at_end)
 }
 
 /// The simulation loop: schedules the exogenous events and the strategy's actions, then runs
 /// every event up to the horizon, sampling the daily series before each new day's first event;
-/// `at_end` sees the world at the horizon.
+/// `probe` sees each [`Step`], `at_end` the world at the horizon.
 fn run<O: Observer, R>(
     scenario: &Scenario,
     strategy: usize,
     input: ReplicationInput<'_>,
     observer: O,
-    mut after_event: impl FnMut(&World<'_, O>),
+    mut probe: impl FnMut(&World<'_, O>, Step),
     at_end: impl FnOnce(&World<'_, O>) -> R,
 ) -> (Outcome, O, R) {
     let strategy = &scenario.strategies[strategy];
@@ -99,6 +127,7 @@ fn run<O: Observer, R>(
     for (k, a) in strategy.actions.iter().enumerate() {
         world.schedule(a.at, Event::Action(k));
     }
+    probe(&world, Step::Built);
     let horizon = scenario.horizon();
     let mut timeline = Vec::with_capacity(scenario.horizon_days as usize + 1);
     let mut next_sample = SimTime(0);
@@ -112,7 +141,7 @@ fn run<O: Observer, R>(
         }
         let Some(event) = world.take_next_event() else { break };
         world.dispatch(event, input.events);
-        after_event(&world);
+        probe(&world, Step::Event(event));
     }
     world.end_at(horizon);
     while next_sample <= horizon {
@@ -120,6 +149,7 @@ fn run<O: Observer, R>(
         next_sample = next_sample + SECONDS_PER_DAY;
     }
     let outcome = Outcome { values: world.final_metrics(horizon), timeline };
+    probe(&world, Step::Measured);
     let end = at_end(&world);
     (outcome, world.into_observer(), end)
 }
