@@ -362,3 +362,63 @@ fn a_checkpoint_is_never_discarded_without_fresh_and_fresh_starts_over() {
     ok(&[&args[..], &["--fresh"]].concat(), tmp.path());
     assert_same_files(&whole, &out);
 }
+
+#[test]
+fn an_interrupted_sweep_keeps_every_finished_point_not_only_whole_chunks() {
+    // 11 points of 4 replications run as one chunk (up to 256 replications run together): the
+    // points finished when the stop comes are kept all the same, for any thread count.
+    let tmp = temp_dir();
+    let whole = tmp.path().join("whole");
+    sweep(&whole, "4", &["--no-charts"], tmp.path());
+    for jobs in [1, 2] {
+        let out = tmp.path().join(format!("j{jobs}"));
+        let options = scimsim::app::SweepOptions {
+            output: Some(out.clone()),
+            replications: Some(4),
+            jobs: Some(jobs),
+            quiet: true,
+            no_charts: true,
+            stop_after_points: Some(3),
+            ..Default::default()
+        };
+        let e = scimsim::app::sweep(Path::new(SWEEP), options).expect_err("interrupted by the test hook");
+        let kept = kept_count(&e.to_string());
+        // One thread stops right after the third point; with more, a replication running at
+        // the stop may finish one more point.
+        assert!(if jobs == 1 { kept == 3 } else { (3..POINTS).contains(&kept) }, "{e}");
+        let checkpoint = out.join(CHECKPOINT);
+        assert_eq!(point_lines(&checkpoint), kept, "every point the message counts is in the checkpoint");
+        let text = fs::read_to_string(&checkpoint).expect("a checkpoint");
+        let mut indices: Vec<usize> = (text.lines().skip(1))
+            .filter_map(|l| l.split("\"index\":").nth(1)?.split(',').next()?.parse().ok())
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        assert_eq!(indices.len(), kept, "each point once");
+        let args = ["sweep", SWEEP, "-o", arg(&out), "-r", "4", "-q", "--no-charts", "--resume"];
+        ok(&args, tmp.path());
+        assert_same_files(&whole, &out);
+    }
+}
+
+#[test]
+fn a_shard_logs_one_line_per_finished_point_and_nothing_with_quiet() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    let args = ["sweep", SWEEP, "-o", arg(&out), "-r", "2", "--shard", "1/3"];
+    let o = ok(&args, tmp.path());
+    let log = stderr(&o);
+    let expected: Vec<String> = (0..=4).map(|d| format!("shard 1/3: {d}/4 points done")).collect();
+    assert_eq!(log.lines().collect::<Vec<_>>(), expected, "{log:?}");
+    assert!(!log.contains('\r'), "a scheduler's log gets lines, not a redrawn bar");
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(said.contains("shard 1 of 3, 4 of 11 grid points × 2 replications; wrote "), "{said}");
+    // Run again, resuming: the finished points are counted from the start.
+    let o = ok(&[&args[..], &["--resume"]].concat(), tmp.path());
+    assert_eq!(stderr(&o).lines().collect::<Vec<_>>(), ["shard 1/3: 4/4 points done"]);
+    let quiet = ok(&[&args[..], &["--fresh", "-q"]].concat(), tmp.path());
+    assert!(quiet.stderr.is_empty() && quiet.stdout.is_empty(), "{}", stderr(&quiet));
+    // An unsharded sweep draws its bar only on a terminal.
+    let o = ok(&["sweep", SWEEP, "-o", arg(&tmp.path().join("whole")), "-r", "2", "--no-charts"], tmp.path());
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
+}

@@ -89,7 +89,8 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     let lock_name =
         options.shard.map_or(FOLDER_LOCK.to_string(), |s| format!(".{}.lock", lines::shard_file(s)));
     let _lock = lock_output(&dir, &lock_name)?;
-    // A shard runs under a scheduler: its progress is lines in the job's log, not a bar.
+    // A shard runs under a scheduler: its progress is a line per finished point in the job's
+    // log (never a bar redrawn with carriage returns).
     let progress = Progress::new(total, options.quiet || options.shard.is_some(), "replications");
     let log_points = |done: usize, of: usize| {
         if let Some(s) = options.shard.filter(|_| !options.quiet) {
