@@ -196,6 +196,7 @@ pub struct OutputLock {
 
 impl Drop for OutputLock {
     fn drop(&mut self) {
+        super::interrupt::release(&self.path);
         let _ = fs::remove_file(&self.path);
     }
 }
@@ -235,6 +236,7 @@ pub fn lock_output(dir: &Path, name: &str) -> Result<OutputLock, Error> {
         }
         let who = format!("scimsim (process {} on {})", std::process::id(), host_name());
         let _ = file.set_len(0).and_then(|()| file.write_all(who.as_bytes()));
+        super::interrupt::hold(&path);
         return Ok(OutputLock { path, _file: file });
     }
 }

@@ -6,15 +6,36 @@
 //! result (its report is written whole or not at all): while its replications run, a signal
 //! ends it at once with exit code 1 and how many replications were finished; once its files are
 //! being written, they are finished first. A second signal ends the process at once (130).
+//! Whenever a signal ends the process, the output folders' lock files ([`hold`]) go with it.
 
-use std::sync::Once;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, Once, PoisonError};
 
 static STOP: AtomicBool = AtomicBool::new(false);
 static RUNNING_RUN: AtomicBool = AtomicBool::new(false);
 static RUN_DONE: AtomicU64 = AtomicU64::new(0);
 static RUN_TOTAL: AtomicU64 = AtomicU64::new(0);
 static INSTALL: Once = Once::new();
+static HELD: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Ends the process with `code`, removing the files [`hold`] lists first.
+fn exit(code: i32) -> ! {
+    for path in HELD.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        let _ = std::fs::remove_file(path);
+    }
+    std::process::exit(code)
+}
+
+/// `path` (a lock file) is removed if a signal ends the process before [`release`].
+pub fn hold(path: &Path) {
+    HELD.lock().unwrap_or_else(PoisonError::into_inner).push(path.to_path_buf());
+}
+
+/// `path` is no longer [`hold`]'s to remove.
+pub fn release(path: &Path) {
+    HELD.lock().unwrap_or_else(PoisonError::into_inner).retain(|p| p != path);
+}
 
 fn on_signal() {
     if RUNNING_RUN.load(Ordering::SeqCst) {
@@ -23,10 +44,10 @@ fn on_signal() {
             "\nError: interrupted after {done} of {total} replications; nothing was written \
              (a run's report is written whole or not at all)"
         );
-        std::process::exit(1);
+        exit(1);
     }
     if STOP.swap(true, Ordering::SeqCst) {
-        std::process::exit(130);
+        exit(130);
     }
 }
 

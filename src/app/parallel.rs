@@ -10,8 +10,8 @@
 //! A sweep runs every (grid point × replication) the same way, with the same stream
 //! derivation as `run`, so a point's statistics equal a `run` of its patched scenario. Points
 //! are run in chunks of at most [`CHUNK_REPLICATIONS`] replications (or one point's, when it
-//! has more), in grid order, and only their statistics are kept, so memory grows with one
-//! chunk, not with the whole sweep.
+//! has more), in grid order, and a point's replications are dropped as soon as it is
+//! aggregated, so memory grows with one chunk, not with the whole sweep.
 
 use super::error::Error;
 use crate::charts::{self, ChartError, ChartFile, ChartSize, RunChart};
@@ -25,7 +25,7 @@ use crate::rng::Streams;
 use crate::sim::population::realise;
 use crate::sim::{run_replication, run_replication_explained, simulate, simulate_with_end};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// The number of worker threads a run will use.
@@ -128,56 +128,62 @@ pub fn chunks(plan: &SweepPlan, points: &[usize]) -> Vec<Vec<usize>> {
     points.chunks(per_chunk).map(<[usize]>::to_vec).collect()
 }
 
-/// Runs the given points (indices into the grid), calling `progress` after each replication.
-/// When `stop` is raised (Ctrl-C) the remaining replications are skipped and `None` is
-/// returned: a point is kept whole or not at all.
+/// Runs the given points (indices into the grid), calling `progress` after each replication and
+/// `finished` with each point as soon as its last replication ends (in whatever order the
+/// threads finish them; a point's statistics are aggregated in replication order, so they are
+/// the same for any thread count). Once `stop` says so the remaining replications are skipped:
+/// a point is passed on whole or not at all, and every point finished before is passed on.
 pub fn run_points(
     plan: &SweepPlan,
     points: &[usize],
     progress: &(dyn Fn() + Sync),
-    stop: &AtomicBool,
-) -> Option<Vec<PointResult>> {
-    let reps = plan.replications;
-    let jobs: Vec<(usize, u64)> = points.iter().flat_map(|&p| (0..reps).map(move |r| (p, r))).collect();
-    let outcomes: Vec<Option<_>> = jobs
-        .into_par_iter()
-        .map(|(p, r)| {
-            if stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let scenario = &plan.points[p].1;
-            let o = run_replication(scenario, scenario.seed, r);
-            progress();
-            Some(o)
-        })
-        .collect();
-    let mut outcomes = outcomes.into_iter().collect::<Option<Vec<_>>>()?.into_iter();
-    let results = points
-        .iter()
-        .map(|&p| {
-            let (coords, scenario) = &plan.points[p];
-            let per_replication: Vec<_> = outcomes.by_ref().take(reps as usize).collect();
-            let config = RunConfig { replications: reps, seed: scenario.seed };
-            let result = aggregate(scenario, config, per_replication);
-            PointResult {
-                index: p,
-                coords: coords.clone(),
-                summaries: result.strategies.into_iter().map(|s| s.summaries).collect(),
-                paired: result.paired,
-            }
-        })
-        .collect();
-    Some(results)
+    stop: &(dyn Fn() -> bool + Sync),
+    finished: &(dyn Fn(PointResult) + Sync),
+) {
+    let reps = plan.replications as usize;
+    // Each replication's outcomes, by point and replication, until its point is finished.
+    let slots: Vec<Vec<Mutex<Option<Vec<Outcome>>>>> =
+        points.iter().map(|_| (0..reps).map(|_| Mutex::new(None)).collect()).collect();
+    let left: Vec<AtomicUsize> = points.iter().map(|_| AtomicUsize::new(reps)).collect();
+    let jobs: Vec<(usize, usize)> = (0..points.len()).flat_map(|i| (0..reps).map(move |r| (i, r))).collect();
+    jobs.into_par_iter().for_each(|(i, r)| {
+        if stop() {
+            return;
+        }
+        let (coords, scenario) = &plan.points[points[i]];
+        let outcomes = run_replication(scenario, scenario.seed, r as u64);
+        *slots[i][r].lock().unwrap_or_else(PoisonError::into_inner) = Some(outcomes);
+        progress();
+        // The last replication of the point to end aggregates it.
+        if left[i].fetch_sub(1, Ordering::AcqRel) != 1 {
+            return;
+        }
+        let per_replication: Vec<Vec<Outcome>> = slots[i]
+            .iter()
+            .filter_map(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).take())
+            .collect();
+        let config = RunConfig { replications: plan.replications, seed: scenario.seed };
+        let result = aggregate(scenario, config, per_replication);
+        finished(PointResult {
+            index: points[i],
+            coords: coords.clone(),
+            summaries: result.strategies.into_iter().map(|s| s.summaries).collect(),
+            paired: result.paired,
+        });
+    });
 }
 
 /// Runs a whole sweep (without interruption or checkpoints).
 pub fn run_sweep(plan: &SweepPlan, progress: &(dyn Fn() + Sync)) -> SweepResult {
-    let never = AtomicBool::new(false);
     let all: Vec<usize> = (0..plan.points.len()).collect();
-    let points = chunks(plan, &all)
-        .into_iter()
-        .flat_map(|c| run_points(plan, &c, progress, &never).unwrap_or_default())
-        .collect();
+    let found = Mutex::new(Vec::with_capacity(all.len()));
+    for chunk in chunks(plan, &all) {
+        run_points(plan, &chunk, progress, &|| false, &|p| {
+            found.lock().unwrap_or_else(PoisonError::into_inner).push(p);
+        });
+    }
+    let mut points = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    points.sort_by_key(|p| p.index);
     assemble(plan, points)
 }
 

@@ -55,10 +55,10 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     check_memory(&scenario, usage)?;
     let dir = options.output.unwrap_or_else(|| Path::new("output").join(&scenario.name));
     prepare_output_dir(&dir)?;
+    // Ctrl-C, SIGTERM or SIGHUP end the run from here on, writing nothing (see `interrupt`).
+    super::interrupt::run_started(config.replications);
     let _lock = lock_output(&dir, FOLDER_LOCK)?;
     let progress = Progress::new(config.replications, options.quiet, "replications");
-    // Ctrl-C, SIGTERM or SIGHUP end the run here, writing nothing (see `interrupt`).
-    super::interrupt::run_started(config.replications);
     let result = with_threads(options.jobs, || {
         let advance = || {
             progress.advance();

@@ -87,13 +87,14 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     check_sweep_fits(path, &plan, options.no_charts || options.shard.is_some(), options.jobs, total)?;
     let dir = options.output.clone().unwrap_or_else(|| Path::new("output").join(&plan.name));
     prepare_output_dir(&dir)?;
+    // Ctrl-C, SIGTERM or SIGHUP stop at the next replication and keep the finished points.
+    let stop = super::interrupt::stop_flag();
     // Shards of one sweep share a folder: each locks its own file only.
     let lock_name =
         options.shard.map_or(FOLDER_LOCK.to_string(), |s| format!(".{}.lock", lines::shard_file(s)));
     let _lock = lock_output(&dir, &lock_name)?;
-    // Ctrl-C, SIGTERM or SIGHUP stop at the next replication and keep the finished points.
-    let stop = super::interrupt::stop_flag();
-    // A shard runs under a scheduler: its progress is lines in the job's log, not a bar.
+    // A shard runs under a scheduler: its progress is a line per finished point in the job's
+    // log (never a bar redrawn with carriage returns).
     let progress = Progress::new(total, options.quiet || options.shard.is_some(), "replications");
     let log_points = |done: usize, of: usize| {
         if let Some(s) = options.shard.filter(|_| !options.quiet) {

@@ -1,5 +1,5 @@
-//! Running a sweep so that nothing finished is lost: each finished chunk of points is appended
-//! to a checkpoint in the output folder (or, for `--shard K/N`, to `shard-K-of-N.jsonl`); Ctrl-C,
+//! Running a sweep so that nothing finished is lost: each finished point is appended to a
+//! checkpoint in the output folder (or, for `--shard K/N`, to `shard-K-of-N.jsonl`); Ctrl-C,
 //! SIGTERM or SIGHUP stop at the next replication and keep what is finished; `--resume` skips
 //! the points the checkpoint holds and reaches the same final bytes as an uninterrupted run. The
 //! checkpoint is removed once the sweep's files are written; a shard file stays (it is the
@@ -17,6 +17,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// How a checkpointed sweep ended.
 #[derive(Debug)]
@@ -48,7 +49,8 @@ pub struct Checkpointed<'a> {
     pub fresh: bool,
     /// Raised by Ctrl-C, SIGTERM or SIGHUP.
     pub stop: &'a AtomicBool,
-    /// Test hook: behave as if Ctrl-C came once this many points are finished.
+    /// Test hook: behave as if Ctrl-C came once this many points are finished (as after a
+    /// Ctrl-C, a replication already running still ends, and may finish its point).
     pub stop_after_points: Option<usize>,
 }
 
@@ -115,61 +117,95 @@ fn resumed(run: &Checkpointed<'_>, path: &Path) -> Result<Vec<PointResult>, Erro
     Ok(points)
 }
 
+/// The header line and a line per point: a checkpoint's or shard file's whole text.
+fn file_text(header: &Header, points: &[PointResult]) -> String {
+    let mut text = header.line();
+    text.push('\n');
+    for p in points {
+        text.push_str(&lines::point_line(p));
+        text.push('\n');
+    }
+    text
+}
+
+/// What the points finished so far went to: the open checkpoint, the points, the first write
+/// error.
+struct Kept {
+    file: fs::File,
+    done: Vec<PointResult>,
+    error: Option<Error>,
+}
+
 /// Runs the sweep (or its shard), calling `progress` after each replication, `resumed_points`
 /// once with the number of points taken from the checkpoint, and `points_done` after each
-/// chunk with the points finished and the points to run.
+/// finished point with the points finished and the points to run. Each point is appended to
+/// the checkpoint (and synced) as soon as it is finished, so a signal keeps every finished point
+/// and even a kill loses only those in progress. A finished shard's file is written again with
+/// its points in grid order, so that its bytes do not depend on the thread count.
 pub fn run_checkpointed(
     run: &Checkpointed<'_>,
     progress: &(dyn Fn() + Sync),
     resumed_points: &dyn Fn(usize),
-    points_done: &dyn Fn(usize, usize),
+    points_done: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SweepOutcome, Error> {
     let path = run.path();
-    let mut done = resumed(run, &path)?;
+    let done = resumed(run, &path)?;
     resumed_points(done.len());
     // Rewrite the checkpoint from what is kept (so that a cut last line never stays behind),
     // whole or not at all: the points it holds are never lost.
-    let mut text = run.header.line();
-    text.push('\n');
-    for p in &done {
-        text.push_str(&lines::point_line(p));
-        text.push('\n');
-    }
-    write_atomic(&path, text.as_bytes())?;
+    write_atomic(&path, file_text(run.header, &done).as_bytes())?;
     let write_err = |source| Error::Write { path: path.clone(), source };
-    let mut file = OpenOptions::new().append(true).open(&path).map_err(write_err)?;
+    let file = OpenOptions::new().append(true).open(&path).map_err(write_err)?;
 
     let selected = run.selected();
     let total = selected.len();
     let finished: std::collections::HashSet<usize> = done.iter().map(|p| p.index).collect();
     let todo: Vec<usize> = selected.into_iter().filter(|i| !finished.contains(i)).collect();
-    // The test hook works point by point so that it can stop between any two points.
-    let batches: Vec<Vec<usize>> = match run.stop_after_points {
-        Some(_) => todo.iter().map(|&i| vec![i]).collect(),
-        None => chunks(run.plan, &todo),
+    // The test option stops as Ctrl-C would, without raising the process-wide flag.
+    let enough = |n: usize| run.stop_after_points.is_some_and(|after| n >= after);
+    let hook = AtomicBool::new(enough(done.len()));
+    let stop = || run.stop.load(Ordering::Relaxed) || hook.load(Ordering::Relaxed);
+    let kept = Mutex::new(Kept { file, done, error: None });
+    let keep = |p: PointResult| {
+        let mut guard = kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = &mut *guard;
+        if kept.error.is_some() {
+            return;
+        }
+        let line = format!("{}\n", lines::point_line(&p));
+        match kept.file.write_all(line.as_bytes()).and_then(|()| kept.file.sync_data()) {
+            Ok(()) => {
+                kept.done.push(p);
+                points_done(kept.done.len(), total);
+                if enough(kept.done.len()) {
+                    hook.store(true, Ordering::Relaxed);
+                }
+            }
+            Err(source) => {
+                kept.error = Some(write_err(source));
+                hook.store(true, Ordering::Relaxed);
+            }
+        }
     };
-    for batch in batches {
-        // The test option stops here as Ctrl-C would, without raising the process-wide flag.
-        if run.stop_after_points.is_some_and(|n| done.len() >= n) || run.stop.load(Ordering::Relaxed) {
+    for batch in chunks(run.plan, &todo) {
+        if stop() {
             break;
         }
-        let Some(points) = run_points(run.plan, &batch, progress, run.stop) else { break };
-        let mut text = String::new();
-        for p in &points {
-            text.push_str(&lines::point_line(p));
-            text.push('\n');
-        }
-        file.write_all(text.as_bytes()).and_then(|()| file.sync_data()).map_err(write_err)?;
-        done.extend(points);
-        points_done(done.len(), total);
+        run_points(run.plan, &batch, progress, &stop, &keep);
+    }
+    let Kept { file, mut done, error } = kept.into_inner().unwrap_or_else(PoisonError::into_inner);
+    drop(file);
+    if let Some(e) = error {
+        return Err(e);
     }
     if done.len() < total {
         return Ok(SweepOutcome::Interrupted { done: done.len(), total, checkpoint: path });
     }
+    done.sort_by_key(|p| p.index);
     if run.header.shard.is_some() {
+        write_atomic(&path, file_text(run.header, &done).as_bytes())?;
         return Ok(SweepOutcome::Finished(None));
     }
-    done.sort_by_key(|p| p.index);
     Ok(SweepOutcome::Finished(Some(assemble(run.plan, done))))
 }
 
