@@ -156,6 +156,11 @@ say "submitted the array $array ($tasks tasks) and the merge $merge"
 state() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | sort -u | tr '\n' ' '; }
 until [ -z "$(squeue -h -j "$array,$merge" 2>/dev/null)" ]; do
     sleep 1
+    # A failed array task leaves the merge pending for ever (afterok): stop at once.
+    if [ -z "$(squeue -h -j "$array" 2>/dev/null)" ] && [ "$(state "$array")" != "JobState=COMPLETED " ]; then
+        scancel "$merge" 2>/dev/null || true
+        break
+    fi
     if [ $(($(date +%s) - start)) -gt "$limit" ]; then
         say "the jobs did not finish within $limit s"
         squeue >&2 || true
