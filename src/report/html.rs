@@ -7,7 +7,7 @@
 //! which escapes every text from the scenario file.
 
 use super::markdown::{cause_text, lead, weights_text};
-use super::trace::{action_name, clock, event_name};
+use super::trace::{action_name, clock, event_name, event_person};
 use super::{Exporter, RunReport};
 use crate::format::{mean_with_interval, show_number, value_label, value_text};
 use crate::ids::SimTime;
@@ -338,11 +338,11 @@ fn population_meaning(scenario: &Scenario) -> String {
     }
 }
 
-/// The people named in events, by person id (only as many slots as the events reach).
+/// The names of the people the events name: every slot up to the last one an event is about
+/// (a synthetic population's other people are not named).
 fn event_names(scenario: &Scenario) -> Vec<String> {
-    let n = scenario.n_initial_people() + scenario.n_explicit_joiners;
-    let limit = if matches!(scenario.population, Population::Explicit(_)) { n } else { n.min(100_000) };
-    slot_names(scenario, limit)
+    let slots = scenario.events.iter().filter_map(|e| event_person(&e.kind)).map(|p| p.index() + 1).max();
+    slot_names(scenario, slots.unwrap_or(0))
 }
 
 impl RunHtml {
@@ -491,7 +491,7 @@ impl Exporter<RunReport<'_>> for RunHtml {
                     .collect(),
             })
             .collect();
-        let names = if scenario.events.is_empty() { Vec::new() } else { event_names(scenario) };
+        let names = event_names(scenario);
         let events = scenario
             .events
             .iter()

@@ -120,7 +120,7 @@ pub(super) fn event_name(scenario: &Scenario, kind: &ExoKind, names: &[String]) 
 }
 
 /// The person an exogenous event is about, if one.
-fn event_person(kind: &ExoKind) -> Option<PersonId> {
+pub(super) fn event_person(kind: &ExoKind) -> Option<PersonId> {
     match kind {
         ExoKind::ChangeIdpEmail { person, .. }
         | ExoKind::RekeyIdpObject { person }
