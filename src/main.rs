@@ -1,7 +1,7 @@
 //! The `scimsim` command line: parses flags, calls the application layer, prints `Error: …`
 //! and picks the exit code.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use scimsim::app::{
     self, Error, ImportOptions, MergeOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions,
 };
@@ -18,6 +18,21 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// How `run`, `sweep` and `merge` write their report files.
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Do not draw the charts.
+    #[arg(long)]
+    no_charts: bool,
+    /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
+    #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
+    chart_size: ChartSize,
+    /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
+    /// correctly (the columns are unchanged).
+    #[arg(long)]
+    excel: bool,
 }
 
 #[derive(Subcommand)]
@@ -41,16 +56,8 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
-        /// Do not draw the charts.
-        #[arg(long)]
-        no_charts: bool,
-        /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
-        #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
-        chart_size: ChartSize,
-        /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
-        /// correctly (the columns are unchanged).
-        #[arg(long)]
-        excel: bool,
+        #[command(flatten)]
+        files: ReportArgs,
         /// Also write people.csv for a synthetic population (an explicit one always has it).
         #[arg(long)]
         people: bool,
@@ -81,16 +88,8 @@ enum Command {
         /// shard-K-of-N.jsonl, for `merge`.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// Do not draw the charts.
-        #[arg(long)]
-        no_charts: bool,
-        /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
-        #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
-        chart_size: ChartSize,
-        /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
-        /// correctly (the columns are unchanged).
-        #[arg(long)]
-        excel: bool,
+        #[command(flatten)]
+        files: ReportArgs,
     },
     /// Merge the shard files of one sweep (`sweep --shard K/N`) into the sweep's report.
     Merge {
@@ -103,16 +102,8 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
-        /// Do not draw the charts.
-        #[arg(long)]
-        no_charts: bool,
-        /// Chart size in pixels, WIDTHxHEIGHT (640x360 to 3840x2160; 1920x1080 for 16:9 slides).
-        #[arg(long, value_name = "WxH", default_value_t = ChartSize::DEFAULT)]
-        chart_size: ChartSize,
-        /// Start every CSV with a UTF-8 byte-order mark, so that Excel reads non-ASCII text
-        /// correctly (the columns are unchanged).
-        #[arg(long)]
-        excel: bool,
+        #[command(flatten)]
+        files: ReportArgs,
     },
     /// Tell, person by person, what happened in one replication of one strategy, and why.
     Trace {
@@ -223,9 +214,7 @@ fn main() -> ExitCode {
             seed,
             jobs,
             quiet,
-            no_charts,
-            chart_size,
-            excel,
+            files: ReportArgs { no_charts, chart_size, excel },
             people,
         } => {
             let options =
@@ -241,9 +230,7 @@ fn main() -> ExitCode {
             resume,
             fresh,
             shard,
-            no_charts,
-            chart_size,
-            excel,
+            files: ReportArgs { no_charts, chart_size, excel },
         } => shard.as_deref().map(app::parse_shard).transpose().and_then(|shard| {
             let options = SweepOptions {
                 output,
@@ -260,7 +247,7 @@ fn main() -> ExitCode {
             };
             app::sweep(&sweep, options)
         }),
-        Command::Merge { shards, output, quiet, no_charts, chart_size, excel } => {
+        Command::Merge { shards, output, quiet, files: ReportArgs { no_charts, chart_size, excel } } => {
             app::merge(&shards, MergeOptions { output, quiet, no_charts, chart_size, excel })
         }
         Command::Trace { scenario, strategy, replication, seed, person, format } => {
