@@ -192,6 +192,10 @@ enum SchemaKind {
     Scenario,
     /// The sweep file.
     Sweep,
+    /// `report.json`, written by `run`.
+    Report,
+    /// `sweep.json`, written by `sweep` and `merge`.
+    SweepResult,
 }
 
 fn main() -> ExitCode {
@@ -275,6 +279,8 @@ fn main() -> ExitCode {
             let kind = match kind {
                 SchemaKind::Scenario => app::SchemaKind::Scenario,
                 SchemaKind::Sweep => app::SchemaKind::Sweep,
+                SchemaKind::Report => app::SchemaKind::Report,
+                SchemaKind::SweepResult => app::SchemaKind::SweepResult,
             };
             println!("{}", app::schema(kind));
             Ok(())

@@ -6,6 +6,7 @@ use crate::input::raw::ScenarioFile;
 use crate::input::reader::FromJson;
 use crate::input::reader::SCHEMA_KEY;
 use crate::input::sweep_plan::SweepFile;
+use crate::report::{report_schema, sweep_result_schema};
 use std::path::PathBuf;
 
 /// Checks scenario and sweep files (`*.sweep.json`), printing `ok FILE (…)` for each good one;
@@ -62,6 +63,10 @@ pub enum SchemaKind {
     Scenario,
     /// The sweep file.
     Sweep,
+    /// `report.json`, written by `run`.
+    Report,
+    /// `sweep.json`, written by `sweep` and `merge`.
+    SweepResult,
 }
 
 /// The JSON Schema of a file format, pretty-printed (generated from the same declarations
@@ -70,6 +75,9 @@ pub fn schema(kind: SchemaKind) -> String {
     let (mut value, title) = match kind {
         SchemaKind::Scenario => (ScenarioFile::schema(), "scimsim scenario"),
         SchemaKind::Sweep => (SweepFile::schema(), "scimsim sweep"),
+        // Result files carry their own title and draft, and no `$schema` key of their own.
+        SchemaKind::Report => return pretty(&report_schema()),
+        SchemaKind::SweepResult => return pretty(&sweep_result_schema()),
     };
     if let serde_json::Value::Object(m) = &mut value {
         m.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
@@ -82,5 +90,10 @@ pub fn schema(kind: SchemaKind) -> String {
             );
         }
     }
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    pretty(&value)
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    // Serialising a `Value` to a string cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default()
 }

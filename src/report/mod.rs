@@ -6,6 +6,7 @@ mod csv;
 mod html;
 mod json;
 mod markdown;
+mod schema;
 mod sweep;
 mod table;
 pub mod trace;
@@ -14,6 +15,7 @@ pub use csv::{PeopleCsv, ReplicationsCsv, TimelineCsv};
 pub use html::{InlineChart, RunHtml, SweepHtml};
 pub use json::{ReportJson, report_value};
 pub use markdown::SummaryMarkdown;
+pub use schema::{report_schema, sweep_result_schema};
 pub use sweep::{SweepCsv, SweepJson, sweep_exporters, sweep_value};
 pub use table::terminal_table;
 
