@@ -1,6 +1,7 @@
 //! `scimsim check`: runs every scenario that has `expect` and judges its expectations.
 
 use super::check_flags;
+use super::console::{errln, outln};
 use super::error::Error;
 use super::files::{find_scenarios, load_scenario};
 use super::parallel::{self, with_threads};
@@ -18,7 +19,7 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
         let scenario = match load_scenario(file) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("Error: {e}");
+                errln!("Error: {e}");
                 invalid += 1;
                 continue;
             }
@@ -29,12 +30,12 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
         let result = with_threads(jobs, || parallel::run(&scenario, RunConfig::of(&scenario), &|| {}))?;
         for expectation in &scenario.expectations {
             let verdict = evaluate(&scenario, &result, expectation);
-            println!(
+            outln!(
                 "{} {}: {}",
                 if verdict.passed { "ok  " } else { "FAIL" },
                 file.display(),
                 verdict.description
-            );
+            )?;
             if verdict.passed {
                 passed += 1;
             } else {
@@ -42,7 +43,7 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed")?;
     if invalid > 0 {
         return Err(Error::Usage(format!(
             "{invalid} scenario file{} invalid",

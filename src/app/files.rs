@@ -10,25 +10,47 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Inputs larger than this are refused before parsing (a scenario is a few MB at most).
+/// Inputs larger than this (256 MiB) are refused before parsing (a scenario is a few MB at
+/// most, an organisation's exports tens of MB).
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads a text file, refusing huge or non-UTF-8 ones with a clear message.
-pub fn read_text(path: &Path) -> Result<String, Error> {
+/// Reads an input file whole, at most [`MAX_INPUT_BYTES`]: a regular file over the limit is
+/// refused before it is read; anything else (a pipe, `/dev/stdin`, a FIFO, a device such as
+/// `/dev/zero`) is read up to one byte past the limit and refused then, so that an input
+/// without end ends. A folder is refused with "give `what`".
+pub fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
     let read_err = |source| Error::Read { path: path.to_path_buf(), source };
-    let meta = fs::metadata(path).map_err(read_err)?;
+    let limit = format!("the input limit of {} MiB ({MAX_INPUT_BYTES} bytes)", MAX_INPUT_BYTES >> 20);
+    let file = fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
     if meta.is_dir() {
-        return Err(Error::Usage(format!("{} is a folder; give a scenario file", path.display())));
+        return Err(Error::Usage(format!("{} is a folder; give {what}", path.display())));
     }
-    if meta.len() > MAX_INPUT_BYTES {
+    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
         return Err(Error::Usage(format!(
-            "{} is {} MB; scenario files over {} MB are refused",
+            "{} is {} bytes, over {limit}; give a smaller file",
             path.display(),
-            meta.len() / (1024 * 1024),
-            MAX_INPUT_BYTES / (1024 * 1024)
+            meta.len()
         )));
     }
-    let bytes = fs::read(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    let capacity = if meta.is_file() { meta.len() } else { 0 };
+    bytes.reserve(usize::try_from(capacity).unwrap_or(0));
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::Usage(format!(
+            "{} gives more than {limit}; give a smaller input",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Reads a text file (see [`read_input`]), refusing huge or non-UTF-8 ones with a clear
+/// message.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = read_input(path, "a scenario file")?;
     String::from_utf8(bytes).map_err(|e| Error::Syntax {
         file: path.to_path_buf(),
         line: 1,

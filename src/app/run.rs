@@ -1,6 +1,7 @@
 //! `scimsim run`: every strategy of a scenario for every replication, then the reports and
 //! charts.
 
+use super::console::outln;
 use super::error::Error;
 use super::files::for_excel;
 use super::files::{
@@ -90,14 +91,17 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let chart_error = write_charts(&dir, charts, &mut written)?;
     // The page last: it shows the charts just written (or says why there are none).
     write_files(&dir, render_all(&[Box::new(html) as Box<RunExporter>], &report), &mut written)?;
-    if !options.quiet {
-        print_summary(&scenario, &result, &dir, &written);
-    }
-    chart_error.map_or(Ok(()), Err)
+    let printed = if options.quiet { Ok(()) } else { print_summary(&scenario, &result, &dir, &written) };
+    chart_error.map_or(printed, Err)
 }
 
-fn print_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &[String]) {
-    println!(
+fn print_summary(
+    scenario: &Scenario,
+    result: &RunResult,
+    dir: &Path,
+    written: &[String],
+) -> Result<(), Error> {
+    outln!(
         "{}: {} replication{} of {} strateg{}, seed {}",
         scenario.name,
         result.replications,
@@ -105,7 +109,7 @@ fn print_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &
         result.strategies.len(),
         if result.strategies.len() == 1 { "y" } else { "ies" },
         result.seed
-    );
-    println!("wrote {}/ ({})\n", dir.display(), summarise_files(written));
-    print!("{}", terminal_table(scenario, result));
+    )?;
+    outln!("wrote {}/ ({})\n", dir.display(), summarise_files(written))?;
+    super::console::out_fmt(format_args!("{}", terminal_table(scenario, result)))
 }

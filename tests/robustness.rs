@@ -1,0 +1,309 @@
+//! Issue #13: output that fails and input without end. Every test runs the real binary, as
+//! `tests/cli.rs` does: standard output that cannot be written (`/dev/full`, a closed pipe),
+//! inputs that never end (`/dev/zero`, a pipe), folders whose symlinks loop, and `-j` far
+//! above what can help.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use tempfile::TempDir;
+
+/// The crate root (where `scenarios/` lives).
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scenario(name: &str) -> PathBuf {
+    crate_dir().join("scenarios").join(name)
+}
+
+fn quickstart() -> PathBuf {
+    scenario("quickstart.json")
+}
+
+/// A scenario with `expect` that runs in milliseconds (23 expectations, all passing).
+fn expecting() -> PathBuf {
+    scenario("rules/r02-domains.json")
+}
+
+fn sweep_file() -> PathBuf {
+    scenario("sweeps/email-fix-coverage.sweep.json")
+}
+
+fn temp_dir() -> TempDir {
+    tempfile::tempdir().expect("cannot create a temporary folder")
+}
+
+/// A path as a `&str` argument.
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("non-UTF-8 path")
+}
+
+/// `scimsim ARGS` in `cwd`, no standard input, with standard output and error as given.
+fn command(args: &[&str], cwd: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_scimsim"));
+    c.args(args).current_dir(cwd).env("RUST_BACKTRACE", "1").stdin(Stdio::null());
+    c
+}
+
+/// What one invocation did: its exit code (a signal is a crash), standard output and error.
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn outcome(args: &[&str], output: Output) -> Outcome {
+    let code = output.status.code().unwrap_or_else(|| {
+        panic!(
+            "scimsim {args:?} was killed by a signal ({:?}): it crashed\nstderr: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    Outcome {
+        code,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `scimsim ARGS` in `cwd` with standard output and error captured.
+fn scimsim(args: &[&str], cwd: &Path) -> Outcome {
+    outcome(args, command(args, cwd).output().expect("cannot start scimsim"))
+}
+
+/// Runs `scimsim ARGS` with its standard output (and with `both`, its standard error) on
+/// `/dev/full`, where every write fails with "no space left on device".
+#[cfg(target_os = "linux")]
+fn to_full(args: &[&str], cwd: &Path, both: bool) -> Outcome {
+    let full = || fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let mut c = command(args, cwd);
+    c.stdout(full());
+    if both {
+        c.stderr(full());
+    } else {
+        c.stderr(Stdio::piped());
+    }
+    outcome(args, c.output().expect("cannot start scimsim"))
+}
+
+/// Every command that prints to standard output, run on the bundled files (outputs under
+/// `out`). `merge` needs the shard that `sweep --shard 1/1` writes there first.
+#[cfg(target_os = "linux")]
+fn each_printing_command(out: &Path, both: bool, check: impl Fn(&[&str], Outcome)) {
+    for args in printing_commands(out) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        check(&args, to_full(&args, out, both));
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn printing_commands(out: &Path) -> Vec<Vec<String>> {
+    let q = arg(&quickstart()).to_string();
+    let exports = scenario("import-example/exports");
+    let e = |n: &str| arg(&exports.join(n)).to_string();
+    let o = |n: &str| arg(&out.join(n)).to_string();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    vec![
+        s(&["run", &q, "-o", &o("run"), "-r", "2", "--no-charts"]),
+        s(&["sweep", arg(&sweep_file()), "-o", &o("sweep"), "-r", "2", "--no-charts"]),
+        s(&["sweep", arg(&sweep_file()), "-o", &o("shard"), "-r", "2", "--shard", "1/1"]),
+        s(&["merge", &o("shard"), "-o", &o("merged"), "--no-charts"]),
+        s(&["validate", &q]),
+        s(&["validate", arg(&sweep_file())]),
+        s(&["check", arg(&expecting())]),
+        s(&["schema", "scenario"]),
+        s(&["schema", "sweep"]),
+        s(&["trace", &q, "-s", "scim-first"]),
+        s(&["trace", &q, "-s", "scim-first", "--format", "jsonl"]),
+        s(&["import", "--idp", &e("idp-users.csv"), "--server", &e("server-users.csv"), "-o", &o("i.json")]),
+        s(&["--help"]),
+        s(&["run", "--help"]),
+        s(&["--version"]),
+    ]
+}
+
+/// A standard output that cannot be written is an error, exit 1, said on standard error —
+/// never a panic (exit 101 "failed printing to stdout", before).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_error_for_every_command() {
+    let tmp = temp_dir();
+    each_printing_command(tmp.path(), false, |args, o| {
+        assert_eq!(o.code, 1, "scimsim {args:?}: exit {}, stderr: {}", o.code, o.stderr);
+        // The last line: a shard logs its points to standard error before.
+        assert_eq!(
+            o.stderr.lines().last().unwrap_or_default(),
+            "Error: cannot write standard output: no space left on device",
+            "scimsim {args:?}"
+        );
+    });
+}
+
+/// With standard error full too there is nowhere to say it: exit 1, without a crash (a
+/// second panic aborted with 134, before).
+#[cfg(target_os = "linux")]
+#[test]
+fn full_standard_output_and_error_end_with_exit_1() {
+    let tmp = temp_dir();
+    each_printing_command(tmp.path(), true, |args, o| {
+        assert_eq!(o.code, 1, "scimsim {args:?}: exit {}", o.code);
+    });
+    // An error with standard error full: the exit code of the error, nothing else.
+    let o = to_full(&["validate", "no-such-file.json"], tmp.path(), true);
+    assert_eq!(o.code, 2);
+}
+
+/// When the reader of the pipe has gone, scimsim ends quietly (SIGPIPE, as other tools).
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let tmp = temp_dir();
+    let mut child = command(&["schema", "scenario"], tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start scimsim");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("scimsim ends");
+    assert!(output.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(!matches!(output.status.code(), Some(101 | 134)), "{:?}", output.status);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded input
+// ---------------------------------------------------------------------------------------------
+
+/// The input limit (`MAX_INPUT_BYTES`, 256 MiB), as the messages say it.
+const LIMIT: &str = "the input limit of 256 MiB (268435456 bytes)";
+
+/// Runs `scimsim ARGS` with `bytes` written to its standard input through a pipe (closed
+/// after them, or when scimsim stops reading).
+fn with_stdin(args: &[&str], cwd: &Path, bytes: Vec<u8>) -> Outcome {
+    use std::io::Write;
+    let mut child = command(args, cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start scimsim");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        // scimsim may stop reading before the end: a broken pipe here is expected.
+        let _ = stdin.write_all(&bytes);
+    });
+    let output = child.wait_with_output().expect("scimsim ends");
+    writer.join().expect("writer");
+    outcome(args, output)
+}
+
+/// An input that never ends (a device) is refused at the limit, naming the file (it was read
+/// without end, before).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_input_is_refused_at_the_limit() {
+    let tmp = temp_dir();
+    for args in [
+        vec!["validate", "/dev/zero"],
+        vec!["run", "/dev/zero", "-o", "out"],
+        vec!["trace", "/dev/zero", "-s", "x"],
+        vec!["import", "--server", "/dev/zero", "-o", "x.json"],
+    ] {
+        let o = scimsim(&args, tmp.path());
+        assert_eq!(o.code, 2, "scimsim {args:?}: {}", o.stderr);
+        assert_eq!(
+            o.stderr.trim_end(),
+            format!("Error: /dev/zero gives more than {LIMIT}; give a smaller input")
+        );
+    }
+    // A sweep's base scenario too.
+    std::os::unix::fs::symlink("/dev/zero", tmp.path().join("base.json")).expect("symlink");
+    fs::write(tmp.path().join("s.sweep.json"), r#"{"name": "s", "scenario": "base.json", "axes": []}"#)
+        .expect("sweep");
+    let o = scimsim(&["validate", "s.sweep.json"], tmp.path());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains(&format!("$.scenario: base.json gives more than {LIMIT}")), "{}", o.stderr);
+}
+
+/// A pipe is read up to the limit, then refused (it was read whole, then parsed, before).
+#[cfg(unix)]
+#[test]
+fn a_pipe_over_the_limit_is_refused() {
+    let tmp = temp_dir();
+    let over = || vec![b' '; 256 * 1024 * 1024 + 1];
+    let o = with_stdin(&["validate", "/dev/stdin"], tmp.path(), over());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(
+        o.stderr.trim_end(),
+        format!("Error: /dev/stdin gives more than {LIMIT}; give a smaller input")
+    );
+    let o = with_stdin(&["import", "--cloud", "/dev/stdin", "-o", "x.json"], tmp.path(), over());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains(&format!("/dev/stdin gives more than {LIMIT}")), "{}", o.stderr);
+    // Within the limit, a pipe is read as a file is.
+    let text = fs::read(quickstart()).expect("quickstart");
+    let o = with_stdin(&["validate", "/dev/stdin"], tmp.path(), text);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.starts_with("ok /dev/stdin ("), "{}", o.stdout);
+}
+
+/// A regular file over the limit is refused before it is read.
+#[test]
+fn a_file_over_the_limit_is_refused_before_reading() {
+    let tmp = temp_dir();
+    let big = tmp.path().join("big.json");
+    // A sparse file: no disk is used.
+    fs::File::create(&big).and_then(|f| f.set_len(256 * 1024 * 1024 + 1)).expect("big file");
+    let o = scimsim(&["validate", "big.json"], tmp.path());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(
+        o.stderr.trim_end(),
+        format!("Error: big.json is 268435457 bytes, over {LIMIT}; give a smaller file")
+    );
+    let o = scimsim(&["import", "--idp", "big.json", "-o", "x.json"], tmp.path());
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains(&format!("big.json is 268435457 bytes, over {LIMIT}")), "{}", o.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs that are missing, unreadable or folders
+// ---------------------------------------------------------------------------------------------
+
+/// Every command given a missing file, a path through a file, or a folder ends with exit 2
+/// and one clear line.
+#[test]
+fn missing_unreadable_and_folder_inputs_exit_2() {
+    let tmp = temp_dir();
+    fs::create_dir(tmp.path().join("dir")).expect("dir");
+    fs::write(tmp.path().join("file"), "x").expect("file");
+    let cases = [
+        ("missing.json", "cannot read missing.json: no such file or directory"),
+        ("file/x.json", "cannot read file/x.json: not a directory"),
+        ("dir", "dir is a folder; give "),
+    ];
+    for (input, says) in cases {
+        for args in [
+            vec!["run", input, "-o", "out"],
+            vec!["sweep", input, "-o", "out"],
+            vec!["trace", input, "-s", "x"],
+            vec!["validate", input],
+            vec!["import", "--idp", input, "-o", "x.json"],
+            vec!["import", "--server", input, "-o", "x.json"],
+            vec!["import", "--cloud", input, "-o", "x.json"],
+            vec!["import", "--cloud", arg(&quickstart()), "--jcma", input, "-o", "x.json"],
+        ] {
+            let o = scimsim(&args, tmp.path());
+            assert_eq!(o.code, 2, "scimsim {args:?}: {}", o.stderr);
+            assert!(o.stderr.starts_with(&format!("Error: {says}")), "scimsim {args:?}: {}", o.stderr);
+            assert_eq!(o.stderr.lines().count(), 1, "scimsim {args:?}: {}", o.stderr);
+        }
+        if input != "dir" {
+            for args in [vec!["merge", input, "-o", "out"], vec!["check", input]] {
+                let o = scimsim(&args, tmp.path());
+                assert_eq!(o.code, 2, "scimsim {args:?}: {}", o.stderr);
+                assert_eq!(o.stderr.trim_end(), format!("Error: {says}"), "scimsim {args:?}");
+            }
+        }
+    }
+}
