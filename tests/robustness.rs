@@ -307,3 +307,61 @@ fn missing_unreadable_and_folder_inputs_exit_2() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Folder walks that end
+// ---------------------------------------------------------------------------------------------
+
+/// `N passed` of `check`'s closing line.
+fn passed(stdout: &str) -> usize {
+    let last = stdout.lines().last().unwrap_or_default();
+    last.split(" passed").next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no totals: {stdout}"))
+}
+
+/// `DIR/real/` holds a scenario with 23 expectations; returns how many `check` passes alone.
+#[cfg(unix)]
+fn looped_folder(dir: &Path) -> usize {
+    fs::create_dir(dir.join("real")).expect("folder");
+    fs::copy(expecting(), dir.join("real").join("s.json")).expect("scenario");
+    let alone = scimsim(&["check", arg(dir)], dir);
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    passed(&alone.stdout)
+}
+
+/// A symlink to a sibling folder does not check its scenarios twice (they were, before).
+#[cfg(unix)]
+#[test]
+fn check_sees_a_linked_folder_once() {
+    let tmp = temp_dir();
+    let once = looped_folder(tmp.path());
+    std::os::unix::fs::symlink("real", tmp.path().join("twin")).expect("symlink");
+    // And a file linked beside it.
+    std::os::unix::fs::symlink("real/s.json", tmp.path().join("same.json")).expect("symlink");
+    let o = scimsim(&["check", arg(tmp.path())], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(passed(&o.stdout), once, "{}", o.stdout);
+    assert!(o.stdout.lines().all(|l| l.contains("/real/s.json:") || l.contains(" passed")), "{}", o.stdout);
+    // Given twice, or through the link: once.
+    let real = tmp.path().join("real");
+    let o =
+        scimsim(&["check", arg(&real), arg(&tmp.path().join("twin")), arg(&real.join("s.json"))], tmp.path());
+    assert_eq!(passed(&o.stdout), once, "{}", o.stdout);
+}
+
+/// Links that loop (to the folder itself, to its parent) end the walk, each file seen once
+/// (the walk did not end, before).
+#[cfg(unix)]
+#[test]
+fn check_ends_in_a_folder_whose_links_loop() {
+    let tmp = temp_dir();
+    let once = looped_folder(tmp.path());
+    std::os::unix::fs::symlink(".", tmp.path().join("real").join("self")).expect("symlink");
+    std::os::unix::fs::symlink("..", tmp.path().join("real").join("up")).expect("symlink");
+    std::os::unix::fs::symlink(".", tmp.path().join("self")).expect("symlink");
+    let o = scimsim(&["check", arg(tmp.path())], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(passed(&o.stdout), once, "{}", o.stdout);
+    // From inside the loop too.
+    let o = scimsim(&["check", arg(&tmp.path().join("real").join("up").join("self"))], tmp.path());
+    assert_eq!(passed(&o.stdout), once, "{}", o.stdout);
+}

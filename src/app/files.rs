@@ -77,22 +77,53 @@ pub fn failure(path: &Path, e: ParseFailure) -> Error {
 }
 
 /// Scenario files under the given paths: files as given, folders searched recursively for
-/// `*.json` that are not sweeps (`*.sweep.json`), sorted by path.
+/// `*.json` that are not sweeps (`*.sweep.json`), each folder's entries sorted by name.
+/// Symlinks are followed, but every folder is entered once and every file found once (by
+/// device and inode; by canonical path where there are none), under the first path that
+/// reaches it: a link back up (`ln -s .. up`) or to a sibling folder adds nothing, and the
+/// walk ends.
 pub fn find_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|source| Error::Read { path: path.clone(), source })?;
         if meta.is_dir() {
-            walk(path, &mut found)?;
-        } else {
+            walk(path, &mut found, &mut seen)?;
+        } else if identity(path).is_none_or(|id| seen.insert(id)) {
             found.push(path.clone());
         }
     }
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+/// What tells a file or folder from every other, whatever path leads to it.
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+/// The [`FileId`] of what `path` names (after symlinks), if it can be read.
+fn identity(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        fs::canonicalize(path).ok()
+    }
+}
+
+fn walk(
+    dir: &Path,
+    found: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<FileId>,
+) -> Result<(), Error> {
     let read_err = |source| Error::Read { path: dir.to_path_buf(), source };
+    if identity(dir).is_some_and(|id| !seen.insert(id)) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(read_err)?
         .map(|e| e.map(|e| e.path()))
@@ -101,10 +132,14 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            walk(&path, found)?;
+            walk(&path, found, seen)?;
         } else {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            if name.ends_with(".json") && !name.ends_with(".sweep.json") {
+            // A file that cannot be read (a dangling link) is kept, for `check` to report.
+            if name.ends_with(".json")
+                && !name.ends_with(".sweep.json")
+                && identity(&path).is_none_or(|id| seen.insert(id))
+            {
                 found.push(path);
             }
         }
