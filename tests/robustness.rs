@@ -365,3 +365,83 @@ fn check_ends_in_a_folder_whose_links_loop() {
     let o = scimsim(&["check", arg(&tmp.path().join("real").join("up").join("self"))], tmp.path());
     assert_eq!(passed(&o.stdout), once, "{}", o.stdout);
 }
+
+// ---------------------------------------------------------------------------------------------
+// -j capped at what can help
+// ---------------------------------------------------------------------------------------------
+
+/// The ceiling of `-j`: four threads per core of this machine.
+fn ceiling() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The note `-j J` gets when `items` jobs are all there is.
+fn capped_note(j: usize, items: usize, what: &str) -> String {
+    let ceiling = ceiling();
+    if items <= ceiling {
+        format!("note: -j {j} capped at {items} (this {what} has {items} independent jobs)")
+    } else {
+        let cores = ceiling / 4;
+        let s = if cores == 1 { "" } else { "s" };
+        format!(
+            "note: -j {j} capped at {ceiling} (at most 4 threads per core; this machine has {cores} core{s})"
+        )
+    }
+}
+
+/// Every file of a folder, by name.
+fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .expect("list")
+        .map(|e| {
+            let e = e.expect("entry");
+            (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `-j 20000` starts no more threads than there are jobs (or 4 a core), says so, and writes
+/// the same bytes as `-j 1` (it started 20,000 threads, before).
+#[test]
+fn a_huge_j_is_capped_with_a_note_and_changes_no_byte() {
+    let tmp = temp_dir();
+    let text = fs::read_to_string(quickstart()).expect("quickstart");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let strategies = json["strategies"].as_array().expect("strategies").len();
+    let q = arg(&quickstart()).to_string();
+    let big = scimsim(&["run", &q, "-o", "big", "-r", "1", "-j", "20000"], tmp.path());
+    assert_eq!(big.code, 0, "{}", big.stderr);
+    assert_eq!(big.stderr.trim_end(), capped_note(20000, strategies, "run"));
+    let one = scimsim(&["run", &q, "-o", "one", "-r", "1", "-j", "1"], tmp.path());
+    assert_eq!((one.code, one.stderr.as_str()), (0, ""));
+    assert!(files_of(&tmp.path().join("big")) == files_of(&tmp.path().join("one")), "-j changed the bytes");
+    // Within the cap: no note; --quiet: none either.
+    let o = scimsim(&["run", &q, "-o", "fit", "-r", "1", "-j", "1", "--no-charts"], tmp.path());
+    assert_eq!(o.stderr, "");
+    let o = scimsim(&["run", &q, "-o", "big", "-r", "1", "-j", "20000", "-q"], tmp.path());
+    assert_eq!((o.code, o.stderr.as_str()), (0, ""));
+
+    // A sweep: grid points × replications.
+    let sweep = arg(&sweep_file()).to_string();
+    let v = scimsim(&["validate", &sweep], tmp.path());
+    let points: usize = v
+        .stdout
+        .split(" (")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no grid points: {}", v.stdout));
+    let big = scimsim(&["sweep", &sweep, "-o", "sbig", "-r", "1", "-j", "20000", "--no-charts"], tmp.path());
+    assert_eq!(big.code, 0, "{}", big.stderr);
+    assert_eq!(big.stderr.trim_end(), capped_note(20000, points, "sweep"));
+    let one = scimsim(&["sweep", &sweep, "-o", "sone", "-r", "1", "-j", "1", "--no-charts"], tmp.path());
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(files_of(&tmp.path().join("sbig")) == files_of(&tmp.path().join("sone")), "-j changed the bytes");
+
+    // check: at most 4 threads a core.
+    let o = scimsim(&["check", arg(&expecting()), "-j", "20000"], tmp.path());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stderr.trim_end(), capped_note(20000, usize::MAX, "check"));
+}

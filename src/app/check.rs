@@ -14,6 +14,11 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
     check_flags(None, jobs)?;
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
     let files = find_scenarios(&paths)?;
+    // Capped at what the machine can use, and below for each scenario at its own work.
+    let (jobs, note) = parallel::cap_jobs(jobs, u64::MAX, "check");
+    if let Some(note) = note {
+        errln!("{note}");
+    }
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
     for file in &files {
         let scenario = match load_scenario(file) {
@@ -27,7 +32,10 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
         if scenario.expectations.is_empty() {
             continue;
         }
-        let result = with_threads(jobs, || parallel::run(&scenario, RunConfig::of(&scenario), &|| {}))?;
+        let config = RunConfig::of(&scenario);
+        let items = config.replications.saturating_mul(scenario.strategies.len() as u64);
+        let (jobs, _) = parallel::cap_jobs(jobs, items, "scenario");
+        let result = with_threads(jobs, || parallel::run(&scenario, config, &|| {}))?;
         for expectation in &scenario.expectations {
             let verdict = evaluate(&scenario, &result, expectation);
             outln!(

@@ -1,7 +1,7 @@
 //! `scimsim run`: every strategy of a scenario for every replication, then the reports and
 //! charts.
 
-use super::console::outln;
+use super::console::{errln, outln};
 use super::error::Error;
 use super::files::for_excel;
 use super::files::{
@@ -48,6 +48,14 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let mut config = RunConfig::of(&scenario);
     config.replications = options.replications.unwrap_or(config.replications);
     config.seed = options.seed.unwrap_or(config.seed);
+    // Replications × strategies is the most that can run at once (when the strategies of a
+    // replication run in parallel, see `parallel`).
+    let items = config.replications.saturating_mul(scenario.strategies.len() as u64);
+    let (jobs, note) = parallel::cap_jobs(options.jobs, items, "run");
+    if let Some(note) = note.filter(|_| !options.quiet) {
+        errln!("{note}");
+    }
+    let options = RunOptions { jobs, ..options };
     let people = options.people || matches!(scenario.population, Population::Explicit(_));
     let usage = MemoryUse {
         people,

@@ -12,7 +12,7 @@ use super::files::{
     write_files,
 };
 use super::memory::{MemoryUse, check_memory};
-use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
+use super::parallel::{CHUNK_REPLICATIONS, cap_jobs, threads, with_threads};
 use super::progress::Progress;
 use super::{check_flags, summarise_files};
 use crate::charts;
@@ -84,6 +84,11 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         None => plan.points.len(),
     };
     let total = plan.replications.saturating_mul(n_points as u64);
+    let (jobs, note) = cap_jobs(options.jobs, total, if options.shard.is_some() { "shard" } else { "sweep" });
+    if let Some(note) = note.filter(|_| !options.quiet) {
+        errln!("{note}");
+    }
+    let options = SweepOptions { jobs, ..options };
     // A shard draws no chart: `merge` checks the panels.
     check_sweep_fits(path, &plan, options.no_charts || options.shard.is_some(), options.jobs, total)?;
     let dir = options.output.clone().unwrap_or_else(|| Path::new("output").join(&plan.name));
