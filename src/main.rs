@@ -2,6 +2,7 @@
 //! and picks the exit code.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use scimsim::app::console;
 use scimsim::app::{
     self, Error, ImportOptions, MergeOptions, RunOptions, SweepOptions, TraceFormat, TraceOptions,
 };
@@ -206,11 +207,18 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    // A bug must still end with one clean line, never a backtrace.
+    // A bug must still end with one clean line, never a backtrace (nor a second panic when
+    // standard error cannot be written).
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("Error: internal error ({info}); please report it with the input that caused it");
+        console::err_fmt(format_args!(
+            "Error: internal error ({info}); please report it with the input that caused it\n"
+        ));
     }));
-    let result = match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
+    let result = match cli.command {
         Command::Run {
             scenario,
             output,
@@ -282,19 +290,32 @@ fn main() -> ExitCode {
                 SchemaKind::Report => app::SchemaKind::Report,
                 SchemaKind::SweepResult => app::SchemaKind::SweepResult,
             };
-            println!("{}", app::schema(kind));
-            Ok(())
+            console::out_fmt(format_args!("{}\n", app::schema(kind)))
         }
         Command::Check { paths, jobs } => app::check(paths, jobs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // `check` has already said which expectations failed.
-            if !matches!(e, Error::ExpectationsFailed(_)) {
-                eprintln!("Error: {e}");
+            // `check` has already said which expectations failed; a reader that went away
+            // wants nothing more.
+            if !matches!(e, Error::ExpectationsFailed(_)) && !console::is_broken_pipe(&e) {
+                console::err_fmt(format_args!("Error: {e}\n"));
             }
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
+    }
+}
+
+/// Prints clap's help, version or usage error and picks its exit code; help or version that
+/// cannot be written to standard output is an error (exit 1), as for every other output.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    match e.print() {
+        Err(source) if !e.use_stderr() && source.kind() != std::io::ErrorKind::BrokenPipe => {
+            console::err_fmt(format_args!("Error: {}\n", console::stdout_error(source)));
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::from(code),
     }
 }

@@ -1,6 +1,7 @@
 //! `scimsim check`: runs every scenario that has `expect` and judges its expectations.
 
 use super::check_flags;
+use super::console::{errln, outln};
 use super::error::Error;
 use super::files::{find_scenarios, load_scenario};
 use super::parallel::{self, with_threads};
@@ -13,12 +14,17 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
     check_flags(None, jobs)?;
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
     let files = find_scenarios(&paths)?;
+    // Capped at what the machine can use, and below for each scenario at its own work.
+    let (jobs, note) = parallel::cap_jobs(jobs, u64::MAX, "check");
+    if let Some(note) = note {
+        errln!("{note}");
+    }
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
     for file in &files {
         let scenario = match load_scenario(file) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("Error: {e}");
+                errln!("Error: {e}");
                 invalid += 1;
                 continue;
             }
@@ -26,15 +32,18 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
         if scenario.expectations.is_empty() {
             continue;
         }
-        let result = with_threads(jobs, || parallel::run(&scenario, RunConfig::of(&scenario), &|| {}))?;
+        let config = RunConfig::of(&scenario);
+        let items = config.replications.saturating_mul(scenario.strategies.len() as u64);
+        let (jobs, _) = parallel::cap_jobs(jobs, items, "scenario");
+        let result = with_threads(jobs, || parallel::run(&scenario, config, &|| {}))?;
         for expectation in &scenario.expectations {
             let verdict = evaluate(&scenario, &result, expectation);
-            println!(
+            outln!(
                 "{} {}: {}",
                 if verdict.passed { "ok  " } else { "FAIL" },
                 file.display(),
                 verdict.description
-            );
+            )?;
             if verdict.passed {
                 passed += 1;
             } else {
@@ -42,7 +51,7 @@ pub fn check(paths: Vec<PathBuf>, jobs: Option<usize>) -> Result<(), Error> {
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed")?;
     if invalid > 0 {
         return Err(Error::Usage(format!(
             "{invalid} scenario file{} invalid",

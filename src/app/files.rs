@@ -10,25 +10,47 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Inputs larger than this are refused before parsing (a scenario is a few MB at most).
+/// Inputs larger than this (256 MiB) are refused before parsing (a scenario is a few MB at
+/// most, an organisation's exports tens of MB).
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Reads a text file, refusing huge or non-UTF-8 ones with a clear message.
-pub fn read_text(path: &Path) -> Result<String, Error> {
+/// Reads an input file whole, at most [`MAX_INPUT_BYTES`]: a regular file over the limit is
+/// refused before it is read; anything else (a pipe, `/dev/stdin`, a FIFO, a device such as
+/// `/dev/zero`) is read up to one byte past the limit and refused then, so that an input
+/// without end ends. A folder is refused with "give `what`".
+pub fn read_input(path: &Path, what: &str) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
     let read_err = |source| Error::Read { path: path.to_path_buf(), source };
-    let meta = fs::metadata(path).map_err(read_err)?;
+    let limit = format!("the input limit of {} MiB ({MAX_INPUT_BYTES} bytes)", MAX_INPUT_BYTES >> 20);
+    let file = fs::File::open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
     if meta.is_dir() {
-        return Err(Error::Usage(format!("{} is a folder; give a scenario file", path.display())));
+        return Err(Error::Usage(format!("{} is a folder; give {what}", path.display())));
     }
-    if meta.len() > MAX_INPUT_BYTES {
+    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
         return Err(Error::Usage(format!(
-            "{} is {} MB; scenario files over {} MB are refused",
+            "{} is {} bytes, over {limit}; give a smaller file",
             path.display(),
-            meta.len() / (1024 * 1024),
-            MAX_INPUT_BYTES / (1024 * 1024)
+            meta.len()
         )));
     }
-    let bytes = fs::read(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    let capacity = if meta.is_file() { meta.len() } else { 0 };
+    bytes.reserve(usize::try_from(capacity).unwrap_or(0));
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::Usage(format!(
+            "{} gives more than {limit}; give a smaller input",
+            path.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Reads a text file (see [`read_input`]), refusing huge or non-UTF-8 ones with a clear
+/// message.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = read_input(path, "a scenario file")?;
     String::from_utf8(bytes).map_err(|e| Error::Syntax {
         file: path.to_path_buf(),
         line: 1,
@@ -55,22 +77,53 @@ pub fn failure(path: &Path, e: ParseFailure) -> Error {
 }
 
 /// Scenario files under the given paths: files as given, folders searched recursively for
-/// `*.json` that are not sweeps (`*.sweep.json`), sorted by path.
+/// `*.json` that are not sweeps (`*.sweep.json`), each folder's entries sorted by name.
+/// Symlinks are followed, but every folder is entered once and every file found once (by
+/// device and inode; by canonical path where there are none), under the first path that
+/// reaches it: a link back up (`ln -s .. up`) or to a sibling folder adds nothing, and the
+/// walk ends.
 pub fn find_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for path in paths {
         let meta = fs::metadata(path).map_err(|source| Error::Read { path: path.clone(), source })?;
         if meta.is_dir() {
-            walk(path, &mut found)?;
-        } else {
+            walk(path, &mut found, &mut seen)?;
+        } else if identity(path).is_none_or(|id| seen.insert(id)) {
             found.push(path.clone());
         }
     }
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+/// What tells a file or folder from every other, whatever path leads to it.
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+/// The [`FileId`] of what `path` names (after symlinks), if it can be read.
+fn identity(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        fs::canonicalize(path).ok()
+    }
+}
+
+fn walk(
+    dir: &Path,
+    found: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<FileId>,
+) -> Result<(), Error> {
     let read_err = |source| Error::Read { path: dir.to_path_buf(), source };
+    if identity(dir).is_some_and(|id| !seen.insert(id)) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(read_err)?
         .map(|e| e.map(|e| e.path()))
@@ -79,10 +132,14 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            walk(&path, found)?;
+            walk(&path, found, seen)?;
         } else {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            if name.ends_with(".json") && !name.ends_with(".sweep.json") {
+            // A file that cannot be read (a dangling link) is kept, for `check` to report.
+            if name.ends_with(".json")
+                && !name.ends_with(".sweep.json")
+                && identity(&path).is_none_or(|id| seen.insert(id))
+            {
                 found.push(path);
             }
         }

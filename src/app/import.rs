@@ -3,6 +3,7 @@
 //! every file is reported at once (file, line, column, what to change) and nothing is written
 //! then; what is written passes `validate` (checked before writing).
 
+use super::console::outln;
 use super::error::Error;
 use super::files::{prepare_output_dir, write_all_or_none};
 use crate::input::email::email_key;
@@ -56,21 +57,9 @@ impl ImportOptions {
     }
 }
 
-/// An export's bytes (at most the input limit), or a read error.
+/// An export's bytes (at most the input limit, also from a pipe), or a read error.
 fn bytes_of(path: &Path) -> Result<Vec<u8>, Error> {
-    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
-    let meta = fs::metadata(path).map_err(read_err)?;
-    if meta.is_dir() {
-        return Err(Error::Usage(format!("{} is a folder; give an export file", path.display())));
-    }
-    if meta.len() > super::files::MAX_INPUT_BYTES {
-        return Err(Error::Usage(format!(
-            "{} is over the {} MB input limit",
-            path.display(),
-            super::files::MAX_INPUT_BYTES >> 20
-        )));
-    }
-    fs::read(path).map_err(read_err)
+    super::files::read_input(path, "an export file")
 }
 
 fn name(path: &Path) -> String {
@@ -250,12 +239,12 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
         (preflight_path, preflight.into_bytes()),
     ])?;
     if !options.quiet {
-        println!(
+        outln!(
             "wrote {} ({} people) and {}",
             options.output.display(),
             joined.people.len(),
             dir.join("preflight.md").display()
-        );
+        )?;
     }
     Ok(())
 }

@@ -40,7 +40,7 @@ pub fn release(path: &Path) {
 fn on_signal() {
     if RUNNING_RUN.load(Ordering::SeqCst) {
         let (done, total) = (RUN_DONE.load(Ordering::SeqCst), RUN_TOTAL.load(Ordering::SeqCst));
-        eprintln!(
+        super::console::errln!(
             "\nError: interrupted after {done} of {total} replications; nothing was written \
              (a run's report is written whole or not at all)"
         );

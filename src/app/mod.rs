@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod checkpoint;
+pub mod console;
 pub mod error;
 pub mod files;
 pub mod import;

@@ -30,7 +30,35 @@ use std::sync::{Mutex, PoisonError};
 
 /// The number of worker threads a run will use.
 pub fn threads(jobs: Option<usize>) -> usize {
-    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    jobs.unwrap_or_else(cores)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Most threads per core that `-j` starts: past a few, more threads only cost memory.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// `-j` capped at what can help: the `items` independent jobs of the work (a `run`'s
+/// replications × strategies, a sweep's points × replications) and [`THREADS_PER_CORE`]
+/// threads a core; with the note to print when it was capped. The results are the same for
+/// any thread count, so the cap changes no output.
+pub fn cap_jobs(jobs: Option<usize>, items: u64, what: &str) -> (Option<usize>, Option<String>) {
+    let Some(j) = jobs else { return (None, None) };
+    let (cores, items) = (cores(), usize::try_from(items).unwrap_or(usize::MAX).max(1));
+    let ceiling = THREADS_PER_CORE.saturating_mul(cores);
+    let capped = j.min(items).min(ceiling);
+    if capped == j {
+        return (jobs, None);
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let why = if items <= ceiling {
+        format!("this {what} has {items} independent job{}", plural(items))
+    } else {
+        format!("at most {THREADS_PER_CORE} threads per core; this machine has {cores} core{}", plural(cores))
+    };
+    (Some(capped), Some(format!("note: -j {j} capped at {capped} ({why})")))
 }
 
 /// Runs `work` on a pool of `jobs` threads (rayon's default when `None`).

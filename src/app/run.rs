@@ -1,6 +1,7 @@
 //! `scimsim run`: every strategy of a scenario for every replication, then the reports and
 //! charts.
 
+use super::console::{errln, outln};
 use super::error::Error;
 use super::files::for_excel;
 use super::files::{
@@ -47,6 +48,14 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let mut config = RunConfig::of(&scenario);
     config.replications = options.replications.unwrap_or(config.replications);
     config.seed = options.seed.unwrap_or(config.seed);
+    // Replications × strategies is the most that can run at once (when the strategies of a
+    // replication run in parallel, see `parallel`).
+    let items = config.replications.saturating_mul(scenario.strategies.len() as u64);
+    let (jobs, note) = parallel::cap_jobs(options.jobs, items, "run");
+    if let Some(note) = note.filter(|_| !options.quiet) {
+        errln!("{note}");
+    }
+    let options = RunOptions { jobs, ..options };
     let people = options.people || matches!(scenario.population, Population::Explicit(_));
     let usage = MemoryUse {
         people,
@@ -90,14 +99,17 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     let chart_error = write_charts(&dir, charts, &mut written)?;
     // The page last: it shows the charts just written (or says why there are none).
     write_files(&dir, render_all(&[Box::new(html) as Box<RunExporter>], &report), &mut written)?;
-    if !options.quiet {
-        print_summary(&scenario, &result, &dir, &written);
-    }
-    chart_error.map_or(Ok(()), Err)
+    let printed = if options.quiet { Ok(()) } else { print_summary(&scenario, &result, &dir, &written) };
+    chart_error.map_or(printed, Err)
 }
 
-fn print_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &[String]) {
-    println!(
+fn print_summary(
+    scenario: &Scenario,
+    result: &RunResult,
+    dir: &Path,
+    written: &[String],
+) -> Result<(), Error> {
+    outln!(
         "{}: {} replication{} of {} strateg{}, seed {}",
         scenario.name,
         result.replications,
@@ -105,7 +117,7 @@ fn print_summary(scenario: &Scenario, result: &RunResult, dir: &Path, written: &
         result.strategies.len(),
         if result.strategies.len() == 1 { "y" } else { "ies" },
         result.seed
-    );
-    println!("wrote {}/ ({})\n", dir.display(), summarise_files(written));
-    print!("{}", terminal_table(scenario, result));
+    )?;
+    outln!("wrote {}/ ({})\n", dir.display(), summarise_files(written))?;
+    super::console::out_fmt(format_args!("{}", terminal_table(scenario, result)))
 }

@@ -4,6 +4,7 @@
 
 use super::checkpoint::lines::{self, Header, Shard};
 use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_checkpointed};
+use super::console::{errln, is_stdout_error, outln};
 use super::error::Error;
 use super::files::for_excel;
 use super::files::{
@@ -11,7 +12,7 @@ use super::files::{
     write_files,
 };
 use super::memory::{MemoryUse, check_memory};
-use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
+use super::parallel::{CHUNK_REPLICATIONS, cap_jobs, threads, with_threads};
 use super::progress::Progress;
 use super::{check_flags, summarise_files};
 use crate::charts;
@@ -83,6 +84,11 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         None => plan.points.len(),
     };
     let total = plan.replications.saturating_mul(n_points as u64);
+    let (jobs, note) = cap_jobs(options.jobs, total, if options.shard.is_some() { "shard" } else { "sweep" });
+    if let Some(note) = note.filter(|_| !options.quiet) {
+        errln!("{note}");
+    }
+    let options = SweepOptions { jobs, ..options };
     // A shard draws no chart: `merge` checks the panels.
     check_sweep_fits(path, &plan, options.no_charts || options.shard.is_some(), options.jobs, total)?;
     let dir = options.output.clone().unwrap_or_else(|| Path::new("output").join(&plan.name));
@@ -98,7 +104,7 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
     let progress = Progress::new(total, options.quiet || options.shard.is_some(), "replications");
     let log_points = |done: usize, of: usize| {
         if let Some(s) = options.shard.filter(|_| !options.quiet) {
-            eprintln!("shard {}/{}: {done}/{of} points done", s.k, s.n);
+            errln!("shard {}/{}: {done}/{of} points done", s.k, s.n);
         }
     };
     let run = Checkpointed {
@@ -126,7 +132,7 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         SweepOutcome::Finished(Some(result)) => result,
         SweepOutcome::Finished(None) => {
             if !options.quiet {
-                println!(
+                outln!(
                     "{}: shard {} of {}, {n_points} of {} grid points × {} replications; wrote {}",
                     plan.name,
                     header.shard.map_or(1, |s| s.k),
@@ -134,7 +140,7 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
                     plan.points.len(),
                     plan.replications,
                     run.path().display()
-                );
+                )?;
             }
             return Ok(());
         }
@@ -147,8 +153,9 @@ pub fn sweep(path: &Path, options: SweepOptions) -> Result<(), Error> {
         }
     };
     let written = write_report(&plan, &result, &dir, &ReportChoices::of(&options), options.quiet);
-    // Once the data files are written (a chart may still have failed), the checkpoint goes.
-    if matches!(written, Ok(()) | Err(Error::Chart(_))) {
+    // Once the data files are written (a chart may still have failed, or the summary not
+    // printed), the checkpoint goes.
+    if matches!(&written, Ok(()) | Err(Error::Chart(_))) || written.as_ref().is_err_and(is_stdout_error) {
         remove_checkpoint(&dir)?;
     }
     written
@@ -192,10 +199,8 @@ pub(super) fn write_report(
     let html: Box<dyn Exporter<SweepResult>> = Box::new(SweepHtml::new(chart_files, note));
     let chart_error = write_charts(dir, charts, &mut written)?;
     write_files(dir, render_all(&[html], result), &mut written)?;
-    if !quiet {
-        print_summary(plan, dir, &written);
-    }
-    chart_error.map_or(Ok(()), Err)
+    let printed = if quiet { Ok(()) } else { print_summary(plan, dir, &written) };
+    chart_error.map_or(printed, Err)
 }
 
 /// Says before anything runs when the charts could not show the grid, or the sweep would not
@@ -229,18 +234,18 @@ pub(super) fn check_panels(path: &Path, plan: &SweepPlan, no_charts: bool) -> Re
     Ok(())
 }
 
-fn print_summary(plan: &SweepPlan, dir: &Path, written: &[String]) {
+fn print_summary(plan: &SweepPlan, dir: &Path, written: &[String]) -> Result<(), Error> {
     let axes: Vec<String> =
         plan.axes.iter().map(|a| format!("{} ({} values)", a.path, a.values.len())).collect();
     let n = plan.base.strategies.len();
-    println!(
+    outln!(
         "{}: {} grid points × {} replications of {n} strateg{} of {}",
         plan.name,
         plan.points.len(),
         plan.replications,
         if n == 1 { "y" } else { "ies" },
         plan.base.name
-    );
-    println!("axes: {}", axes.join(" × "));
-    println!("wrote {}/ ({})", dir.display(), summarise_files(written));
+    )?;
+    outln!("axes: {}", axes.join(" × "))?;
+    outln!("wrote {}/ ({})", dir.display(), summarise_files(written))
 }

@@ -111,9 +111,7 @@ pub fn trace_to(path: &Path, options: &TraceOptions, out: &mut dyn Write) -> Res
         TraceFormat::Text => trace::text(&t),
         TraceFormat::Jsonl => trace::jsonl(&t),
     };
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Write { path: "standard output".into(), source })
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(super::console::stdout_error)
 }
 
 /// Runs `trace` on the scenario at `path`, printing to standard output.

@@ -1,5 +1,6 @@
 //! `scimsim validate` (read and check files without running them) and `scimsim schema`.
 
+use super::console::{errln, outln};
 use super::error::Error;
 use super::files::{load_scenario, load_sweep};
 use crate::input::raw::ScenarioFile;
@@ -17,16 +18,16 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
         if file.to_string_lossy().ends_with(".sweep.json") {
             match load_sweep(file, None) {
                 Ok(input) => {
-                    println!(
+                    outln!(
                         "ok {} ({} grid points × {} replications of {})",
                         file.display(),
                         input.plan.points.len(),
                         input.plan.replications,
                         input.plan.base.name
-                    );
+                    )?;
                     // Valid, but worth changing: an axis that selects entries by position.
                     for advice in &input.plan.advice {
-                        println!("  advice: {advice}");
+                        outln!("  advice: {advice}")?;
                     }
                 }
                 Err(e) => errors.push(e),
@@ -34,13 +35,13 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
             continue;
         }
         match load_scenario(file) {
-            Ok(s) => println!(
+            Ok(s) => outln!(
                 "ok {} ({} people, {} events, {} strategies)",
                 file.display(),
                 s.n_initial_people(),
                 s.events.len(),
                 s.strategies.len()
-            ),
+            )?,
             Err(e) => errors.push(e),
         }
     }
@@ -49,7 +50,7 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
         1 => Err(errors.remove(0)),
         n => {
             for e in &errors {
-                eprintln!("Error: {e}");
+                errln!("Error: {e}");
             }
             Err(Error::Usage(format!("{n} of {} files are invalid", files.len())))
         }
