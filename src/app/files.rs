@@ -168,21 +168,27 @@ fn host_name() -> String {
 }
 
 /// A new temporary file beside `path`, named after this machine and process and created
-/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`.
+/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`. An exclusive create (`O_CREAT | O_EXCL`) never follows a link planted at the name: it fails,
+/// and the next name is tried.
 fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, fs::File)> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let host = host_name();
     loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let tmp = path.with_file_name(format!(".{name}{TMP_MARK}{host}-{}-{n}", std::process::id()));
+        let n = NEXT_TEMPORARY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = temporary_path(path, n);
         match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
             Ok(file) => return Ok((tmp, file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
     }
+}
+
+/// The number of this process's next temporary file.
+static NEXT_TEMPORARY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The `n`-th temporary name of this process beside `path`.
+fn temporary_path(path: &Path, n: u64) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    path.with_file_name(format!(".{name}{TMP_MARK}{}-{}-{n}", host_name(), std::process::id()))
 }
 
 /// An advisory lock on a file of the output folder, held while a run, sweep, shard or merge
@@ -210,13 +216,9 @@ pub fn lock_output(dir: &Path, name: &str) -> Result<OutputLock, Error> {
     let path = dir.join(name);
     let write_err = |source| Error::Write { path: path.clone(), source };
     loop {
-        let mut file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(write_err)?;
+        let mut file =
+            open_no_follow(fs::OpenOptions::new().read(true).write(true).create(true).truncate(false), &path)
+                .map_err(write_err)?;
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => {
@@ -241,12 +243,30 @@ pub fn lock_output(dir: &Path, name: &str) -> Result<OutputLock, Error> {
     }
 }
 
-/// Whether `path` still names the open `file`.
+/// Opens `path` with `options`, refusing a symbolic link there (`O_NOFOLLOW`): a link planted
+/// at a lock file's or a checkpoint's name never makes scimsim write through it to a file
+/// outside the output folder.
+pub fn open_no_follow(options: &mut fs::OpenOptions, path: &Path) -> std::io::Result<fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::io::Error::other("it is a symbolic link (scimsim writes no file through a link; remove it)")
+        } else {
+            e
+        }
+    })
+}
+
+/// Whether `path` still names the open `file` (a link there names another file).
 fn same_file(path: &Path, file: &fs::File) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (fs::metadata(path), file.metadata()) {
+        match (fs::symlink_metadata(path), file.metadata()) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
@@ -469,5 +489,60 @@ mod tests {
         let file = dir.path().join("a-file");
         fs::write(&file, b"x").expect("file");
         assert!(prepare_output_dir(&file).is_err(), "a file is not an output folder");
+    }
+
+    /// A symbolic link from `dir/name` to `target`.
+    #[cfg(unix)]
+    fn link(target: &Path, dir: &Path, name: &str) -> PathBuf {
+        let at = dir.join(name);
+        std::os::unix::fs::symlink(target, &at).expect("symlink");
+        at
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_lock_or_the_checkpoint_is_refused_and_its_target_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"precious").expect("victim");
+        let out = dir.path().join("out");
+        fs::create_dir(&out).expect("out");
+        let lock = link(&victim, &out, FOLDER_LOCK);
+        let err = lock_output(&out, FOLDER_LOCK).expect_err("a link is no lock file").to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+        assert!(fs::symlink_metadata(&lock).expect("link").file_type().is_symlink(), "the link stays");
+        // A checkpoint is appended to the same way.
+        let appended = link(&victim, &out, "checkpoint.jsonl");
+        let refused = open_no_follow(fs::OpenOptions::new().append(true), &appended);
+        assert!(refused.is_err());
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_at_temporary_or_output_names_are_replaced_never_followed() {
+        use std::sync::atomic::Ordering;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"precious").expect("victim");
+        let out = dir.path().join("out");
+        fs::create_dir(&out).expect("out");
+        // Links at the next temporary names this process will try, and at the output's name.
+        let next = NEXT_TEMPORARY.load(Ordering::Relaxed);
+        for n in next..next + 64 {
+            let name = temporary_path(&out.join("report.json"), n);
+            link(&victim, &out, name.file_name().and_then(|n| n.to_str()).expect("name"));
+        }
+        link(&victim, &out, "report.json");
+        write_atomic(&out.join("report.json"), b"{}").expect("written around the links");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+        let meta = fs::symlink_metadata(out.join("report.json")).expect("report");
+        assert!(meta.file_type().is_file(), "the link itself was replaced");
+        assert_eq!(fs::read(out.join("report.json")).expect("report"), b"{}");
+        // The folder's write probe is an exclusive new name too.
+        fs::write(&victim, b"precious").expect("victim");
+        prepare_output_dir(&out).expect("prepared");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
     }
 }
