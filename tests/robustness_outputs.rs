@@ -3,12 +3,19 @@
 //! run that fails while writing, and the memory estimate against the process's limits. Every
 //! test runs the built binary in a temporary folder; nothing here measures time.
 
+use serde_json::json;
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use tempfile::TempDir;
 
 const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.json");
+
+/// A bundled sweep of 11 grid points.
+const SWEEP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sweeps/email-fix-coverage.sweep.json");
+
+const MANIFEST: &str = ".scimsim-manifest";
 
 fn scimsim(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_scimsim"))
@@ -102,4 +109,130 @@ fn a_link_at_the_lock_name_stops_the_run_and_its_target_is_kept() {
     );
     assert_eq!(fs::read(&victim).expect("victim"), b"precious", "the lock truncated a file outside");
     assert_eq!(listing(&out), [".scimsim.lock"], "nothing was written");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. The manifest, stale files and failed writes
+// ---------------------------------------------------------------------------------------------
+
+/// The visible files in `dir` with their bytes.
+fn visible(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    listing(dir)
+        .into_iter()
+        .filter(|n| !n.starts_with('.'))
+        .map(|n| {
+            let bytes = fs::read(dir.join(&n)).unwrap_or_default();
+            (n, bytes)
+        })
+        .collect()
+}
+
+/// The names the folder's manifest lists, sorted.
+fn manifest(dir: &Path) -> Vec<String> {
+    let text = fs::read_to_string(dir.join(MANIFEST)).expect("a manifest");
+    let mut names: Vec<String> = text.lines().filter(|l| !l.starts_with('#')).map(str::to_string).collect();
+    names.sort();
+    names
+}
+
+/// A small synthetic scenario (no `people.csv` without `--people`).
+fn synthetic(dir: &Path) -> PathBuf {
+    let scenario = json!({
+        "name": "generated", "seed": 1, "replications": 2, "horizon_days": 20, "products": ["jira"],
+        "domains": [{"name": "acme.com"}],
+        "population": {"synthetic": {"people": 40}},
+        "strategies": [{"name": "migrate", "timeline": [{"day": 1, "do": "migrate"}]}]
+    });
+    let path = dir.join("generated.json");
+    fs::write(&path, serde_json::to_string_pretty(&scenario).expect("json")).expect("write");
+    path
+}
+
+#[test]
+fn a_rerun_removes_the_earlier_runs_files_it_does_not_write_and_nothing_else() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).expect("out");
+    fs::write(out.join("notes.txt"), b"mine").expect("user file");
+    fs::create_dir(out.join("strategies.png.d")).expect("user folder");
+    ok(&["run", QUICKSTART, "-r", "2", "-o", arg(&out), "--quiet"], tmp.path());
+    let first = visible(&out);
+    assert!(first.contains_key("people.csv") && first.contains_key("strategies.svg"), "{:?}", first.keys());
+    let mut produced: Vec<String> = first.keys().filter(|n| *n != "notes.txt").cloned().collect();
+    produced.retain(|n| n != "strategies.png.d");
+    assert_eq!(manifest(&out), produced, "the manifest lists the run's files, and only them");
+    // A synthetic scenario without charts: no people.csv, no chart.
+    ok(&["run", arg(&synthetic(tmp.path())), "-o", arg(&out), "--quiet", "--no-charts"], tmp.path());
+    let second = visible(&out);
+    let mut names: Vec<&str> = second.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "notes.txt",
+            "replications.csv",
+            "report.html",
+            "report.json",
+            "strategies.png.d",
+            "summary.md",
+            "timeline.csv"
+        ]
+    );
+    assert_eq!(fs::read(out.join("notes.txt")).expect("kept"), b"mine");
+    assert_eq!(
+        manifest(&out),
+        ["replications.csv", "report.html", "report.json", "summary.md", "timeline.csv"]
+    );
+}
+
+#[test]
+fn a_sweep_into_a_runs_folder_replaces_the_runs_files() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    ok(&["run", QUICKSTART, "-r", "2", "-o", arg(&out), "--quiet"], tmp.path());
+    fs::write(out.join("notes.txt"), b"mine").expect("user file");
+    ok(&["sweep", SWEEP, "-r", "1", "-o", arg(&out), "--quiet", "--no-charts"], tmp.path());
+    let names: Vec<String> = visible(&out).into_keys().collect();
+    assert_eq!(names, ["notes.txt", "sweep.csv", "sweep.html", "sweep.json"]);
+    assert_eq!(manifest(&out), ["sweep.csv", "sweep.html", "sweep.json"]);
+}
+
+#[test]
+fn an_edited_manifest_never_removes_a_file_outside_the_folder_or_a_hidden_one() {
+    let tmp = temp_dir();
+    let victim = tmp.path().join("victim");
+    fs::write(&victim, b"precious").expect("victim");
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).expect("out");
+    fs::write(out.join(".hidden"), b"mine").expect("hidden");
+    fs::write(out.join(MANIFEST), format!("../victim\n{}\n.hidden\n", arg(&victim))).expect("manifest");
+    ok(&["run", QUICKSTART, "-r", "1", "-o", arg(&out), "--quiet"], tmp.path());
+    assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+    assert_eq!(fs::read(out.join(".hidden")).expect("hidden"), b"mine");
+}
+
+#[test]
+fn a_run_that_fails_while_writing_leaves_the_earlier_run_whole_and_exits_1() {
+    let tmp = temp_dir();
+    let out = tmp.path().join("out");
+    ok(&["run", QUICKSTART, "-r", "2", "-o", arg(&out), "--quiet", "--no-charts"], tmp.path());
+    let before = visible(&out);
+    let listed = manifest(&out);
+    // The second run's last chart cannot be written: a folder has its name.
+    fs::create_dir(out.join("timeline.png")).expect("in the way");
+    fails(
+        &["run", QUICKSTART, "-r", "3", "--seed", "9", "-o", arg(&out), "--quiet"],
+        tmp.path(),
+        1,
+        &["timeline.png", "folder"],
+    );
+    fs::remove_dir(out.join("timeline.png")).expect("removed");
+    assert_eq!(visible(&out), before, "the earlier run's files, as they were, and nothing of the new run");
+    assert_eq!(manifest(&out), listed);
+    assert!(listing(&out).iter().all(|n| !n.contains(".tmp-scimsim-")), "{:?}", listing(&out));
+    // The same for a sweep into that folder.
+    fs::create_dir(out.join("sweep.html")).expect("in the way");
+    fails(&["sweep", SWEEP, "-r", "1", "-o", arg(&out), "--quiet"], tmp.path(), 1, &["sweep.html"]);
+    fs::remove_dir(out.join("sweep.html")).expect("removed");
+    assert_eq!(visible(&out), before);
 }

@@ -293,23 +293,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(write_err)
 }
 
-/// Removes the files `names` from `dir` where they exist (charts an earlier run drew, when this
-/// one draws none).
-pub fn remove_stale(dir: &Path, names: &[String]) -> Result<(), Error> {
-    for name in names {
-        let path = dir.join(name);
-        match fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(Error::Write { path, source }),
+/// Writes every file of `files` or none: each goes to a temporary name first, and only when
+/// all are written (and no target is a folder) are they renamed over their targets (a write
+/// error leaves the files that were there).
+pub fn write_all_or_none(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
+    for (path, _) in files {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            let source = std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder");
+            return Err(Error::Write { path: path.clone(), source });
         }
     }
-    Ok(())
-}
-
-/// Writes every file of `files` or none: each goes to a temporary name first, and only when
-/// all are written are they renamed over their targets (a write error leaves nothing).
-pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     let mut written: Vec<PathBuf> = Vec::new();
     for (path, bytes) in files {
         let result = create_temporary(path).and_then(|(tmp, mut file)| {
@@ -335,36 +328,61 @@ pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes output files into `dir`, each atomically, in order, noting their names in
-/// `written`. The one write loop of reports and charts.
-pub fn write_files(
-    dir: &Path,
-    files: impl IntoIterator<Item = (String, Vec<u8>)>,
-    written: &mut Vec<String>,
-) -> Result<(), Error> {
-    for (name, bytes) in files {
-        write_atomic(&dir.join(&name), &bytes)?;
-        written.push(name);
+/// Writes a command's output files into `dir` (the one write of reports and charts): all of
+/// them or none ([`write_all_or_none`]); then removes the files the folder's manifest (see
+/// [`super::manifest`]) names that these are not, and writes the new manifest, last. A folder
+/// holds one command's files, never a mix of two: a failed write leaves the earlier set as it
+/// was. Without a manifest (a folder of scimsim 0.2), `earlier` are taken as its files.
+pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)], earlier: &[String]) -> Result<(), Error> {
+    use super::manifest::{MANIFEST, names, text};
+    let manifest = dir.join(MANIFEST);
+    let before = match fs::read_to_string(&manifest) {
+        Ok(t) => names(&t),
+        Err(_) => earlier.to_vec(),
+    };
+    let paths: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, b)| (dir.join(n), b.as_slice())).collect();
+    write_all_or_none(&paths)?;
+    let mut listed: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let stale: Vec<&String> = before.iter().filter(|n| !listed.contains(n)).collect();
+    let mut failed = None;
+    for stale in stale {
+        let path = dir.join(stale);
+        // Only files and links go: a folder of that name is the user's.
+        let is_file = fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir());
+        match fs::remove_file(&path) {
+            Err(e) if is_file && e.kind() != std::io::ErrorKind::NotFound => {
+                // Named again, so that the next run tries again.
+                listed.push(stale.clone());
+                failed.get_or_insert(Error::Write { path, source: e });
+            }
+            _ => {}
+        }
     }
-    Ok(())
+    write_atomic(&manifest, text(&listed).as_bytes())?;
+    failed.map_or(Ok(()), Err)
 }
 
-/// Writes the charts; a chart that could not be drawn is returned (after the others are
-/// written) as the error to end with.
-pub fn write_charts(
-    dir: &Path,
+/// A report's files in the order they are listed: the data files, the charts (none when they
+/// were not drawn), then the HTML page that `page` renders from the charts it shows and a
+/// note; and the error to end with when a chart could not be drawn (the other files are
+/// written all the same, so a chart failure loses no data).
+pub fn report_files(
+    mut data: Vec<(String, Vec<u8>)>,
     charts: Result<Vec<ChartFile>, ChartError>,
-    written: &mut Vec<String>,
-) -> Result<Option<Error>, Error> {
-    match charts {
+    no_charts: bool,
+    page: impl FnOnce(Vec<(&str, &[u8])>, String) -> Vec<(String, Vec<u8>)>,
+) -> (Vec<(String, Vec<u8>)>, Option<Error>) {
+    let (shown, note) = page_charts(&charts, no_charts);
+    let page = page(shown, note);
+    let error = match charts {
         Ok(files) => {
-            write_files(dir, files.into_iter().map(|f| (f.name, f.bytes)), written)?;
-            Ok(None)
+            data.extend(files.into_iter().map(|f| (f.name, f.bytes)));
+            None
         }
-        Err(e) => {
-            Ok(Some(Error::Chart(format!("the charts were not drawn: {e} (the data files are written)"))))
-        }
-    }
+        Err(e) => Some(Error::Chart(format!("the charts were not drawn: {e} (the data files are written)"))),
+    };
+    data.extend(page);
+    (data, error)
 }
 
 /// The UTF-8 byte-order mark `--excel` puts before every CSV.
@@ -388,10 +406,7 @@ pub fn for_excel(files: Vec<(String, Vec<u8>)>, excel: bool) -> Vec<(String, Vec
 
 /// What an HTML page shows of the charts: the files drawn (`(name, bytes)`), or none and a
 /// note that says why (`--no-charts`, or the error that stopped them).
-pub fn page_charts(
-    charts: &Result<Vec<ChartFile>, ChartError>,
-    no_charts: bool,
-) -> (Vec<(&str, &[u8])>, String) {
+fn page_charts(charts: &Result<Vec<ChartFile>, ChartError>, no_charts: bool) -> (Vec<(&str, &[u8])>, String) {
     match charts {
         _ if no_charts => (Vec::new(), "The charts were not drawn (--no-charts).".to_string()),
         Ok(files) => (files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect(), String::new()),

@@ -6,10 +6,7 @@ use super::checkpoint::lines::{self, Header, Shard};
 use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_checkpointed};
 use super::error::Error;
 use super::files::for_excel;
-use super::files::{
-    FOLDER_LOCK, load_sweep, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
-    write_files,
-};
+use super::files::{FOLDER_LOCK, load_sweep, lock_output, prepare_output_dir, report_files, write_outputs};
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
 use super::progress::Progress;
@@ -181,17 +178,13 @@ pub(super) fn write_report(
     quiet: bool,
 ) -> Result<(), Error> {
     let ReportChoices { no_charts, chart_size, excel } = *choices;
-    let mut written = Vec::new();
-    write_files(dir, for_excel(render_all(&sweep_exporters(), result), excel), &mut written)?;
-    if no_charts {
-        // No chart of an earlier run stays beside this run's data.
-        remove_stale(dir, &charts::sweep_chart_files())?;
-    }
+    let data = for_excel(render_all(&sweep_exporters(), result), excel);
     let charts = if no_charts { Ok(Vec::new()) } else { charts::sweep_charts(result, chart_size) };
-    let (chart_files, note) = page_charts(&charts, no_charts);
-    let html: Box<dyn Exporter<SweepResult>> = Box::new(SweepHtml::new(chart_files, note));
-    let chart_error = write_charts(dir, charts, &mut written)?;
-    write_files(dir, render_all(&[html], result), &mut written)?;
+    let (files, chart_error) = report_files(data, charts, no_charts, |shown, note| {
+        render_all(&[Box::new(SweepHtml::new(shown, note)) as Box<dyn Exporter<SweepResult>>], result)
+    });
+    write_outputs(dir, &files, &charts::sweep_chart_files())?;
+    let written: Vec<String> = files.into_iter().map(|(name, _)| name).collect();
     if !quiet {
         print_summary(plan, dir, &written);
     }
