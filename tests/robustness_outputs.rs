@@ -236,3 +236,43 @@ fn a_run_that_fails_while_writing_leaves_the_earlier_run_whole_and_exits_1() {
     fs::remove_dir(out.join("sweep.html")).expect("removed");
     assert_eq!(visible(&out), before);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. Memory
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_run_beyond_the_address_space_limit_is_refused_with_exit_2_not_killed() {
+    let tmp = temp_dir();
+    // Valid (the most people allowed), and about 3.6 GiB by the estimate: more than 4 GB of
+    // address space leaves room for, less than the memory of the machines it runs on.
+    let big = json!({
+        "name": "big", "seed": 1, "replications": 1, "horizon_days": 30, "products": ["jira"],
+        "domains": [{"name": "acme.com"}],
+        "population": {"synthetic": {"people": 5_000_000}},
+        "strategies": [{"name": "migrate", "timeline": [{"day": 1, "do": "migrate"}]}]
+    });
+    let path = tmp.path().join("big.json");
+    fs::write(&path, big.to_string()).expect("write");
+    let out = tmp.path().join("out");
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 4000000; exec {} run {} -o {} -q",
+            env!("CARGO_BIN_EXE_scimsim"),
+            arg(&path),
+            arg(&out)
+        ))
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash starts");
+    let message = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{:?}: {message}", o.status);
+    for needle in
+        ["big needs about", "the address-space limit (ulimit -v) of 3.8 GiB", "fewer people", "-j 1"]
+    {
+        assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+    }
+    assert!(!out.exists(), "a refused run writes nothing");
+}

@@ -7,7 +7,7 @@ use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_check
 use super::error::Error;
 use super::files::for_excel;
 use super::files::{FOLDER_LOCK, load_sweep, lock_output, prepare_output_dir, report_files, write_outputs};
-use super::memory::{MemoryUse, check_memory};
+use super::memory::{MemoryUse, check_memory, estimate};
 use super::parallel::{CHUNK_REPLICATIONS, threads, with_threads};
 use super::progress::Progress;
 use super::{check_flags, summarise_files};
@@ -201,9 +201,16 @@ fn check_sweep_fits(
     total: u64,
 ) -> Result<(), Error> {
     check_panels(path, plan, no_charts)?;
-    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication());
+    let usage = MemoryUse::sweep(
+        plan.points.len() as u64,
+        total,
+        plan.replications,
+        CHUNK_REPLICATIONS,
+        threads(jobs),
+    );
+    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| estimate(s, usage).total);
     if let Some(largest) = largest {
-        check_memory(largest, MemoryUse::sweep(total, plan.replications, CHUNK_REPLICATIONS, threads(jobs)))?;
+        check_memory(largest, usage)?;
     }
     Ok(())
 }
