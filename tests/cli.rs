@@ -312,11 +312,13 @@ fn minimal_scenario() -> Value {
     })
 }
 
-/// Files and folders directly inside `dir`, sorted.
+/// Files and folders directly inside `dir`, sorted, hidden ones too but the folder's manifest
+/// (`tests/robustness_outputs.rs` checks it).
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".scimsim-manifest")
         .collect();
     names.sort();
     names

@@ -103,7 +103,7 @@ fn merged_shards_are_byte_identical_to_an_unsharded_sweep_for_any_split() {
     let at = |name: &str| tmp.path().join(name);
     sweep(&at("whole"), "2", &[], tmp.path());
     sweep(&at("whole-data"), "2", &["--no-charts"], tmp.path());
-    assert_eq!(names(&at("whole-data")), ["sweep.csv", "sweep.html", "sweep.json"]);
+    assert_eq!(names(&at("whole-data")), [".scimsim-manifest", "sweep.csv", "sweep.html", "sweep.json"]);
     // One shard, fewer shards than points, as many, and more (some shards then hold no point).
     for n in [1, 2, 3, POINTS, POINTS + 2] {
         let dir = at(&format!("shards-{n}"));
@@ -193,7 +193,7 @@ fn merge_refuses_shards_of_other_sweeps_missing_and_repeated_points_naming_the_f
     merge(&[&shard(1), &edited_file, &shard(3)], 2, &["broken/shard-2-of-3.jsonl:1:", "not a scimsim shard"]);
     // And together, as they are, they merge.
     ok(&["merge", arg(&dir), "-o", arg(&out), "-q", "--no-charts"], tmp.path());
-    assert_eq!(names(&out), ["sweep.csv", "sweep.html", "sweep.json"]);
+    assert_eq!(names(&out), [".scimsim-manifest", "sweep.csv", "sweep.html", "sweep.json"]);
 }
 
 #[test]

@@ -225,21 +225,27 @@ fn host_name() -> String {
 }
 
 /// A new temporary file beside `path`, named after this machine and process and created
-/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`.
+/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`. An exclusive create (`O_CREAT | O_EXCL`) never follows a link planted at the name: it fails,
+/// and the next name is tried.
 fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, fs::File)> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let host = host_name();
     loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let tmp = path.with_file_name(format!(".{name}{TMP_MARK}{host}-{}-{n}", std::process::id()));
+        let n = NEXT_TEMPORARY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = temporary_path(path, n);
         match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
             Ok(file) => return Ok((tmp, file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
     }
+}
+
+/// The number of this process's next temporary file.
+static NEXT_TEMPORARY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The `n`-th temporary name of this process beside `path`.
+fn temporary_path(path: &Path, n: u64) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    path.with_file_name(format!(".{name}{TMP_MARK}{}-{}-{n}", host_name(), std::process::id()))
 }
 
 /// An advisory lock on a file of the output folder, held while a run, sweep, shard or merge
@@ -267,13 +273,9 @@ pub fn lock_output(dir: &Path, name: &str) -> Result<OutputLock, Error> {
     let path = dir.join(name);
     let write_err = |source| Error::Write { path: path.clone(), source };
     loop {
-        let mut file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(write_err)?;
+        let mut file =
+            open_no_follow(fs::OpenOptions::new().read(true).write(true).create(true).truncate(false), &path)
+                .map_err(write_err)?;
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => {
@@ -298,12 +300,30 @@ pub fn lock_output(dir: &Path, name: &str) -> Result<OutputLock, Error> {
     }
 }
 
-/// Whether `path` still names the open `file`.
+/// Opens `path` with `options`, refusing a symbolic link there (`O_NOFOLLOW`): a link planted
+/// at a lock file's or a checkpoint's name never makes scimsim write through it to a file
+/// outside the output folder.
+pub fn open_no_follow(options: &mut fs::OpenOptions, path: &Path) -> std::io::Result<fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::io::Error::other("it is a symbolic link (scimsim writes no file through a link; remove it)")
+        } else {
+            e
+        }
+    })
+}
+
+/// Whether `path` still names the open `file` (a link there names another file).
 fn same_file(path: &Path, file: &fs::File) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (fs::metadata(path), file.metadata()) {
+        match (fs::symlink_metadata(path), file.metadata()) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
         }
@@ -330,23 +350,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(write_err)
 }
 
-/// Removes the files `names` from `dir` where they exist (charts an earlier run drew, when this
-/// one draws none).
-pub fn remove_stale(dir: &Path, names: &[String]) -> Result<(), Error> {
-    for name in names {
-        let path = dir.join(name);
-        match fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(Error::Write { path, source }),
+/// Writes every file of `files` or none: each goes to a temporary name first, and only when
+/// all are written (and no target is a folder) are they renamed over their targets (a write
+/// error leaves the files that were there).
+pub fn write_all_or_none(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
+    for (path, _) in files {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            let source = std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder");
+            return Err(Error::Write { path: path.clone(), source });
         }
     }
-    Ok(())
-}
-
-/// Writes every file of `files` or none: each goes to a temporary name first, and only when
-/// all are written are they renamed over their targets (a write error leaves nothing).
-pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     let mut written: Vec<PathBuf> = Vec::new();
     for (path, bytes) in files {
         let result = create_temporary(path).and_then(|(tmp, mut file)| {
@@ -372,36 +385,61 @@ pub fn write_all_or_none(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes output files into `dir`, each atomically, in order, noting their names in
-/// `written`. The one write loop of reports and charts.
-pub fn write_files(
-    dir: &Path,
-    files: impl IntoIterator<Item = (String, Vec<u8>)>,
-    written: &mut Vec<String>,
-) -> Result<(), Error> {
-    for (name, bytes) in files {
-        write_atomic(&dir.join(&name), &bytes)?;
-        written.push(name);
+/// Writes a command's output files into `dir` (the one write of reports and charts): all of
+/// them or none ([`write_all_or_none`]); then removes the files the folder's manifest (see
+/// [`super::manifest`]) names that these are not, and writes the new manifest, last. A folder
+/// holds one command's files, never a mix of two: a failed write leaves the earlier set as it
+/// was. Without a manifest (a folder of scimsim 0.2), `earlier` are taken as its files.
+pub fn write_outputs(dir: &Path, files: &[(String, Vec<u8>)], earlier: &[String]) -> Result<(), Error> {
+    use super::manifest::{MANIFEST, names, text};
+    let manifest = dir.join(MANIFEST);
+    let before = match fs::read_to_string(&manifest) {
+        Ok(t) => names(&t),
+        Err(_) => earlier.to_vec(),
+    };
+    let paths: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, b)| (dir.join(n), b.as_slice())).collect();
+    write_all_or_none(&paths)?;
+    let mut listed: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let stale: Vec<&String> = before.iter().filter(|n| !listed.contains(n)).collect();
+    let mut failed = None;
+    for stale in stale {
+        let path = dir.join(stale);
+        // Only files and links go: a folder of that name is the user's.
+        let is_file = fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir());
+        match fs::remove_file(&path) {
+            Err(e) if is_file && e.kind() != std::io::ErrorKind::NotFound => {
+                // Named again, so that the next run tries again.
+                listed.push(stale.clone());
+                failed.get_or_insert(Error::Write { path, source: e });
+            }
+            _ => {}
+        }
     }
-    Ok(())
+    write_atomic(&manifest, text(&listed).as_bytes())?;
+    failed.map_or(Ok(()), Err)
 }
 
-/// Writes the charts; a chart that could not be drawn is returned (after the others are
-/// written) as the error to end with.
-pub fn write_charts(
-    dir: &Path,
+/// A report's files in the order they are listed: the data files, the charts (none when they
+/// were not drawn), then the HTML page that `page` renders from the charts it shows and a
+/// note; and the error to end with when a chart could not be drawn (the other files are
+/// written all the same, so a chart failure loses no data).
+pub fn report_files(
+    mut data: Vec<(String, Vec<u8>)>,
     charts: Result<Vec<ChartFile>, ChartError>,
-    written: &mut Vec<String>,
-) -> Result<Option<Error>, Error> {
-    match charts {
+    no_charts: bool,
+    page: impl FnOnce(Vec<(&str, &[u8])>, String) -> Vec<(String, Vec<u8>)>,
+) -> (Vec<(String, Vec<u8>)>, Option<Error>) {
+    let (shown, note) = page_charts(&charts, no_charts);
+    let page = page(shown, note);
+    let error = match charts {
         Ok(files) => {
-            write_files(dir, files.into_iter().map(|f| (f.name, f.bytes)), written)?;
-            Ok(None)
+            data.extend(files.into_iter().map(|f| (f.name, f.bytes)));
+            None
         }
-        Err(e) => {
-            Ok(Some(Error::Chart(format!("the charts were not drawn: {e} (the data files are written)"))))
-        }
-    }
+        Err(e) => Some(Error::Chart(format!("the charts were not drawn: {e} (the data files are written)"))),
+    };
+    data.extend(page);
+    (data, error)
 }
 
 /// The UTF-8 byte-order mark `--excel` puts before every CSV.
@@ -425,10 +463,7 @@ pub fn for_excel(files: Vec<(String, Vec<u8>)>, excel: bool) -> Vec<(String, Vec
 
 /// What an HTML page shows of the charts: the files drawn (`(name, bytes)`), or none and a
 /// note that says why (`--no-charts`, or the error that stopped them).
-pub fn page_charts(
-    charts: &Result<Vec<ChartFile>, ChartError>,
-    no_charts: bool,
-) -> (Vec<(&str, &[u8])>, String) {
+fn page_charts(charts: &Result<Vec<ChartFile>, ChartError>, no_charts: bool) -> (Vec<(&str, &[u8])>, String) {
     match charts {
         _ if no_charts => (Vec::new(), "The charts were not drawn (--no-charts).".to_string()),
         Ok(files) => (files.iter().map(|f| (f.name.as_str(), f.bytes.as_slice())).collect(), String::new()),
@@ -526,5 +561,60 @@ mod tests {
         let file = dir.path().join("a-file");
         fs::write(&file, b"x").expect("file");
         assert!(prepare_output_dir(&file).is_err(), "a file is not an output folder");
+    }
+
+    /// A symbolic link from `dir/name` to `target`.
+    #[cfg(unix)]
+    fn link(target: &Path, dir: &Path, name: &str) -> PathBuf {
+        let at = dir.join(name);
+        std::os::unix::fs::symlink(target, &at).expect("symlink");
+        at
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_lock_or_the_checkpoint_is_refused_and_its_target_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"precious").expect("victim");
+        let out = dir.path().join("out");
+        fs::create_dir(&out).expect("out");
+        let lock = link(&victim, &out, FOLDER_LOCK);
+        let err = lock_output(&out, FOLDER_LOCK).expect_err("a link is no lock file").to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+        assert!(fs::symlink_metadata(&lock).expect("link").file_type().is_symlink(), "the link stays");
+        // A checkpoint is appended to the same way.
+        let appended = link(&victim, &out, "checkpoint.jsonl");
+        let refused = open_no_follow(fs::OpenOptions::new().append(true), &appended);
+        assert!(refused.is_err());
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_at_temporary_or_output_names_are_replaced_never_followed() {
+        use std::sync::atomic::Ordering;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        fs::write(&victim, b"precious").expect("victim");
+        let out = dir.path().join("out");
+        fs::create_dir(&out).expect("out");
+        // Links at the next temporary names this process will try, and at the output's name.
+        let next = NEXT_TEMPORARY.load(Ordering::Relaxed);
+        for n in next..next + 64 {
+            let name = temporary_path(&out.join("report.json"), n);
+            link(&victim, &out, name.file_name().and_then(|n| n.to_str()).expect("name"));
+        }
+        link(&victim, &out, "report.json");
+        write_atomic(&out.join("report.json"), b"{}").expect("written around the links");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
+        let meta = fs::symlink_metadata(out.join("report.json")).expect("report");
+        assert!(meta.file_type().is_file(), "the link itself was replaced");
+        assert_eq!(fs::read(out.join("report.json")).expect("report"), b"{}");
+        // The folder's write probe is an exclusive new name too.
+        fs::write(&victim, b"precious").expect("victim");
+        prepare_output_dir(&out).expect("prepared");
+        assert_eq!(fs::read(&victim).expect("victim"), b"precious");
     }
 }

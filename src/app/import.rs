@@ -234,10 +234,7 @@ pub fn import(options: &ImportOptions) -> Result<(), Error> {
         }
     }
     let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
-    write_all_or_none(&[
-        (options.output.clone(), text.into_bytes()),
-        (preflight_path, preflight.into_bytes()),
-    ])?;
+    write_all_or_none(&[(options.output.clone(), text.as_bytes()), (preflight_path, preflight.as_bytes())])?;
     if !options.quiet {
         outln!(
             "wrote {} ({} people) and {}",

@@ -10,6 +10,7 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod interrupt;
+pub mod manifest;
 pub mod memory;
 pub mod merge;
 pub mod parallel;

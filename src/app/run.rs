@@ -5,8 +5,7 @@ use super::console::{errln, outln};
 use super::error::Error;
 use super::files::for_excel;
 use super::files::{
-    FOLDER_LOCK, load_scenario, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
-    write_files,
+    FOLDER_LOCK, load_scenario, lock_output, prepare_output_dir, report_files, write_outputs,
 };
 use super::memory::{MemoryUse, check_memory};
 use super::parallel::{self, threads, with_threads};
@@ -81,24 +80,18 @@ pub fn run(path: &Path, options: RunOptions) -> Result<(), Error> {
     })?;
     progress.finish();
     super::interrupt::run_writing();
-    let mut written = Vec::new();
     let report = RunReport { scenario: &scenario, result: &result };
-    write_files(&dir, for_excel(render_all(&run_exporters(people), &report), options.excel), &mut written)?;
-    // The reports are on disk before any chart is drawn: a chart failure loses no data.
-    if options.no_charts {
-        // No chart of an earlier run stays beside this run's data.
-        remove_stale(&dir, &charts::run_chart_files())?;
-    }
+    let data = for_excel(render_all(&run_exporters(people), &report), options.excel);
     let charts = if options.no_charts {
         Ok(Vec::new())
     } else {
         parallel::run_charts(&scenario, &result, options.chart_size, options.jobs)?
     };
-    let (chart_files, note) = page_charts(&charts, options.no_charts);
-    let html = RunHtml::new(chart_files, note);
-    let chart_error = write_charts(&dir, charts, &mut written)?;
-    // The page last: it shows the charts just written (or says why there are none).
-    write_files(&dir, render_all(&[Box::new(html) as Box<RunExporter>], &report), &mut written)?;
+    let (files, chart_error) = report_files(data, charts, options.no_charts, |shown, note| {
+        render_all(&[Box::new(RunHtml::new(shown, note)) as Box<RunExporter>], &report)
+    });
+    write_outputs(&dir, &files, &charts::run_chart_files())?;
+    let written: Vec<String> = files.into_iter().map(|(name, _)| name).collect();
     let printed = if options.quiet { Ok(()) } else { print_summary(&scenario, &result, &dir, &written) };
     chart_error.map_or(printed, Err)
 }

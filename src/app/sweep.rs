@@ -7,11 +7,8 @@ use super::checkpoint::{Checkpointed, SweepOutcome, remove_checkpoint, run_check
 use super::console::{errln, is_stdout_error, outln};
 use super::error::Error;
 use super::files::for_excel;
-use super::files::{
-    FOLDER_LOCK, load_sweep, lock_output, page_charts, prepare_output_dir, remove_stale, write_charts,
-    write_files,
-};
-use super::memory::{MemoryUse, check_memory};
+use super::files::{FOLDER_LOCK, load_sweep, lock_output, prepare_output_dir, report_files, write_outputs};
+use super::memory::{MemoryUse, check_memory, estimate};
 use super::parallel::{CHUNK_REPLICATIONS, cap_jobs, threads, with_threads};
 use super::progress::Progress;
 use super::{check_flags, summarise_files};
@@ -188,17 +185,13 @@ pub(super) fn write_report(
     quiet: bool,
 ) -> Result<(), Error> {
     let ReportChoices { no_charts, chart_size, excel } = *choices;
-    let mut written = Vec::new();
-    write_files(dir, for_excel(render_all(&sweep_exporters(), result), excel), &mut written)?;
-    if no_charts {
-        // No chart of an earlier run stays beside this run's data.
-        remove_stale(dir, &charts::sweep_chart_files())?;
-    }
+    let data = for_excel(render_all(&sweep_exporters(), result), excel);
     let charts = if no_charts { Ok(Vec::new()) } else { charts::sweep_charts(result, chart_size) };
-    let (chart_files, note) = page_charts(&charts, no_charts);
-    let html: Box<dyn Exporter<SweepResult>> = Box::new(SweepHtml::new(chart_files, note));
-    let chart_error = write_charts(dir, charts, &mut written)?;
-    write_files(dir, render_all(&[html], result), &mut written)?;
+    let (files, chart_error) = report_files(data, charts, no_charts, |shown, note| {
+        render_all(&[Box::new(SweepHtml::new(shown, note)) as Box<dyn Exporter<SweepResult>>], result)
+    });
+    write_outputs(dir, &files, &charts::sweep_chart_files())?;
+    let written: Vec<String> = files.into_iter().map(|(name, _)| name).collect();
     let printed = if quiet { Ok(()) } else { print_summary(plan, dir, &written) };
     chart_error.map_or(printed, Err)
 }
@@ -213,9 +206,16 @@ fn check_sweep_fits(
     total: u64,
 ) -> Result<(), Error> {
     check_panels(path, plan, no_charts)?;
-    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| s.estimated_bytes_per_replication());
+    let usage = MemoryUse::sweep(
+        plan.points.len() as u64,
+        total,
+        plan.replications,
+        CHUNK_REPLICATIONS,
+        threads(jobs),
+    );
+    let largest = plan.points.iter().map(|(_, s)| s).max_by_key(|s| estimate(s, usage).total);
     if let Some(largest) = largest {
-        check_memory(largest, MemoryUse::sweep(total, plan.replications, CHUNK_REPLICATIONS, threads(jobs)))?;
+        check_memory(largest, usage)?;
     }
     Ok(())
 }

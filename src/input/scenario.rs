@@ -11,7 +11,8 @@ pub use super::raw::{
 use crate::ids::{GroupId, PersonId, ProductSet, SimTime};
 use crate::metrics::MetricId;
 
-/// Peak memory per simulated person (see [`Scenario::estimated_bytes_per_replication`]).
+/// Peak memory per simulated person, roughly, as the hint of a population over the limit says it
+/// (`app::memory` holds the measured estimate).
 pub const BYTES_PER_PERSON: f64 = 1024.0;
 
 /// Seconds in a day.
@@ -88,16 +89,6 @@ impl Scenario {
             Population::Explicit(people) => people.len(),
             Population::Synthetic(s) => s.people,
         }
-    }
-
-    /// Estimated peak memory of one replication in flight, in bytes: about 1 KiB per person
-    /// (the organisation, its emails and one strategy's world at a time — measured at
-    /// 885 MiB for 1,000,000 people by `cargo bench --bench engine`), plus the joiners churn may
-    /// add and the daily series.
-    pub fn estimated_bytes_per_replication(&self) -> u64 {
-        let people = self.estimated_people_slots() as f64;
-        let series = (self.strategies.len() as f64) * f64::from(self.horizon_days + 1) * 24.0;
-        (people * BYTES_PER_PERSON + series + 1.0e6) as u64
     }
 
     /// The person slots a replication has, generously: the people at the start, the file's

@@ -8,7 +8,7 @@
 pub mod lines;
 
 use super::error::Error;
-use super::files::write_atomic;
+use super::files::{open_no_follow, write_atomic};
 use super::parallel::{chunks, run_points};
 use crate::input::sweep_plan::SweepPlan;
 use crate::results::sweep::{PointResult, SweepResult, assemble};
@@ -155,7 +155,7 @@ pub fn run_checkpointed(
     // whole or not at all: the points it holds are never lost.
     write_atomic(&path, file_text(run.header, &done).as_bytes())?;
     let write_err = |source| Error::Write { path: path.clone(), source };
-    let file = OpenOptions::new().append(true).open(&path).map_err(write_err)?;
+    let file = open_no_follow(OpenOptions::new().append(true), &path).map_err(write_err)?;
 
     let selected = run.selected();
     let total = selected.len();
