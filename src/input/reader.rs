@@ -450,12 +450,38 @@ impl<'v> ObjectReader<'v> {
         Some(ObjectReader { map, at: at.clone() })
     }
 
-    /// Reads a required field; records "missing" when absent.
+    /// Reads a required field; records "missing" when absent. When the object has a misspelt
+    /// key that would be this field (`scenaro` for `scenario`), the two are one problem: the
+    /// missing field, naming the key written, in place of a separate "unknown field".
     pub fn required<T: FromJson>(&self, name: &str, problems: &mut Problems) -> Option<T> {
         match self.map.get(name) {
             Some(v) => T::from_json(v, &self.at.key(name), problems),
             None => {
-                problems.push(&self.at, format!("missing required field `{name}`"));
+                let message = format!("missing required field `{name}`");
+                let suggestion = format!("did you mean `{name}`?");
+                let misspelt = self.map.keys().find_map(|key| {
+                    let at = self.at.key(key);
+                    problems
+                        .list
+                        .iter()
+                        .position(|p| {
+                            p.path == at
+                                && p.message.starts_with("unknown field")
+                                && p.hint.as_deref() == Some(suggestion.as_str())
+                        })
+                        .map(|i| (i, key))
+                });
+                match misspelt {
+                    Some((i, key)) => {
+                        problems.list.remove(i);
+                        problems.push_hint(
+                            &self.at,
+                            message,
+                            format!("the object has `{key}`: {suggestion}"),
+                        );
+                    }
+                    None => problems.push(&self.at, message),
+                }
                 None
             }
         }
@@ -897,8 +923,7 @@ mod tests {
         assert_eq!(
             msgs,
             vec![
-                "$.nme: unknown field `nme` (hint: did you mean `name`?)",
-                "$: missing required field `name`",
+                "$: missing required field `name` (hint: the object has `nme`: did you mean `name`?)",
                 "$.count: expected a whole number ≥ 0, found -2 (hint: write a non-negative integer such as 7)",
                 "$.flags[1]: expected true or false, found a number",
             ]
