@@ -80,3 +80,92 @@ fn a_misspelt_required_field_is_one_problem() {
         ]
     );
 }
+
+// 3. Names: at most 255 bytes and no control characters, refused at validation with their
+//    path; any text of the file echoed in a message is escaped.
+
+#[test]
+fn names_too_long_for_a_file_name_are_refused_at_validation() {
+    let long = "x".repeat(300);
+    let mut s = quickstart();
+    s["name"] = json!(long);
+    let (code, stderr) = validate(&[("s.json", &bytes(&s))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        lines(&stderr),
+        [
+            "$.name: scenario name `xxxxxxxxxxxxxxxxxxxxxxxx…` is 300 bytes long, more than the 255 allowed (hint: names become file names, chart labels and table cells: shorten it)"
+        ]
+    );
+    let mut s = quickstart();
+    s["strategies"][0]["name"] = json!(long);
+    s["expect"] = json!([]);
+    let (code, stderr) = validate(&[("s.json", &bytes(&s))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(lines(&stderr).len(), 1, "{stderr}");
+    assert!(
+        lines(&stderr)[0]
+            .starts_with("$.strategies[0].name: strategy name `xxxxxxxxxxxxxxxxxxxxxxxx…` is 300 bytes long"),
+        "{stderr}"
+    );
+    let sweep = json!({"name": long, "scenario": "base.json", "axes": [{"path": "seed", "values": [1]}]});
+    let (code, stderr) = validate(&[("g.sweep.json", &bytes(&sweep)), ("base.json", &bytes(&quickstart()))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        lines(&stderr)
+            == [
+                "$.name: sweep name `xxxxxxxxxxxxxxxxxxxxxxxx…` is 300 bytes long, more than the 255 allowed (hint: names become file names, chart labels and table cells: shorten it)"
+            ],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn control_characters_in_names_are_refused_and_never_reach_the_terminal_raw() {
+    let mut s = quickstart();
+    let mut strategy = s["strategies"][1].clone();
+    strategy["name"] = json!("scim-later\u{1b}[31m");
+    s["strategies"].as_array_mut().expect("strategies").push(strategy);
+    s["population"]["people"][1]["id"] = json!("ben\u{7}");
+    s["groups"].as_array_mut().expect("groups").push(json!({"name": "a|b\nc"}));
+    s["colour\u{1b}[2J"] = json!(1);
+    s["population"]["people"][0]["idp_emial\u{202e}"] = json!("x@acme.com");
+    let (code, stderr) = validate(&[("s.json", &bytes(&s))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']), "raw control characters: {stderr:?}");
+    let found = lines(&stderr);
+    for wanted in [
+        "$.colour\\u001b[2J: unknown field `colour\\u001b[2J`",
+        "$.population.people[0].idp_emial\\u202e: unknown field `idp_emial\\u202e` (hint: did you mean `idp_email`?)",
+        "$.population.people[1].id: person id `ben\\u0007` holds the control character U+0007 (hint: names appear in the terminal, the charts and the tables: use printable characters only)",
+        "$.groups[3].name: group name `a|b\\nc` holds the control character U+000A (hint: names appear in the terminal, the charts and the tables: use printable characters only)",
+    ] {
+        assert!(found.contains(&wanted), "missing {wanted:?} in {found:#?}");
+    }
+    assert!(
+        found.contains(&"$.strategies[3].name: strategy name `scim-later\\u001b[31m` holds the control character U+001B (hint: names appear in the terminal, the charts and the tables: use printable characters only)"),
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), 5, "{found:#?}");
+    // A name refused for its text still names its entry: no "unknown person `ben…`" follows.
+    assert!(!found.iter().any(|l| l.contains("unknown person") || l.contains("unknown group")), "{found:#?}");
+}
+
+#[test]
+fn a_sweeps_axis_labels_and_paths_are_names_too() {
+    let sweep = json!({"name": "g", "scenario": "base.json", "axes": [
+        {"path": "seed", "values": [1], "label": "a\u{1b}[31mb"},
+        {"path": "horizon_days", "values": [30], "label": "y".repeat(256)}
+    ]});
+    let (code, stderr) = validate(&[("g.sweep.json", &bytes(&sweep)), ("base.json", &bytes(&quickstart()))]);
+    assert_eq!(code, 2, "{stderr}");
+    let found = lines(&stderr);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0]
+            .starts_with("$.axes[0].label: axis label `a\\u001b[31mb` holds the control character U+001B")
+    );
+    assert!(
+        found[1].starts_with("$.axes[1].label: axis label `yyyyyyyyyyyyyyyyyyyyyyyy…` is 256 bytes long")
+    );
+}

@@ -54,8 +54,45 @@ impl Problem {
     }
 }
 
+/// `text` with every control character (C0, DEL, C1) and every bidirectional formatting
+/// character written as a JSON escape (`\u001b`, `\n`), so that text from a file never reaches
+/// a terminal raw: no colours, no cursor moves, no line that looks like another message.
+pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A control character, or a character that reorders the text around it (U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069): either can make printed text show something else.
+pub fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 impl fmt::Display for Problem {
+    /// The problem in one line; text the file gave (keys, names, values) is escaped
+    /// ([`escape_text`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.write_unescaped(&mut text)?;
+        f.write_str(&escape_text(&text))
+    }
+}
+
+impl Problem {
+    fn write_unescaped(&self, f: &mut String) -> fmt::Result {
+        use fmt::Write;
         match &self.context {
             Context::File => {}
             Context::BaseScenario => f.write_str("scenario ")?,
@@ -812,7 +849,10 @@ pub fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
             let mut out = Map::new();
             while let Some(key) = map.next_key::<String>()? {
                 if out.contains_key(&key) {
-                    return Err(de::Error::custom(format!("the key `{key}` appears twice in one object")));
+                    return Err(de::Error::custom(format!(
+                        "the key `{}` appears twice in one object",
+                        escape_text(&key)
+                    )));
                 }
                 let Strict(v) = map.next_value()?;
                 out.insert(key, v);
@@ -838,6 +878,20 @@ mod tests {
             parse_strict("[{\"x\": 1, \"y\": {\"x\": 2}}]").is_ok(),
             "the same key in different objects is fine"
         );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_wherever_a_problem_echoes_the_file() {
+        assert_eq!(escape_text("plain `ok` é"), "plain `ok` é");
+        assert_eq!(
+            escape_text("a\u{1b}[31mb\nc\td\u{7f}\u{9b}\u{202e}"),
+            "a\\u001b[31mb\\nc\\td\\u007f\\u009b\\u202e"
+        );
+        let at = JsonPath::root().key("x\u{1b}");
+        let p = Problem::new(at, "unknown field `x\u{1b}`", Some("did you mean `\u{7}`?".into()));
+        assert_eq!(p.to_string(), "$.x\\u001b: unknown field `x\\u001b` (hint: did you mean `\\u0007`?)");
+        let err = parse_strict("{\"a\\u001b\": 0, \"a\\u001b\": 1}").unwrap_err();
+        assert!(err.to_string().starts_with("the key `a\\u001b` appears twice"), "{err}");
     }
 
     #[test]

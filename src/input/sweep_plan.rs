@@ -143,6 +143,11 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> (Vec<Axis>, Vec<Opti
             paths.push(None);
             continue;
         };
+        // The path (or the label) names the axis in the tables and charts.
+        crate::input::validate::check_name_text("axis path", &axis.path, &here.key("path"), problems);
+        if let Some(label) = &axis.label {
+            crate::input::validate::check_name_text("axis label", label, &here.key("label"), problems);
+        }
         let path = AxisPath::parse(&axis.path)
             .map_err(|why| {
                 problems.push_hint(

@@ -79,13 +79,44 @@ pub fn check_folder_name(what: &str, name: &str, at: &JsonPath, problems: &mut P
         && name != "."
         && name != ".."
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !ok {
+    if ok {
+        check_name_text(&format!("{what} name"), name, at, problems);
+    } else {
         problems.push_hint(
             at,
             format!("{what} name `{name}` cannot be used as a folder name"),
             "use letters, digits, `-`, `_` and `.` only, e.g. `acme-jira-dc`",
         );
     }
+}
+
+/// Longest name, in bytes: most file systems allow no longer file name, and a name is also a
+/// chart label and a table cell.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// A name the outputs show (a strategy, domain, group, product or person; a sweep's axis): at
+/// most [`MAX_NAME_BYTES`] bytes and no control or bidirectional formatting character, which
+/// would reach the terminal raw, break the SVG charts and split Markdown table rows. Returns
+/// whether it is fine.
+pub fn check_name_text(what: &str, name: &str, at: &JsonPath, problems: &mut Problems) -> bool {
+    if let Some(c) = name.chars().find(|&c| crate::input::reader::needs_escape(c)) {
+        problems.push_hint(
+            at,
+            format!("{what} `{name}` holds the control character U+{:04X}", u32::from(c)),
+            "names appear in the terminal, the charts and the tables: use printable characters only",
+        );
+        return false;
+    }
+    if name.len() > MAX_NAME_BYTES {
+        let start: String = name.chars().take(24).collect();
+        problems.push_hint(
+            at,
+            format!("{what} `{start}…` is {} bytes long, more than the {MAX_NAME_BYTES} allowed", name.len()),
+            "names become file names, chart labels and table cells: shorten it",
+        );
+        return false;
+    }
+    true
 }
 
 /// The part after `@`: a dot, no `@`, no white space.
@@ -111,6 +142,10 @@ impl Names {
             problems.push(at, format!("{} name is empty", self.what));
             return;
         }
+        let what =
+            if self.what == "person" { "person id".to_string() } else { format!("{} name", self.what) };
+        // A name refused for its text still names its entry, so that references to it resolve.
+        check_name_text(&what, name, at, problems);
         if self.index.contains_key(name) {
             problems.push_hint(
                 at,
