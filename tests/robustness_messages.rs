@@ -169,3 +169,44 @@ fn a_sweeps_axis_labels_and_paths_are_names_too() {
         found[1].starts_with("$.axes[1].label: axis label `yyyyyyyyyyyyyyyyyyyyyyyy…` is 256 bytes long")
     );
 }
+
+// 4. Whole numbers: `20.0` is 20 (JSON does not tell them apart); `20.5` is not a whole number.
+
+#[test]
+fn integral_floats_are_whole_numbers_and_fractions_say_so() {
+    let mut s = quickstart();
+    s["seed"] = json!(20.0);
+    s["replications"] = json!(3.0);
+    let (code, stderr) = validate(&[("s.json", &bytes(&s))]);
+    assert_eq!(code, 0, "{stderr}");
+    s["seed"] = json!(20.5);
+    s["replications"] = json!(1e30);
+    let (code, stderr) = validate(&[("s.json", &bytes(&s))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        lines(&stderr),
+        [
+            "$.seed: expected a whole number, found 20.5 (hint: write a whole number such as 7)",
+            "$.replications: 1e+30 is too large: the largest whole number allowed is 18446744073709551615",
+        ]
+    );
+    // The same in a sweep: its replications, a range's steps, and an axis' values.
+    let sweep = json!({"name": "g", "scenario": "base.json", "replications": 2.0, "axes": [
+        {"path": "seed", "range": {"from": 0, "to": 3, "steps": 4.0}},
+        {"path": "horizon_days", "values": [90.0, 120]}
+    ]});
+    let (code, stderr) = validate(&[("g.sweep.json", &bytes(&sweep)), ("base.json", &bytes(&quickstart()))]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+// 5. No follow-on message that contradicts or repeats an earlier problem.
+
+#[test]
+fn unreadable_range_steps_are_not_also_reported_as_zero() {
+    let sweep = json!({"name": "g", "scenario": "base.json", "axes": [
+        {"path": "seed", "range": {"from": 0, "to": 3, "steps": "four"}}
+    ]});
+    let (code, stderr) = validate(&[("g.sweep.json", &bytes(&sweep)), ("base.json", &bytes(&quickstart()))]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(lines(&stderr), ["$.axes[0].range.steps: expected a whole number ≥ 0, found a string"]);
+}

@@ -324,22 +324,46 @@ impl FromJson for f64 {
 }
 
 impl FromJson for u64 {
+    /// A whole number ≥ 0. JSON does not tell `20` from `20.0`, so an integral float is the
+    /// whole number it writes.
     fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
         if let Some(n) = value.as_u64() {
             return Some(n);
         }
         match value {
-            Value::Number(n) if n.as_f64().is_some_and(|x| x >= 0.0 && x.fract() == 0.0) => {
-                problems.push(at, format!("{n} is too large"));
+            // 2^64 is exact as a float; every integral float below it is a u64.
+            Value::Number(n)
+                if n.as_f64()
+                    .is_some_and(|x| x >= 0.0 && x.fract() == 0.0 && x < 18_446_744_073_709_551_616.0) =>
+            {
+                n.as_f64().map(|x| x as u64)
             }
-            Value::Number(n) => problems.push_hint(
-                at,
-                format!("expected a whole number ≥ 0, found {n}"),
-                "write a non-negative integer such as 7",
-            ),
-            other => expected(at, problems, "a whole number ≥ 0", other),
+            Value::Number(n) if n.as_f64().is_some_and(|x| x >= 0.0 && x.fract() == 0.0) => {
+                problems
+                    .push(at, format!("{n} is too large: the largest whole number allowed is {}", u64::MAX));
+                None
+            }
+            Value::Number(n) if n.as_f64().is_some_and(|x| x.fract() != 0.0) => {
+                problems.push_hint(
+                    at,
+                    format!("expected a whole number, found {n}"),
+                    "write a whole number such as 7",
+                );
+                None
+            }
+            Value::Number(n) => {
+                problems.push_hint(
+                    at,
+                    format!("expected a whole number ≥ 0, found {n}"),
+                    "write a non-negative integer such as 7",
+                );
+                None
+            }
+            other => {
+                expected(at, problems, "a whole number ≥ 0", other);
+                None
+            }
         }
-        None
     }
     fn schema() -> Value {
         json!({"type": "integer", "minimum": 0})
@@ -892,6 +916,30 @@ mod tests {
         assert_eq!(p.to_string(), "$.x\\u001b: unknown field `x\\u001b` (hint: did you mean `\\u0007`?)");
         let err = parse_strict("{\"a\\u001b\": 0, \"a\\u001b\": 1}").unwrap_err();
         assert!(err.to_string().starts_with("the key `a\\u001b` appears twice"), "{err}");
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_integral_floats() {
+        let read = |v: Value| {
+            let mut problems = Problems::default();
+            let n = u64::from_json(&v, &JsonPath::root(), &mut problems);
+            (n, problems.into_vec().into_iter().map(|p| p.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(read(json!(20.0)), (Some(20), vec![]));
+        assert_eq!(read(json!(1.8446744073709550e19)), (Some(18_446_744_073_709_549_568), vec![]));
+        assert_eq!(
+            read(json!(20.5)),
+            (
+                None,
+                vec!["$: expected a whole number, found 20.5 (hint: write a whole number such as 7)".into()]
+            )
+        );
+        assert_eq!(
+            read(json!(1.8446744073709552e19)).1,
+            [
+                "$: 1.8446744073709552e19 is too large: the largest whole number allowed is 18446744073709551615"
+            ]
+        );
     }
 
     #[test]

@@ -201,7 +201,10 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> (Vec<Axis>, Vec<Opti
             }
             (None, Some(range)) => {
                 let r = here.key("range");
-                if range.steps < 2 {
+                if problems.any_within(&r.key("steps")) {
+                    // Unreadable steps (reported already) read as 0: no "at least 2, found 0".
+                    Vec::new()
+                } else if range.steps < 2 {
                     problems.push_hint(
                         &r.key("steps"),
                         format!("a range needs at least 2 steps, found {}", range.steps),
