@@ -937,7 +937,7 @@ mod tests {
         assert_eq!(
             read(json!(1.8446744073709552e19)).1,
             [
-                "$: 1.8446744073709552e19 is too large: the largest whole number allowed is 18446744073709551615"
+                "$: 1.8446744073709552e+19 is too large: the largest whole number allowed is 18446744073709551615"
             ]
         );
     }
