@@ -210,3 +210,34 @@ fn unreadable_range_steps_are_not_also_reported_as_zero() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(lines(&stderr), ["$.axes[0].range.steps: expected a whole number ≥ 0, found a string"]);
 }
+
+#[test]
+fn a_list_that_could_not_be_read_brings_no_unknown_names_or_zero_counts() {
+    let cases: [(&str, Value, &str); 6] = [
+        ("population", json!({"people": 5}), "$.population.people: expected an array, found a number"),
+        ("groups", json!(5), "$.groups: expected an array, found a number"),
+        ("domains", json!(5), "$.domains: expected an array, found a number"),
+        ("strategies", json!(5), "$.strategies: expected an array, found a number"),
+        ("products", json!(["jira", 7]), "$.products[1]: expected a string, found a number"),
+        (
+            "population",
+            json!({"synthetic": {"people": "many"}}),
+            "$.population.synthetic.people: expected a whole number ≥ 0, found a string",
+        ),
+    ];
+    for (key, value, wanted) in cases {
+        let mut s = quickstart();
+        s[key] = value;
+        if key == "population" {
+            s["events"] = json!([]);
+        }
+        let (code, stderr) = validate(&[("s.json", &bytes(&s))]);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(lines(&stderr), [wanted], "{key}: {stderr}");
+    }
+    // A person whose id is of the wrong type: no "person name is empty" after it.
+    let mut s = quickstart();
+    s["population"]["people"][0]["id"] = json!(3);
+    let (_, stderr) = validate(&[("s.json", &bytes(&s))]);
+    assert_eq!(lines(&stderr), ["$.population.people[0].id: expected a string, found a number"]);
+}

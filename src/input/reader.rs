@@ -167,6 +167,22 @@ impl Problems {
         self.list.iter().any(|p| p.path == *at)
     }
 
+    /// True when a problem makes a name of the list at `list` unknown: the list itself could not
+    /// be read, or one of its entries, or the `key` (such as `name`) of one. References to the
+    /// names of such a list are not checked: an "unknown" one may be the one that was lost.
+    pub fn loses_names(&self, list: &JsonPath, key: &str) -> bool {
+        let n = list.segments.len();
+        self.list.iter().any(|p| {
+            let s = &p.path.segments;
+            s.starts_with(&list.segments)
+                && match &s[n..] {
+                    [] | [Segment::Index(_)] => true,
+                    [Segment::Index(_), Segment::Key(k)] => k == key,
+                    _ => false,
+                }
+        })
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()

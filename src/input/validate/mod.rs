@@ -127,19 +127,25 @@ fn is_domain_name(name: &str) -> bool {
 /// Name → index table with did-you-mean on misses.
 struct Names {
     what: &'static str,
+    /// Some of the file's names could not be read (their problems are reported): an unknown
+    /// name is then not reported, as it may be one of those.
+    incomplete: bool,
     index: HashMap<String, usize>,
     names: Vec<String>,
 }
 
 impl Names {
     fn new(what: &'static str) -> Names {
-        Names { what, index: HashMap::new(), names: Vec::new() }
+        Names { what, incomplete: false, index: HashMap::new(), names: Vec::new() }
     }
 
     /// Adds a name; reports a duplicate.
     fn add(&mut self, name: &str, at: &JsonPath, problems: &mut Problems) {
         if name.is_empty() {
-            problems.push(at, format!("{} name is empty", self.what));
+            // A name of the wrong type reads as empty; its problem is reported where it was read.
+            if !problems.any_within(at) {
+                problems.push(at, format!("{} name is empty", self.what));
+            }
             return;
         }
         let what =
@@ -179,6 +185,9 @@ impl Names {
     ) -> Option<usize> {
         if let Some(&i) = self.index.get(name) {
             return Some(i);
+        }
+        if self.incomplete {
+            return None;
         }
         let known: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let fallback = hint.or_else(|| expected_one_of(&known));
@@ -255,6 +264,17 @@ impl<'p> Checker<'p> {
 
     fn check(mut self, file: &ScenarioFile) -> Scenario {
         let root = JsonPath::root();
+        // Lists whose names were lost in reading: references to them are not checked.
+        let people = root.key("population").key("people");
+        for (names, list, key) in [
+            (&mut self.products, root.key("products"), ""),
+            (&mut self.domains, root.key("domains"), "name"),
+            (&mut self.groups, root.key("groups"), "name"),
+            (&mut self.people, people, "id"),
+            (&mut self.strategies, root.key("strategies"), "name"),
+        ] {
+            names.incomplete = self.problems.loses_names(&list, key);
+        }
         self.check_name(&file.name, &root.key("name"));
         let replications = file.replications.unwrap_or(1);
         if replications == 0 || replications > limits::MAX_REPLICATIONS {
