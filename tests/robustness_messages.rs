@@ -241,3 +241,16 @@ fn a_list_that_could_not_be_read_brings_no_unknown_names_or_zero_counts() {
     let (_, stderr) = validate(&[("s.json", &bytes(&s))]);
     assert_eq!(lines(&stderr), ["$.population.people[0].id: expected a string, found a number"]);
 }
+
+// 6. A UTF-8 byte-order mark is named, not "expected value".
+
+#[test]
+fn a_byte_order_mark_is_named() {
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), &bytes(&quickstart())].concat();
+    let (code, stderr) = validate(&[("s.json", &with_bom)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "Error: s.json:1:1: not valid JSON: the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow; save it as UTF-8 without a byte-order mark"
+    );
+}

@@ -45,6 +45,14 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, ParseFailure> {
 
 /// Parses JSON text, mapping serde_json's error to line and column.
 pub fn parse_json(text: &str) -> Result<Value, ParseFailure> {
+    // JSON allows no byte-order mark; some Windows editors write one. Say so, not "expected value".
+    if text.starts_with('\u{feff}') {
+        return Err(ParseFailure::Syntax {
+            line: 1,
+            column: 1,
+            message: "the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow; save it as UTF-8 without a byte-order mark".into(),
+        });
+    }
     crate::input::reader::parse_strict(text).map_err(|e| {
         let message = e.to_string();
         // serde_json appends " at line L column C"; keep only the description.
