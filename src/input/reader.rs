@@ -942,7 +942,7 @@ mod tests {
             (n, problems.into_vec().into_iter().map(|p| p.to_string()).collect::<Vec<_>>())
         };
         assert_eq!(read(json!(20.0)), (Some(20), vec![]));
-        assert_eq!(read(json!(1.8446744073709550e19)), (Some(18_446_744_073_709_549_568), vec![]));
+        assert_eq!(read(json!(1.844674407370955e19)), (Some(18_446_744_073_709_549_568), vec![]));
         assert_eq!(
             read(json!(20.5)),
             (
