@@ -526,13 +526,27 @@ pub fn plan_texts(
 ) -> Result<crate::input::sweep_plan::SweepPlan, Error> {
     let mut value = parse_json(text).map_err(|e| failure(path, e))?;
     let base_value = parse_json(base_text).map_err(|e| failure(base_path, e))?;
-    scenario_from_value(&base_value)
-        .map_err(|problems| Error::Invalid { file: base_path.to_path_buf(), problems })?;
     if let (Some(r), serde_json::Value::Object(map)) = (replications, &mut value) {
         map.insert("replications".into(), r.into());
     }
-    crate::input::sweep_plan::plan(&value, &base_value)
-        .map_err(|problems| Error::Invalid { file: path.to_path_buf(), problems })
+    // The planner reports the base scenario's problems beside the sweep's own, all at once;
+    // each of the base's names its file.
+    crate::input::sweep_plan::plan(&value, &base_value).map_err(|problems| {
+        let problems = problems
+            .into_iter()
+            .map(|mut p| {
+                if p.context == crate::input::reader::Context::BaseScenario {
+                    let base = base_path.display();
+                    p.hint = Some(match p.hint.take() {
+                        Some(h) if h != crate::input::sweep_plan::FIX_BASE => format!("{h}, in {base}"),
+                        _ => format!("fix the base scenario, {base} (`scimsim validate` it)"),
+                    });
+                }
+                p
+            })
+            .collect();
+        Error::Invalid { file: path.to_path_buf(), problems }
+    })
 }
 
 #[cfg(test)]

@@ -54,8 +54,45 @@ impl Problem {
     }
 }
 
+/// `text` with every control character (C0, DEL, C1) and every bidirectional formatting
+/// character written as a JSON escape (`\u001b`, `\n`), so that text from a file never reaches
+/// a terminal raw: no colours, no cursor moves, no line that looks like another message.
+pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A control character, or a character that reorders the text around it (U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069): either can make printed text show something else.
+pub fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 impl fmt::Display for Problem {
+    /// The problem in one line; text the file gave (keys, names, values) is escaped
+    /// ([`escape_text`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.write_unescaped(&mut text)?;
+        f.write_str(&escape_text(&text))
+    }
+}
+
+impl Problem {
+    fn write_unescaped(&self, f: &mut String) -> fmt::Result {
+        use fmt::Write;
         match &self.context {
             Context::File => {}
             Context::BaseScenario => f.write_str("scenario ")?,
@@ -128,6 +165,22 @@ impl Problems {
     /// object there).
     pub fn any_at(&self, at: &JsonPath) -> bool {
         self.list.iter().any(|p| p.path == *at)
+    }
+
+    /// True when a problem makes a name of the list at `list` unknown: the list itself could not
+    /// be read, or one of its entries, or the `key` (such as `name`) of one. References to the
+    /// names of such a list are not checked: an "unknown" one may be the one that was lost.
+    pub fn loses_names(&self, list: &JsonPath, key: &str) -> bool {
+        let n = list.segments.len();
+        self.list.iter().any(|p| {
+            let s = &p.path.segments;
+            s.starts_with(&list.segments)
+                && match &s[n..] {
+                    [] | [Segment::Index(_)] => true,
+                    [Segment::Index(_), Segment::Key(k)] => k == key,
+                    _ => false,
+                }
+        })
     }
 
     /// True when nothing was recorded.
@@ -287,22 +340,46 @@ impl FromJson for f64 {
 }
 
 impl FromJson for u64 {
+    /// A whole number ≥ 0. JSON does not tell `20` from `20.0`, so an integral float is the
+    /// whole number it writes.
     fn from_json(value: &Value, at: &JsonPath, problems: &mut Problems) -> Option<Self> {
         if let Some(n) = value.as_u64() {
             return Some(n);
         }
         match value {
-            Value::Number(n) if n.as_f64().is_some_and(|x| x >= 0.0 && x.fract() == 0.0) => {
-                problems.push(at, format!("{n} is too large"));
+            // 2^64 is exact as a float; every integral float below it is a u64.
+            Value::Number(n)
+                if n.as_f64()
+                    .is_some_and(|x| x >= 0.0 && x.fract() == 0.0 && x < 18_446_744_073_709_551_616.0) =>
+            {
+                n.as_f64().map(|x| x as u64)
             }
-            Value::Number(n) => problems.push_hint(
-                at,
-                format!("expected a whole number ≥ 0, found {n}"),
-                "write a non-negative integer such as 7",
-            ),
-            other => expected(at, problems, "a whole number ≥ 0", other),
+            Value::Number(n) if n.as_f64().is_some_and(|x| x >= 0.0 && x.fract() == 0.0) => {
+                problems
+                    .push(at, format!("{n} is too large: the largest whole number allowed is {}", u64::MAX));
+                None
+            }
+            Value::Number(n) if n.as_f64().is_some_and(|x| x.fract() != 0.0) => {
+                problems.push_hint(
+                    at,
+                    format!("expected a whole number, found {n}"),
+                    "write a whole number such as 7",
+                );
+                None
+            }
+            Value::Number(n) => {
+                problems.push_hint(
+                    at,
+                    format!("expected a whole number ≥ 0, found {n}"),
+                    "write a non-negative integer such as 7",
+                );
+                None
+            }
+            other => {
+                expected(at, problems, "a whole number ≥ 0", other);
+                None
+            }
         }
-        None
     }
     fn schema() -> Value {
         json!({"type": "integer", "minimum": 0})
@@ -450,12 +527,38 @@ impl<'v> ObjectReader<'v> {
         Some(ObjectReader { map, at: at.clone() })
     }
 
-    /// Reads a required field; records "missing" when absent.
+    /// Reads a required field; records "missing" when absent. When the object has a misspelt
+    /// key that would be this field (`scenaro` for `scenario`), the two are one problem: the
+    /// missing field, naming the key written, in place of a separate "unknown field".
     pub fn required<T: FromJson>(&self, name: &str, problems: &mut Problems) -> Option<T> {
         match self.map.get(name) {
             Some(v) => T::from_json(v, &self.at.key(name), problems),
             None => {
-                problems.push(&self.at, format!("missing required field `{name}`"));
+                let message = format!("missing required field `{name}`");
+                let suggestion = format!("did you mean `{name}`?");
+                let misspelt = self.map.keys().find_map(|key| {
+                    let at = self.at.key(key);
+                    problems
+                        .list
+                        .iter()
+                        .position(|p| {
+                            p.path == at
+                                && p.message.starts_with("unknown field")
+                                && p.hint.as_deref() == Some(suggestion.as_str())
+                        })
+                        .map(|i| (i, key))
+                });
+                match misspelt {
+                    Some((i, key)) => {
+                        problems.list.remove(i);
+                        problems.push_hint(
+                            &self.at,
+                            message,
+                            format!("the object has `{key}`: {suggestion}"),
+                        );
+                    }
+                    None => problems.push(&self.at, message),
+                }
                 None
             }
         }
@@ -786,7 +889,10 @@ pub fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
             let mut out = Map::new();
             while let Some(key) = map.next_key::<String>()? {
                 if out.contains_key(&key) {
-                    return Err(de::Error::custom(format!("the key `{key}` appears twice in one object")));
+                    return Err(de::Error::custom(format!(
+                        "the key `{}` appears twice in one object",
+                        escape_text(&key)
+                    )));
                 }
                 let Strict(v) = map.next_value()?;
                 out.insert(key, v);
@@ -811,6 +917,44 @@ mod tests {
         assert!(
             parse_strict("[{\"x\": 1, \"y\": {\"x\": 2}}]").is_ok(),
             "the same key in different objects is fine"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_wherever_a_problem_echoes_the_file() {
+        assert_eq!(escape_text("plain `ok` é"), "plain `ok` é");
+        assert_eq!(
+            escape_text("a\u{1b}[31mb\nc\td\u{7f}\u{9b}\u{202e}"),
+            "a\\u001b[31mb\\nc\\td\\u007f\\u009b\\u202e"
+        );
+        let at = JsonPath::root().key("x\u{1b}");
+        let p = Problem::new(at, "unknown field `x\u{1b}`", Some("did you mean `\u{7}`?".into()));
+        assert_eq!(p.to_string(), "$.x\\u001b: unknown field `x\\u001b` (hint: did you mean `\\u0007`?)");
+        let err = parse_strict("{\"a\\u001b\": 0, \"a\\u001b\": 1}").unwrap_err();
+        assert!(err.to_string().starts_with("the key `a\\u001b` appears twice"), "{err}");
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_integral_floats() {
+        let read = |v: Value| {
+            let mut problems = Problems::default();
+            let n = u64::from_json(&v, &JsonPath::root(), &mut problems);
+            (n, problems.into_vec().into_iter().map(|p| p.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(read(json!(20.0)), (Some(20), vec![]));
+        assert_eq!(read(json!(1.844674407370955e19)), (Some(18_446_744_073_709_549_568), vec![]));
+        assert_eq!(
+            read(json!(20.5)),
+            (
+                None,
+                vec!["$: expected a whole number, found 20.5 (hint: write a whole number such as 7)".into()]
+            )
+        );
+        assert_eq!(
+            read(json!(1.8446744073709552e19)).1,
+            [
+                "$: 1.8446744073709552e+19 is too large: the largest whole number allowed is 18446744073709551615"
+            ]
         );
     }
 
@@ -897,8 +1041,7 @@ mod tests {
         assert_eq!(
             msgs,
             vec![
-                "$.nme: unknown field `nme` (hint: did you mean `name`?)",
-                "$: missing required field `name`",
+                "$: missing required field `name` (hint: the object has `nme`: did you mean `name`?)",
                 "$.count: expected a whole number ≥ 0, found -2 (hint: write a non-negative integer such as 7)",
                 "$.flags[1]: expected true or false, found a number",
             ]

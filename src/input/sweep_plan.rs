@@ -143,6 +143,11 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> (Vec<Axis>, Vec<Opti
             paths.push(None);
             continue;
         };
+        // The path (or the label) names the axis in the tables and charts.
+        crate::input::validate::check_name_text("axis path", &axis.path, &here.key("path"), problems);
+        if let Some(label) = &axis.label {
+            crate::input::validate::check_name_text("axis label", label, &here.key("label"), problems);
+        }
         let path = AxisPath::parse(&axis.path)
             .map_err(|why| {
                 problems.push_hint(
@@ -196,7 +201,10 @@ fn check_axes(file: &SweepFile, problems: &mut Problems) -> (Vec<Axis>, Vec<Opti
             }
             (None, Some(range)) => {
                 let r = here.key("range");
-                if range.steps < 2 {
+                if problems.any_within(&r.key("steps")) {
+                    // Unreadable steps (reported already) read as 0: no "at least 2, found 0".
+                    Vec::new()
+                } else if range.steps < 2 {
                     problems.push_hint(
                         &r.key("steps"),
                         format!("a range needs at least 2 steps, found {}", range.steps),
@@ -254,6 +262,9 @@ fn axis_problem(k: usize, axis: &Axis, message: String, hint: Option<String>) ->
     Problem { axis: Some(axis.path.clone()), ..Problem::new(at, message, hint) }
 }
 
+/// The hint of a base scenario's problem that has none of its own.
+pub const FIX_BASE: &str = "fix the base scenario (`scimsim validate` it)";
+
 /// Plans a sweep from its parsed file and the parsed base scenario document.
 pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Problem>> {
     let mut problems = Problems::default();
@@ -277,25 +288,38 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         .map(|(a, &ok)| if ok { a.clone() } else { Axis { values: vec![Value::Null], ..a.clone() } })
         .collect();
     let mut all: Vec<Problem> = std::mem::take(&mut problems).into_vec();
-    let base = scenario_from_value(base_value).map_err(|p| {
-        p.into_iter()
-            .map(|p| Problem {
-                context: Context::BaseScenario,
-                hint: Some(p.hint.unwrap_or_else(|| "fix the base scenario (`scimsim validate` it)".into())),
-                ..p
+    // Without a base scenario's name (missing, misspelt or not a string: reported above) there
+    // is no base to check; a base with problems is reported beside the sweep's own problems.
+    let base = if file_value.get("scenario").is_some_and(Value::is_string) {
+        scenario_from_value(base_value)
+            .map_err(|p| {
+                all.extend(p.into_iter().map(|p| Problem {
+                    context: Context::BaseScenario,
+                    hint: Some(p.hint.unwrap_or_else(|| FIX_BASE.into())),
+                    ..p
+                }))
             })
-            .collect::<Vec<_>>()
-    })?;
-    let replications = file.replications.unwrap_or(base.replications);
-    if replications == 0 || replications > crate::input::scenario::limits::MAX_REPLICATIONS {
-        problems.push(
-            &JsonPath::root().key("replications"),
-            format!(
-                "replications must be between 1 and {}",
-                crate::input::scenario::limits::MAX_REPLICATIONS
-            ),
-        );
+            .ok()
+    } else {
+        None
+    };
+    let replications = file.replications.or(base.as_ref().map(|b| b.replications));
+    let max = crate::input::scenario::limits::MAX_REPLICATIONS;
+    let in_range = |r: &u64| (1..=max).contains(r);
+    if replications.is_some_and(|r| !in_range(&r)) {
+        problems
+            .push(&JsonPath::root().key("replications"), format!("replications must be between 1 and {max}"));
     }
+    // The grid's size is checked against replications that are themselves right.
+    let runs = replications.filter(in_range).unwrap_or(1);
+    let Some(base) = base else {
+        // The axes cannot be checked against a base scenario that could not be read; the grid's
+        // size still can.
+        grid_size(&grid_axes, runs, &mut problems);
+        all.extend(problems.into_vec());
+        return Err(all);
+    };
+    let replications = replications.unwrap_or(base.replications);
     // Every path must lead somewhere in the base scenario (its last fields may be ones the
     // file omits), and no two axes to the same field.
     let mut targets: Vec<Option<Vec<Slot>>> = vec![None; axes.len()];
@@ -329,7 +353,7 @@ pub fn plan(file_value: &Value, base_value: &Value) -> Result<SweepPlan, Vec<Pro
         }
         targets[k] = Some(slots);
     }
-    let Some(n_points) = grid_size(&grid_axes, replications, &mut problems) else {
+    let Some(n_points) = grid_size(&grid_axes, runs, &mut problems) else {
         all.extend(problems.into_vec());
         return Err(all);
     };
@@ -650,6 +674,41 @@ mod tests {
             "{found:#?}"
         );
         assert!(found[2].starts_with("$.axes[1] (strategies.1.group_conflicts): value \"rejct\" does not fit: unknown group_conflicts option `rejct` (hint: did you mean `reject`?)"), "{found:#?}");
+    }
+
+    #[test]
+    fn a_base_scenario_with_problems_does_not_hide_the_sweeps_own() {
+        let mut file = sweep(json!([{"path": "sed", "values": [1]}, {"path": "seed"}]));
+        file["replications"] = json!(0);
+        let found = messages(plan(&file, &json!({"name": 1})));
+        assert_eq!(
+            found,
+            [
+                "$.axes[1]: an axis has either `values` or `range` (hint: keep exactly one of them)",
+                "scenario $.name: expected a string, found a number (hint: fix the base scenario (`scimsim validate` it))",
+                "scenario $: missing required field `horizon_days` (hint: fix the base scenario (`scimsim validate` it))",
+                "scenario $: missing required field `products` (hint: fix the base scenario (`scimsim validate` it))",
+                "scenario $: missing required field `population` (hint: fix the base scenario (`scimsim validate` it))",
+                "scenario $: missing required field `strategies` (hint: fix the base scenario (`scimsim validate` it))",
+                "$.replications: replications must be between 1 and 100000",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sweep_that_names_no_base_scenario_is_not_checked_against_one() {
+        let mut file = sweep(json!([{"path": "seed", "values": [1]}]));
+        file["scenario"] = json!(5);
+        assert_eq!(messages(plan(&file, &Value::Null)), ["$.scenario: expected a string, found a number"]);
+        let mut file = sweep(json!([{"path": "seed", "values": [1]}]));
+        let name = file.as_object_mut().and_then(|m| m.remove("scenario")).expect("named");
+        file["scenaro"] = name;
+        assert_eq!(
+            messages(plan(&file, &Value::Null)),
+            [
+                "$: missing required field `scenario` (hint: the object has `scenaro`: did you mean `scenario`?)"
+            ]
+        );
     }
 
     #[test]

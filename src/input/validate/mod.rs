@@ -45,6 +45,14 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, ParseFailure> {
 
 /// Parses JSON text, mapping serde_json's error to line and column.
 pub fn parse_json(text: &str) -> Result<Value, ParseFailure> {
+    // JSON allows no byte-order mark; some Windows editors write one. Say so, not "expected value".
+    if text.starts_with('\u{feff}') {
+        return Err(ParseFailure::Syntax {
+            line: 1,
+            column: 1,
+            message: "the file starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow; save it as UTF-8 without a byte-order mark".into(),
+        });
+    }
     crate::input::reader::parse_strict(text).map_err(|e| {
         let message = e.to_string();
         // serde_json appends " at line L column C"; keep only the description.
@@ -79,13 +87,44 @@ pub fn check_folder_name(what: &str, name: &str, at: &JsonPath, problems: &mut P
         && name != "."
         && name != ".."
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !ok {
+    if ok {
+        check_name_text(&format!("{what} name"), name, at, problems);
+    } else {
         problems.push_hint(
             at,
             format!("{what} name `{name}` cannot be used as a folder name"),
             "use letters, digits, `-`, `_` and `.` only, e.g. `acme-jira-dc`",
         );
     }
+}
+
+/// Longest name, in bytes: most file systems allow no longer file name, and a name is also a
+/// chart label and a table cell.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// A name the outputs show (a strategy, domain, group, product or person; a sweep's axis): at
+/// most [`MAX_NAME_BYTES`] bytes and no control or bidirectional formatting character, which
+/// would reach the terminal raw, break the SVG charts and split Markdown table rows. Returns
+/// whether it is fine.
+pub fn check_name_text(what: &str, name: &str, at: &JsonPath, problems: &mut Problems) -> bool {
+    if let Some(c) = name.chars().find(|&c| crate::input::reader::needs_escape(c)) {
+        problems.push_hint(
+            at,
+            format!("{what} `{name}` holds the control character U+{:04X}", u32::from(c)),
+            "names appear in the terminal, the charts and the tables: use printable characters only",
+        );
+        return false;
+    }
+    if name.len() > MAX_NAME_BYTES {
+        let start: String = name.chars().take(24).collect();
+        problems.push_hint(
+            at,
+            format!("{what} `{start}…` is {} bytes long, more than the {MAX_NAME_BYTES} allowed", name.len()),
+            "names become file names, chart labels and table cells: shorten it",
+        );
+        return false;
+    }
+    true
 }
 
 /// The part after `@`: a dot, no `@`, no white space.
@@ -96,21 +135,31 @@ fn is_domain_name(name: &str) -> bool {
 /// Name → index table with did-you-mean on misses.
 struct Names {
     what: &'static str,
+    /// Some of the file's names could not be read (their problems are reported): an unknown
+    /// name is then not reported, as it may be one of those.
+    incomplete: bool,
     index: HashMap<String, usize>,
     names: Vec<String>,
 }
 
 impl Names {
     fn new(what: &'static str) -> Names {
-        Names { what, index: HashMap::new(), names: Vec::new() }
+        Names { what, incomplete: false, index: HashMap::new(), names: Vec::new() }
     }
 
     /// Adds a name; reports a duplicate.
     fn add(&mut self, name: &str, at: &JsonPath, problems: &mut Problems) {
         if name.is_empty() {
-            problems.push(at, format!("{} name is empty", self.what));
+            // A name of the wrong type reads as empty; its problem is reported where it was read.
+            if !problems.any_within(at) {
+                problems.push(at, format!("{} name is empty", self.what));
+            }
             return;
         }
+        let what =
+            if self.what == "person" { "person id".to_string() } else { format!("{} name", self.what) };
+        // A name refused for its text still names its entry, so that references to it resolve.
+        check_name_text(&what, name, at, problems);
         if self.index.contains_key(name) {
             problems.push_hint(
                 at,
@@ -144,6 +193,9 @@ impl Names {
     ) -> Option<usize> {
         if let Some(&i) = self.index.get(name) {
             return Some(i);
+        }
+        if self.incomplete {
+            return None;
         }
         let known: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let fallback = hint.or_else(|| expected_one_of(&known));
@@ -220,6 +272,17 @@ impl<'p> Checker<'p> {
 
     fn check(mut self, file: &ScenarioFile) -> Scenario {
         let root = JsonPath::root();
+        // Lists whose names were lost in reading: references to them are not checked.
+        let people = root.key("population").key("people");
+        for (names, list, key) in [
+            (&mut self.products, root.key("products"), ""),
+            (&mut self.domains, root.key("domains"), "name"),
+            (&mut self.groups, root.key("groups"), "name"),
+            (&mut self.people, people, "id"),
+            (&mut self.strategies, root.key("strategies"), "name"),
+        ] {
+            names.incomplete = self.problems.loses_names(&list, key);
+        }
         self.check_name(&file.name, &root.key("name"));
         let replications = file.replications.unwrap_or(1);
         if replications == 0 || replications > limits::MAX_REPLICATIONS {

@@ -25,7 +25,10 @@ impl Checker<'_> {
                 Population::Explicit(Vec::new())
             }
             (None, Some(synthetic)) => Population::Synthetic(self.check_synthetic(synthetic, domains)),
-            (None, None) if !self.population_given => Population::Explicit(Vec::new()),
+            // Not given, or its `people` or `synthetic` could not be read (reported already).
+            (None, None) if !self.population_given || self.problems.any_within(&at) => {
+                Population::Explicit(Vec::new())
+            }
             (None, None) => {
                 self.problems.push_hint(
                     &at,
@@ -50,7 +53,9 @@ impl Checker<'_> {
 
     fn check_synthetic(&mut self, s: &raw::SyntheticFile, domains: &[DomainSpec]) -> SyntheticSpec {
         let at = JsonPath::root().key("population").key("synthetic");
-        if s.people == 0 || s.people > limits::MAX_PEOPLE as u64 {
+        // Unreadable people (reported already) read as 0: no "found 0" after it.
+        let readable = !self.problems.any_within(&at.key("people"));
+        if readable && (s.people == 0 || s.people > limits::MAX_PEOPLE as u64) {
             self.problems.push_hint(
                 &at.key("people"),
                 format!("people must be between 1 and {}, found {}", limits::MAX_PEOPLE, s.people),
