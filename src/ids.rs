@@ -2,7 +2,167 @@
 //! time and product sets.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Add;
+
+/// An identifier that is a dense index (people, accounts, groups, records).
+pub trait DenseId: Copy {
+    /// The id as a vector index.
+    fn to_index(self) -> usize;
+    /// The id of the element at `index`.
+    fn of_index(index: usize) -> Self;
+}
+
+/// A set of dense ids as a bit set: insert, remove and membership without hashing, and
+/// iteration in ascending id order (so nothing needs sorting after it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdSet<I> {
+    words: Vec<u64>,
+    len: usize,
+    id: PhantomData<I>,
+}
+
+impl<I> Default for IdSet<I> {
+    fn default() -> Self {
+        IdSet { words: Vec::new(), len: 0, id: PhantomData }
+    }
+}
+
+impl<I: DenseId> IdSet<I> {
+    /// Adds `id`; false when it was already in.
+    pub fn insert(&mut self, id: I) -> bool {
+        let (w, bit) = (id.to_index() / 64, 1u64 << (id.to_index() % 64));
+        if w >= self.words.len() {
+            self.words.resize(w + 1, 0);
+        }
+        let fresh = self.words[w] & bit == 0;
+        self.words[w] |= bit;
+        self.len += usize::from(fresh);
+        fresh
+    }
+
+    /// Removes `id`; false when it was not in.
+    pub fn remove(&mut self, id: &I) -> bool {
+        let (w, bit) = (id.to_index() / 64, 1u64 << (id.to_index() % 64));
+        let Some(word) = self.words.get_mut(w) else { return false };
+        let present = *word & bit != 0;
+        *word &= !bit;
+        self.len -= usize::from(present);
+        present
+    }
+
+    /// True when `id` is in.
+    pub fn contains(&self, id: &I) -> bool {
+        let i = id.to_index();
+        self.words.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    /// Number of ids in the set.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The ids, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = I> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    I::of_index(w * 64 + bit)
+                })
+            })
+        })
+    }
+}
+
+/// A map from dense ids to values as a vector indexed by id (no hashing).
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdMap<K, V> {
+    values: Vec<Option<V>>,
+    len: usize,
+    key: PhantomData<K>,
+}
+
+impl<K, V> Default for IdMap<K, V> {
+    fn default() -> Self {
+        IdMap { values: Vec::new(), len: 0, key: PhantomData }
+    }
+}
+
+impl<K: DenseId, V> IdMap<K, V> {
+    /// Sets the value of `k`, returning the one it replaces.
+    pub fn insert(&mut self, k: K, v: V) -> Option<V> {
+        let i = k.to_index();
+        if i >= self.values.len() {
+            self.values.resize_with(i + 1, || None);
+        }
+        let old = self.values[i].replace(v);
+        self.len += usize::from(old.is_none());
+        old
+    }
+
+    /// Removes the value of `k`.
+    pub fn remove(&mut self, k: &K) -> Option<V> {
+        let old = self.values.get_mut(k.to_index()).and_then(Option::take);
+        self.len -= usize::from(old.is_some());
+        old
+    }
+
+    /// The value of `k`.
+    pub fn get(&self, k: &K) -> Option<&V> {
+        self.values.get(k.to_index()).and_then(Option::as_ref)
+    }
+
+    /// Removes every value.
+    pub fn clear(&mut self) {
+        self.values.clear();
+        self.len = 0;
+    }
+
+    /// Number of keys with a value.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The keys and values, ascending by key.
+    pub fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
+        self.values.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| (K::of_index(i), v)))
+    }
+
+    /// The keys, ascending.
+    pub fn keys(&self) -> impl Iterator<Item = K> + '_ {
+        self.iter().map(|(k, _)| k)
+    }
+
+    /// The values, by ascending key.
+    pub fn values(&self) -> impl Iterator<Item = &V> + '_ {
+        self.iter().map(|(_, v)| v)
+    }
+}
+
+impl<K: DenseId + fmt::Debug, V: fmt::Debug> fmt::Debug for IdMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<I: DenseId + fmt::Debug> fmt::Debug for IdSet<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
 
 macro_rules! index_id {
     ($(#[doc = $doc:literal])* $name:ident) => {
@@ -21,6 +181,15 @@ macro_rules! index_id {
             /// Indices are bounded by the validated size limits (far below `u32::MAX`).
             pub fn from_index(index: usize) -> Self {
                 $name(u32::try_from(index).unwrap_or(u32::MAX))
+            }
+        }
+
+        impl DenseId for $name {
+            fn to_index(self) -> usize {
+                self.index()
+            }
+            fn of_index(index: usize) -> Self {
+                Self::from_index(index)
             }
         }
     };
@@ -191,5 +360,43 @@ mod tests {
         assert_eq!(a.intersect(b), b);
         assert_eq!(a.len(), 2);
         assert!(ProductSet::EMPTY.is_empty());
+    }
+
+    #[test]
+    fn id_sets_insert_remove_and_iterate_in_order() {
+        let mut s: IdSet<PersonId> = IdSet::default();
+        assert!(s.is_empty());
+        for i in [130, 3, 64, 63, 0, 3] {
+            s.insert(PersonId(i));
+        }
+        assert_eq!(s.len(), 5);
+        assert!(!s.insert(PersonId(64)));
+        assert_eq!(s.iter().collect::<Vec<_>>(), [0, 3, 63, 64, 130].map(PersonId));
+        assert!(s.remove(&PersonId(63)));
+        assert!(!s.remove(&PersonId(63)));
+        assert!(!s.remove(&PersonId(10_000)));
+        assert!(s.contains(&PersonId(130)) && !s.contains(&PersonId(63)) && !s.contains(&PersonId(9_999)));
+        assert_eq!(s.len(), 4);
+        assert_eq!(format!("{s:?}"), "{PersonId(0), PersonId(3), PersonId(64), PersonId(130)}");
+    }
+
+    #[test]
+    fn id_maps_insert_remove_and_iterate_in_order() {
+        let mut m: IdMap<PersonId, AccountId> = IdMap::default();
+        assert_eq!(m.insert(PersonId(70), AccountId(1)), None);
+        assert_eq!(m.insert(PersonId(2), AccountId(2)), None);
+        assert_eq!(m.insert(PersonId(70), AccountId(3)), Some(AccountId(1)));
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.get(&PersonId(70)), Some(&AccountId(3)));
+        assert_eq!(m.get(&PersonId(5)), None);
+        assert_eq!(m.get(&PersonId(500)), None);
+        assert_eq!(m.keys().collect::<Vec<_>>(), [PersonId(2), PersonId(70)]);
+        assert_eq!(m.values().copied().collect::<Vec<_>>(), [AccountId(2), AccountId(3)]);
+        assert_eq!(m.remove(&PersonId(2)), Some(AccountId(2)));
+        assert_eq!(m.remove(&PersonId(2)), None);
+        assert_eq!(m.remove(&PersonId(900)), None);
+        assert_eq!(m.len(), 1);
+        m.clear();
+        assert!(m.is_empty() && m.get(&PersonId(70)).is_none());
     }
 }

@@ -24,11 +24,26 @@ pub fn domain_of(email: &str) -> Option<String> {
 /// local part, a domain of at least two non-empty labels, no white space.
 pub fn is_valid(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !email.chars().any(char::is_whitespace)
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
+    let white = if email.is_ascii() {
+        email.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        email.chars().any(char::is_whitespace)
+    };
+    if local.is_empty() || white {
+        return false;
+    }
+    // One pass over the domain's bytes (`.` and `@` never occur inside a multi-byte character):
+    // no `@`, every label non-empty, at least two.
+    let (mut dots, mut label) = (0usize, 0usize);
+    for b in domain.bytes() {
+        match b {
+            b'@' => return false,
+            b'.' if label == 0 => return false,
+            b'.' => (dots, label) = (dots + 1, 0),
+            _ => label += 1,
+        }
+    }
+    dots >= 1 && label > 0
 }
 
 /// Replaces the domain of `email` by `domain`, keeping the local part.
@@ -54,7 +69,12 @@ mod tests {
         for ok in ["a@b.co", "first.last@sub.acme.com"] {
             assert!(is_valid(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.com", "a@b.", "a@.com", "a b@c.com", "a@b@c.com", "a@b..com"] {
+        for ok in ["é@b.co", "a@bü.co", "a.b@c.d.e"] {
+            assert!(is_valid(ok), "{ok}");
+        }
+        let bad = ["", "a", "a@b", "@b.com", "a@b.", "a@.com", "a b@c.com", "a@b@c.com", "a@b..com"];
+        let white = ["a\u{b}@b.com", "a@b.com\r", "a\u{a0}@b.com", "é@b.c\u{2003}om", "a@b.c\tx"];
+        for bad in bad.into_iter().chain(white).chain(["a@.", "a@b.c@d.e", "é@b", "é@b..c"]) {
             assert!(!is_valid(bad), "{bad}");
         }
     }

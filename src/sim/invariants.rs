@@ -69,7 +69,7 @@ impl<O: Observer> World<'_, O> {
         }
         for (g, group) in self.cloud_groups().iter().enumerate() {
             for a in group.iter().flat_map(|c| c.members.iter()) {
-                if !self.account(*a).groups.contains(&GroupId::from_index(g)) {
+                if !self.account(a).groups.contains(&GroupId::from_index(g)) {
                     return Err(format!("group {g} lists account {} which does not list it", a.0));
                 }
             }
@@ -98,9 +98,9 @@ impl<O: Observer> World<'_, O> {
             }
         }
         for (g, group) in self.idp_groups().iter().enumerate() {
-            for p in &group.members {
+            for p in group.members.iter() {
                 let listed =
-                    self.person(*p).idp.as_ref().is_some_and(|i| i.groups.contains(&GroupId::from_index(g)));
+                    self.person(p).idp.as_ref().is_some_and(|i| i.groups.contains(&GroupId::from_index(g)));
                 if !listed {
                     return Err(format!("IdP group {g} lists person {} who does not list it", p.0));
                 }

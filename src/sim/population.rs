@@ -57,17 +57,27 @@ fn intern_all(
     events: &[ExoEvent],
 ) -> (EmailBook, Vec<PersonEmails>) {
     let mut book = EmailBook::new(scenario.assumptions.email_match, &scenario.domains);
-    let person = |book: &mut EmailBook, p: &PersonSpec| PersonEmails {
-        idp: p.idp_email.as_deref().map(|e| book.intern(e)),
-        server: p.server_email.as_deref().map(|e| book.intern(e)),
-        cloud: p.cloud_email.as_deref().map(|e| book.intern(e)),
-        sso: p.sso_email.as_deref().map(|e| book.intern(e)),
+    // A person at the start is slot `i`: a generated person's emails name it (`u{i}@…`), so
+    // they are found by their structure, not hashed (`EmailBook::intern_owned`).
+    let person = |book: &mut EmailBook, i: Option<usize>, p: &PersonSpec| {
+        let mut intern = |e: &Option<String>| {
+            e.as_deref().map(|e| match i {
+                Some(i) => book.intern_owned(i, e),
+                None => book.intern(e),
+            })
+        };
+        PersonEmails {
+            idp: intern(&p.idp_email),
+            server: intern(&p.server_email),
+            cloud: intern(&p.cloud_email),
+            sso: intern(&p.sso_email),
+        }
     };
-    let emails = people.iter().map(|p| person(&mut book, p)).collect();
+    let emails = people.iter().enumerate().map(|(i, p)| person(&mut book, Some(i), p)).collect();
     for e in events {
         match &e.kind {
             ExoKind::Join { spec, .. } => {
-                person(&mut book, spec);
+                person(&mut book, None, spec);
             }
             ExoKind::ChangeIdpEmail { to, .. } => {
                 book.intern(to);

@@ -18,6 +18,7 @@ use super::observe::{
     AccountRef, Context, Email, NoObserver, Observer, PushFailure, Pushed, Rule, SignInVia, Trigger,
 };
 use super::{AccountId, GroupId, PersonId, ProductSet, RecordId, SimTime};
+use crate::ids::{IdMap, IdSet};
 use crate::input::scenario::{
     Deprovision, Directory, ExoEvent, GroupUpdates, Matching, PersonSpec, Scenario, Strategy,
 };
@@ -25,7 +26,7 @@ use crate::metrics::Cause;
 use crate::rng::{Draws, Purpose, Streams};
 use crate::sim::engine::EventQueue;
 use crate::sim::event::Event;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::collections::BTreeSet;
 
@@ -94,9 +95,9 @@ pub struct CloudGroup {
     /// A product's default-access group (cannot be synced).
     pub default_access: bool,
     /// Member accounts.
-    pub members: FxHashSet<AccountId>,
+    pub members: IdSet<AccountId>,
     /// SCIM bookkeeping: the account each IdP member was placed as at the last push.
-    pub placed: FxHashMap<PersonId, AccountId>,
+    pub placed: IdMap<PersonId, AccountId>,
     /// Accounts a migration added into this SCIM group (R4 `add`), removed at the next push.
     pub foreign: Vec<AccountId>,
 }
@@ -107,7 +108,7 @@ pub struct IdpGroup {
     /// The group object exists in the IdP (deleted or out of scope: false).
     pub exists: bool,
     /// Members (the people's role; unchanged by deleting the object).
-    pub members: FxHashSet<PersonId>,
+    pub members: IdSet<PersonId>,
     /// A push of this group is queued for the next sync.
     pub pending: bool,
     /// The conflict with a same-named cloud group was rejected: every push fails, until the
@@ -1135,8 +1136,7 @@ impl<'s, O: Observer> World<'s, O> {
     /// Deletes a live cloud group: every member loses it (R11).
     pub(crate) fn delete_cloud_group(&mut self, g: GroupId, cause: Cause) {
         let Some(group) = self.cloud[g.index()].as_ref() else { return };
-        let mut members: Vec<AccountId> = group.members.iter().copied().collect();
-        members.sort_unstable();
+        let members: Vec<AccountId> = group.members.iter().collect();
         for a in members {
             self.remove_member(g, a, cause);
         }
@@ -1145,7 +1145,7 @@ impl<'s, O: Observer> World<'s, O> {
 
     /// The accounts a push placed for the IdP members of SCIM group `g` (a whole-list push);
     /// no migrated account is left to remove.
-    pub(crate) fn set_placements(&mut self, g: GroupId, placed: FxHashMap<PersonId, AccountId>) {
+    pub(crate) fn set_placements(&mut self, g: GroupId, placed: IdMap<PersonId, AccountId>) {
         if let Some(c) = self.cloud[g.index()].as_mut() {
             c.placed = placed;
             c.foreign.clear();
@@ -1544,10 +1544,10 @@ impl<'s, O: Observer> World<'s, O> {
     /// re-created IdP group under `patch`).
     pub(crate) fn note_whole_list(&mut self, g: GroupId) {
         let placed: Vec<PersonId> =
-            self.cloud[g.index()].as_ref().map(|c| c.placed.keys().copied().collect()).unwrap_or_default();
+            self.cloud[g.index()].as_ref().map(|c| c.placed.keys().collect()).unwrap_or_default();
         let group = &mut self.idp_groups[g.index()];
         group.whole_list = true;
-        group.changed.extend(group.members.iter().copied());
+        group.changed.extend(group.members.iter());
         group.changed.extend(placed);
         group.dirty.extend(group.changed.iter().copied());
     }
@@ -1578,8 +1578,8 @@ impl CloudGroup {
             source,
             grants,
             default_access,
-            members: FxHashSet::default(),
-            placed: FxHashMap::default(),
+            members: IdSet::default(),
+            placed: IdMap::default(),
             foreign: Vec::new(),
         }
     }

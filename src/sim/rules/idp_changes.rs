@@ -76,8 +76,7 @@ impl<O: Observer> World<'_, O> {
         self.set_idp_group_exists(g, true);
         if let Some(members) = members {
             let wanted: rustc_hash::FxHashSet<PersonId> = members.iter().copied().collect();
-            let mut current: Vec<PersonId> = self.idp_group(g).members.iter().copied().collect();
-            current.sort_unstable();
+            let current: Vec<PersonId> = self.idp_group(g).members.iter().collect();
             for p in current {
                 if !wanted.contains(&p) {
                     self.remove_from_idp_group(g, p);

@@ -19,12 +19,12 @@
 //!   sync, `resume_scim restart`, `resync`). A record that goes active again brings its
 //!   account back into the groups where it is still a member.
 
+use crate::ids::IdMap;
 use crate::input::scenario::{ConflictPolicy, GroupUpdates};
 use crate::metrics::Cause;
 use crate::sim::observe::{Observer, PushFailure, Pushed, Rule};
 use crate::sim::world::{GroupSource, World};
 use crate::sim::{AccountId, GroupId, PersonId};
-use rustc_hash::FxHashMap;
 
 impl<O: Observer> World<'_, O> {
     /// Pushes one group in its current state (R10, R11), its members as `idp.group_updates`
@@ -136,10 +136,8 @@ impl<O: Observer> World<'_, O> {
     fn replace_members(&mut self, g: GroupId, cause: Cause) {
         // Walk the members in person order: people, records and accounts are laid out in
         // roughly that order, so a large group is read sequentially rather than at random.
-        let mut members: Vec<PersonId> = self.idp_group(g).members.iter().copied().collect();
-        members.sort_unstable();
-        let mut placed = FxHashMap::default();
-        placed.reserve(members.len());
+        let members: Vec<PersonId> = self.idp_group(g).members.iter().collect();
+        let mut placed = IdMap::default();
         let mut wanted: Vec<AccountId> = Vec::with_capacity(members.len());
         for p in members {
             // A whole-list push adds every member: it touches each one's record (R6).
@@ -150,9 +148,8 @@ impl<O: Observer> World<'_, O> {
             wanted.extend(self.scim_account(p));
         }
         wanted.sort_unstable();
-        let mut current: Vec<AccountId> =
-            self.cloud_group(g).map(|c| c.members.iter().copied().collect()).unwrap_or_default();
-        current.sort_unstable();
+        let current: Vec<AccountId> =
+            self.cloud_group(g).map(|c| c.members.iter().collect()).unwrap_or_default();
         for a in current {
             if wanted.binary_search(&a).is_err() {
                 self.remove_member(g, a, cause);
