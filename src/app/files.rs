@@ -225,8 +225,9 @@ fn host_name() -> String {
 }
 
 /// A new temporary file beside `path`, named after this machine and process and created
-/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`. An exclusive create (`O_CREAT | O_EXCL`) never follows a link planted at the name: it fails,
-/// and the next name is tried.
+/// exclusively (never another process's file): `.NAME.tmp-scimsim-HOST-PID-N`. An exclusive
+/// create (`O_CREAT | O_EXCL`) never follows a link planted at the name: it fails, and the
+/// next name is tried.
 fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, fs::File)> {
     loop {
         let n = NEXT_TEMPORARY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
