@@ -7,8 +7,10 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use tempfile::TempDir;
+use std::process::{Command, Stdio};
+
+mod common;
+use common::{arg, fails, ok, stderr, temp_dir};
 
 const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.json");
 
@@ -16,45 +18,6 @@ const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickst
 const SWEEP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sweeps/email-fix-coverage.sweep.json");
 
 const MANIFEST: &str = ".scimsim-manifest";
-
-fn scimsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scimsim"))
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .output()
-        .expect("scimsim starts")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Runs scimsim and asserts it succeeded.
-fn ok(args: &[&str], cwd: &Path) -> Output {
-    let o = scimsim(args, cwd);
-    assert!(o.status.success(), "scimsim {args:?} failed: {}", stderr(&o));
-    o
-}
-
-/// Runs scimsim and asserts it failed with `code`, its message holding every needle.
-fn fails(args: &[&str], cwd: &Path, code: i32, needles: &[&str]) -> String {
-    let o = scimsim(args, cwd);
-    let message = stderr(&o);
-    assert_eq!(o.status.code(), Some(code), "scimsim {args:?}: {message}");
-    for needle in needles {
-        assert!(message.contains(needle), "scimsim {args:?}: {message:?} lacks {needle:?}");
-    }
-    message
-}
-
-fn arg(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
-
-fn temp_dir() -> TempDir {
-    tempfile::tempdir().expect("a temporary folder")
-}
 
 /// The names in `dir`, hidden ones too, sorted.
 fn listing(dir: &Path) -> Vec<String> {

@@ -10,7 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
+
+mod common;
+use common::{arg, fails, ok, stderr, temp_dir};
 
 /// The bundled sweep the tests split: 11 grid points over the bundled base scenario.
 const SWEEP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sweeps/email-fix-coverage.sweep.json");
@@ -19,45 +21,6 @@ const SWEEP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sweeps/email
 const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.json");
 
 const POINTS: usize = 11;
-
-fn scimsim(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_scimsim"))
-        .args(args)
-        .current_dir(cwd)
-        .stdin(Stdio::null())
-        .output()
-        .expect("scimsim starts")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Runs scimsim and asserts it succeeded.
-fn ok(args: &[&str], cwd: &Path) -> Output {
-    let o = scimsim(args, cwd);
-    assert!(o.status.success(), "scimsim {args:?} failed: {}", stderr(&o));
-    o
-}
-
-/// Runs scimsim and asserts it failed with `code`, its message holding every needle.
-fn fails(args: &[&str], cwd: &Path, code: i32, needles: &[&str]) -> String {
-    let o = scimsim(args, cwd);
-    let message = stderr(&o);
-    assert_eq!(o.status.code(), Some(code), "scimsim {args:?}: {message}");
-    for needle in needles {
-        assert!(message.contains(needle), "scimsim {args:?}: {message:?} lacks {needle:?}");
-    }
-    message
-}
-
-fn arg(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
-
-fn temp_dir() -> TempDir {
-    tempfile::tempdir().expect("a temporary folder")
-}
 
 /// Every file in `dir` (hidden ones too) with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
